@@ -1,0 +1,171 @@
+//! The built-in functions: one table that the checker reads for signatures and the evaluator calls.
+
+use std::sync::Arc;
+
+use crate::spatial::{self, GeomKind};
+use crate::value::{compare_numbers, Dim, Type, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    Min,
+    Max,
+    Abs,
+    Area,
+    Length,
+    Distance,
+    Location,
+    Union,
+    Intersection,
+    Difference,
+    Buffer,
+    Boundary,
+}
+
+/// Every builtin with its name and a one-line signature for messages and docs.
+pub const ALL: &[(Builtin, &str, &str)] = &[
+    (Builtin::Min, "min", "min(a, b, ...): the smallest of numbers of one unit"),
+    (Builtin::Max, "max", "max(a, b, ...): the largest of numbers of one unit"),
+    (Builtin::Abs, "abs", "abs(x): the absolute value"),
+    (Builtin::Area, "area", "area(shape): surface in m2"),
+    (Builtin::Length, "length", "length(shape): length of a line or perimeter of an area, in m"),
+    (Builtin::Distance, "distance", "distance(a, b): shortest distance in m (0 when they touch)"),
+    (Builtin::Location, "location", "location(a, b): ja (a inside b), deels (partly) or nee"),
+    (Builtin::Union, "union", "union(a, b): the area covered by a or b"),
+    (Builtin::Intersection, "intersection", "intersection(a, b): the area covered by both"),
+    (Builtin::Difference, "difference", "difference(a, b): the part of a outside b"),
+    (Builtin::Buffer, "buffer", "buffer(shape, d): the area within distance d of shape"),
+    (Builtin::Boundary, "boundary", "boundary(area): the outline of an area as lines"),
+];
+
+impl Builtin {
+    pub fn lookup(name: &str) -> Option<Builtin> {
+        ALL.iter().find(|(_, n, _)| *n == name).map(|(b, _, _)| *b)
+    }
+
+    pub fn name(self) -> &'static str {
+        ALL.iter().find(|(b, _, _)| *b == self).map(|(_, n, _)| *n).unwrap_or("?")
+    }
+
+    pub fn signature(self) -> &'static str {
+        ALL.iter().find(|(b, _, _)| *b == self).map(|(_, _, s)| *s).unwrap_or("?")
+    }
+
+    /// The result type for these argument types, or a message saying what is wrong.
+    pub fn result_type(self, args: &[Type]) -> Result<Type, String> {
+        let geom = |i: usize| matches!(args.get(i), Some(Type::Geom(_)));
+        let area = |i: usize| matches!(args.get(i), Some(Type::Geom(GeomKind::Area)));
+        let count = |n: usize| {
+            if args.len() == n {
+                Ok(())
+            } else {
+                Err(format!("`{}` takes {n} argument{}, not {}", self.name(), if n == 1 { "" } else { "s" }, args.len()))
+            }
+        };
+        match self {
+            Builtin::Min | Builtin::Max => {
+                if args.len() < 2 {
+                    return Err(format!("`{}` needs at least two values", self.name()));
+                }
+                let Some(Type::Num(first)) = args.first() else {
+                    return Err(format!("`{}` works on numbers, not {}", self.name(), args[0].describe()));
+                };
+                for a in &args[1..] {
+                    match a {
+                        Type::Num(d) if d.compatible(*first) => {}
+                        other => {
+                            return Err(format!(
+                                "`{}` needs values of one kind: {} and {}",
+                                self.name(),
+                                first.describe(),
+                                other.describe()
+                            ))
+                        }
+                    }
+                }
+                Ok(Type::Num(*first))
+            }
+            Builtin::Abs => {
+                count(1)?;
+                match &args[0] {
+                    Type::Num(d) => Ok(Type::Num(*d)),
+                    other => Err(format!("`abs` works on numbers, not {}", other.describe())),
+                }
+            }
+            Builtin::Area => {
+                count(1)?;
+                if area(0) { Ok(Type::Num(Dim::SURFACE)) } else { Err(format!("`area` needs an area, not {}", args[0].describe())) }
+            }
+            Builtin::Length => {
+                count(1)?;
+                if geom(0) { Ok(Type::Num(Dim::LENGTH)) } else { Err(format!("`length` needs a line or an area, not {}", args[0].describe())) }
+            }
+            Builtin::Distance | Builtin::Location => {
+                count(2)?;
+                if !(geom(0) && geom(1)) {
+                    return Err(format!("`{}` needs two geometries", self.name()));
+                }
+                Ok(if self == Builtin::Distance { Type::Num(Dim::LENGTH) } else { Type::Location })
+            }
+            Builtin::Union | Builtin::Intersection | Builtin::Difference => {
+                count(2)?;
+                if area(0) && area(1) { Ok(Type::Geom(GeomKind::Area)) } else { Err(format!("`{}` needs two areas", self.name())) }
+            }
+            Builtin::Buffer => {
+                count(2)?;
+                match (&args[0], &args[1]) {
+                    (Type::Geom(_), Type::Num(d)) if d.compatible(Dim::LENGTH) => Ok(Type::Geom(GeomKind::Area)),
+                    _ => Err("`buffer` needs a geometry and a length, like buffer(plan, 1 m)".into()),
+                }
+            }
+            Builtin::Boundary => {
+                count(1)?;
+                if area(0) { Ok(Type::Geom(GeomKind::Line)) } else { Err("`boundary` needs an area".into()) }
+            }
+        }
+    }
+
+    /// Apply to known values of the checked types. Returns a message on a runtime problem.
+    pub fn apply(self, args: &[Value]) -> Result<Value, String> {
+        let num = |i: usize| match args.get(i) {
+            Some(Value::Num(n, d)) => Ok((*n, *d)),
+            _ => Err(format!("`{}`: argument {} is not a number", self.name(), i + 1)),
+        };
+        let geo = |i: usize| match args.get(i) {
+            Some(Value::Geom(g)) => Ok(g.as_ref()),
+            _ => Err(format!("`{}`: argument {} is not a geometry", self.name(), i + 1)),
+        };
+        let shape = |g: spatial::Geometry| Value::Geom(Arc::new(g));
+        Ok(match self {
+            Builtin::Min | Builtin::Max => {
+                let (mut best, dim) = num(0)?;
+                for i in 1..args.len() {
+                    let (n, _) = num(i)?;
+                    let better = if self == Builtin::Min { compare_numbers(n, best).is_lt() } else { compare_numbers(n, best).is_gt() };
+                    if better {
+                        best = n;
+                    }
+                }
+                Value::Num(best, dim)
+            }
+            Builtin::Abs => {
+                let (n, d) = num(0)?;
+                Value::Num(n.abs(), d)
+            }
+            Builtin::Area => Value::Num(spatial::area(geo(0)?), Dim::SURFACE),
+            Builtin::Length => Value::Num(spatial::length(geo(0)?), Dim::LENGTH),
+            Builtin::Distance => Value::Num(spatial::distance(geo(0)?, geo(1)?), Dim::LENGTH),
+            Builtin::Location => Value::Location(spatial::location(geo(0)?, geo(1)?)),
+            Builtin::Union => shape(spatial::union(geo(0)?, geo(1)?)),
+            Builtin::Intersection => shape(spatial::intersection(geo(0)?, geo(1)?)),
+            Builtin::Difference => shape(spatial::difference(geo(0)?, geo(1)?)),
+            Builtin::Buffer => {
+                let (d, _) = num(1)?;
+                if !d.is_finite() || d.abs() > 10_000.0 {
+                    return Err(format!("`buffer` distance {d} m is out of range (at most 10 km)"));
+                }
+                shape(spatial::buffer(geo(0)?, d))
+            }
+            Builtin::Boundary => shape(spatial::boundary(geo(0)?)),
+        })
+    }
+}

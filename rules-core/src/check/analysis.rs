@@ -1,0 +1,564 @@
+//! Static analysis of a checked ruleset, one lint per function:
+//! unreachable branches (W002, W003), gaps where no branch decides (W004), and overlapping rows in
+//! UNIQUE tables (W005).
+//!
+//! The analyses reason about "simple" conditions: comparisons, ranges and option tests on one input
+//! (or definition), combined with and/or/not. Anything else is taken as "may or may not hold", so
+//! every warning is certain; silence is not a proof.
+
+use std::collections::BTreeSet;
+
+use super::ruleset::*;
+use crate::diagnostics::Diagnostic;
+use crate::syntax::ast::{self, BinOp, CompareOp, HitPolicy};
+use crate::value::{compare_numbers, Type, Value};
+
+pub(super) fn analyse(rs: &Ruleset, _file: &ast::File) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for d in &rs.decisions {
+        match &d.body {
+            Body::Tree(branches) => tree(rs, d, branches, None, &mut out),
+            Body::Table(t) => table(rs, d, t, &mut out),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------- value sets
+
+/// What a simple condition is about: an input or a definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Var {
+    Input(usize),
+    Let(usize),
+}
+
+/// An interval of numbers with open or closed ends.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Interval {
+    lo: f64,
+    lo_closed: bool,
+    hi: f64,
+    hi_closed: bool,
+}
+
+impl Interval {
+    fn is_empty(&self) -> bool {
+        match compare_numbers(self.lo, self.hi) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Equal => !(self.lo_closed && self.hi_closed),
+            std::cmp::Ordering::Less => false,
+        }
+    }
+
+    fn intersect(&self, o: &Interval) -> Interval {
+        let (lo, lo_closed) = match compare_numbers(self.lo, o.lo) {
+            std::cmp::Ordering::Greater => (self.lo, self.lo_closed),
+            std::cmp::Ordering::Less => (o.lo, o.lo_closed),
+            std::cmp::Ordering::Equal => (self.lo, self.lo_closed && o.lo_closed),
+        };
+        let (hi, hi_closed) = match compare_numbers(self.hi, o.hi) {
+            std::cmp::Ordering::Less => (self.hi, self.hi_closed),
+            std::cmp::Ordering::Greater => (o.hi, o.hi_closed),
+            std::cmp::Ordering::Equal => (self.hi, self.hi_closed && o.hi_closed),
+        };
+        Interval { lo, lo_closed, hi, hi_closed }
+    }
+
+    /// A value inside the interval, preferring round numbers an officer recognises.
+    fn sample(&self) -> f64 {
+        if self.lo_closed && self.lo.is_finite() {
+            return self.lo;
+        }
+        if self.hi_closed && self.hi.is_finite() && !self.lo.is_finite() {
+            return self.hi;
+        }
+        match (self.lo.is_finite(), self.hi.is_finite()) {
+            (true, true) => {
+                let mid = (self.lo + self.hi) / 2.0;
+                let step = if self.hi - self.lo > 2.0 { self.lo.floor() + 1.0 } else { mid };
+                if step > self.lo && step < self.hi { step } else { mid }
+            }
+            (true, false) => self.lo.floor() + 1.0,
+            (false, true) => self.hi.ceil() - 1.0,
+            (false, false) => 0.0,
+        }
+    }
+}
+
+/// A set of values of one variable: a union of intervals, or a subset of a finite universe.
+#[derive(Debug, Clone, PartialEq)]
+enum Set {
+    Num(Vec<Interval>),
+    Finite(BTreeSet<usize>),
+}
+
+/// The values a variable can take.
+#[derive(Debug, Clone)]
+enum Universe {
+    Num(Interval),
+    /// Named values: options of a choice, true/false, ja/nee/deels.
+    Finite(Vec<Value>),
+}
+
+impl Universe {
+    fn full(&self) -> Set {
+        match self {
+            Universe::Num(i) => Set::Num(vec![*i]),
+            Universe::Finite(v) => Set::Finite((0..v.len()).collect()),
+        }
+    }
+
+    fn describe(&self, set: &Set) -> Option<String> {
+        match (self, set) {
+            (Universe::Num(_), Set::Num(parts)) => {
+                let first = parts.iter().find(|i| !i.is_empty())?;
+                Some(crate::value::plain_number(first.sample()))
+            }
+            (Universe::Finite(values), Set::Finite(members)) => {
+                let v = values.get(*members.iter().next()?)?;
+                Some(match v {
+                    Value::Text(t) => format!("\"{t}\""),
+                    other => other.to_dutch(),
+                })
+            }
+            _ => None,
+        }
+    }
+}
+
+impl Set {
+    fn is_empty(&self) -> bool {
+        match self {
+            Set::Num(parts) => parts.iter().all(Interval::is_empty),
+            Set::Finite(m) => m.is_empty(),
+        }
+    }
+
+    fn union(&self, o: &Set) -> Set {
+        match (self, o) {
+            (Set::Num(a), Set::Num(b)) => Set::Num(a.iter().chain(b).copied().filter(|i| !i.is_empty()).collect()),
+            (Set::Finite(a), Set::Finite(b)) => Set::Finite(a.union(b).copied().collect()),
+            (a, _) => a.clone(),
+        }
+    }
+
+    fn intersect(&self, o: &Set) -> Set {
+        match (self, o) {
+            (Set::Num(a), Set::Num(b)) => Set::Num(
+                a.iter().flat_map(|x| b.iter().map(move |y| x.intersect(y))).filter(|i| !i.is_empty()).collect(),
+            ),
+            (Set::Finite(a), Set::Finite(b)) => Set::Finite(a.intersection(b).copied().collect()),
+            (a, _) => a.clone(),
+        }
+    }
+
+    /// The universe minus this set.
+    fn complement(&self, universe: &Universe) -> Set {
+        match (self, universe) {
+            (Set::Num(parts), Universe::Num(u)) => {
+                // Walk the sorted parts and keep the gaps between them.
+                let mut sorted: Vec<Interval> = parts.iter().copied().filter(|i| !i.is_empty()).collect();
+                sorted.sort_by(|a, b| a.lo.total_cmp(&b.lo).then(b.lo_closed.cmp(&a.lo_closed)));
+                let mut gaps = Vec::new();
+                let mut cursor = (u.lo, u.lo_closed);
+                for p in sorted {
+                    gaps.push(Interval { lo: cursor.0, lo_closed: cursor.1, hi: p.lo, hi_closed: !p.lo_closed });
+                    let ends_later = match compare_numbers(p.hi, cursor.0) {
+                        std::cmp::Ordering::Greater => true,
+                        std::cmp::Ordering::Equal => p.hi_closed && cursor.1,
+                        std::cmp::Ordering::Less => false,
+                    };
+                    if ends_later {
+                        cursor = (p.hi, !p.hi_closed);
+                    }
+                }
+                gaps.push(Interval { lo: cursor.0, lo_closed: cursor.1, hi: u.hi, hi_closed: u.hi_closed });
+                Set::Num(gaps.into_iter().map(|g| g.intersect(u)).filter(|g| !g.is_empty()).collect())
+            }
+            (Set::Finite(m), Universe::Finite(values)) => Set::Finite((0..values.len()).filter(|i| !m.contains(i)).collect()),
+            (s, _) => s.clone(),
+        }
+    }
+
+    fn subset_of(&self, o: &Set, universe: &Universe) -> bool {
+        self.intersect(&o.complement(universe)).is_empty()
+    }
+}
+
+const EVERYTHING: Interval = Interval { lo: f64::NEG_INFINITY, lo_closed: false, hi: f64::INFINITY, hi_closed: false };
+
+fn var_of(e: &Expr) -> Option<Var> {
+    match e.kind {
+        ExprKind::Input(i) => Some(Var::Input(i)),
+        ExprKind::Let(i) => Some(Var::Let(i)),
+        _ => None,
+    }
+}
+
+fn universe(rs: &Ruleset, var: Var, ty: &Type) -> Option<Universe> {
+    match ty {
+        Type::Num(_) => {
+            let range = match var {
+                Var::Input(i) => rs.inputs.get(i).and_then(|inp| inp.range),
+                Var::Let(_) => None,
+            };
+            Some(Universe::Num(match range {
+                Some((lo, hi)) => Interval { lo, lo_closed: true, hi, hi_closed: true },
+                None => EVERYTHING,
+            }))
+        }
+        Type::Bool => Some(Universe::Finite(vec![Value::Bool(true), Value::Bool(false)])),
+        Type::Location => Some(Universe::Finite(
+            [crate::spatial::Location::Ja, crate::spatial::Location::Nee, crate::spatial::Location::Deels]
+                .into_iter()
+                .map(Value::Location)
+                .collect(),
+        )),
+        Type::Text(Some(options)) => Some(Universe::Finite(options.iter().map(|o| Value::Text(o.as_str().into())).collect())),
+        _ => None,
+    }
+}
+
+fn constant(e: &Expr) -> Option<&Value> {
+    match &e.kind {
+        ExprKind::Const(v) => Some(v),
+        _ => None,
+    }
+}
+
+/// The set of values of `var` for which a test against a constant holds.
+fn compare_set(op: CompareOp, value: &Value, universe: &Universe) -> Option<Set> {
+    match (universe, value) {
+        (Universe::Num(_), Value::Num(n, _)) => {
+            let n = *n;
+            let iv = |lo, lo_closed, hi, hi_closed| Interval { lo, lo_closed, hi, hi_closed };
+            let inf = f64::INFINITY;
+            Some(Set::Num(match op {
+                CompareOp::Lt => vec![iv(-inf, false, n, false)],
+                CompareOp::Le => vec![iv(-inf, false, n, true)],
+                CompareOp::Gt => vec![iv(n, false, inf, false)],
+                CompareOp::Ge => vec![iv(n, true, inf, false)],
+                CompareOp::Eq => vec![iv(n, true, n, true)],
+                CompareOp::Ne => vec![iv(-inf, false, n, false), iv(n, false, inf, false)],
+            }))
+        }
+        (Universe::Finite(values), v) => {
+            let index = values.iter().position(|x| x.same(v))?;
+            let set = Set::Finite(BTreeSet::from([index]));
+            match op {
+                CompareOp::Eq => Some(set),
+                CompareOp::Ne => Some(set.complement(universe)),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn flip(op: CompareOp) -> CompareOp {
+    match op {
+        CompareOp::Lt => CompareOp::Gt,
+        CompareOp::Le => CompareOp::Ge,
+        CompareOp::Gt => CompareOp::Lt,
+        CompareOp::Ge => CompareOp::Le,
+        other => other,
+    }
+}
+
+/// A condition as a set of values of one variable, when it is that simple.
+fn simple(rs: &Ruleset, e: &Expr) -> Option<(Var, Universe, Set)> {
+    match &e.kind {
+        ExprKind::Input(_) | ExprKind::Let(_) if e.ty == Type::Bool => {
+            let var = var_of(e)?;
+            let u = universe(rs, var, &e.ty)?;
+            let set = compare_set(CompareOp::Eq, &Value::Bool(true), &u)?;
+            Some((var, u, set))
+        }
+        ExprKind::Not(inner) => {
+            let (var, u, set) = simple(rs, inner)?;
+            let c = set.complement(&u);
+            Some((var, u, c))
+        }
+        ExprKind::Binary(BinOp::Compare(op), l, r) => {
+            let (var_expr, op, value) = match (var_of(l), constant(r), var_of(r), constant(l)) {
+                (Some(_), Some(v), _, _) => (l, *op, v),
+                (_, _, Some(_), Some(v)) => (r, flip(*op), v),
+                _ => return None,
+            };
+            let var = var_of(var_expr)?;
+            let u = universe(rs, var, &var_expr.ty)?;
+            let set = compare_set(op, value, &u)?;
+            Some((var, u, set))
+        }
+        ExprKind::In(needle, items) => {
+            let var = var_of(needle)?;
+            let u = universe(rs, var, &needle.ty)?;
+            let mut set: Option<Set> = None;
+            for item in items {
+                let s = compare_set(CompareOp::Eq, constant(item)?, &u)?;
+                set = Some(match set {
+                    Some(acc) => acc.union(&s),
+                    None => s,
+                });
+            }
+            Some((var, u.clone(), set.unwrap_or(Set::Finite(BTreeSet::new()))))
+        }
+        ExprKind::Binary(op @ (BinOp::And | BinOp::Or), l, r) => {
+            let (v1, u, s1) = simple(rs, l)?;
+            let (v2, _, s2) = simple(rs, r)?;
+            if v1 != v2 {
+                return None;
+            }
+            let s = if *op == BinOp::And { s1.intersect(&s2) } else { s1.union(&s2) };
+            Some((v1, u, s))
+        }
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- decision trees
+
+/// `context`: the set the enclosing branch already restricts its variable to.
+fn tree(rs: &Ruleset, d: &Decision, branches: &[Branch], context: Option<(Var, Set)>, out: &mut Vec<Diagnostic>) {
+    let mut covered: Option<(Var, Universe, Set)> = None;
+    let mut all_simple_on_one_var = true;
+    let mut otherwise_at = None;
+    for b in branches {
+        if let Some(at) = otherwise_at {
+            out.push(
+                Diagnostic::warning("W002", b.span, "this branch can never be reached: it comes after `otherwise`")
+                    .with_other(at, "`otherwise` takes every remaining case")
+                    .with_help("move it before `otherwise`, or remove it"),
+            );
+            continue;
+        }
+        let Some(cond) = &b.condition else {
+            otherwise_at = Some(b.span);
+            if let BranchBody::Nested(inner) = &b.body {
+                tree(rs, d, inner, None, out);
+            }
+            continue;
+        };
+        let this = simple(rs, cond);
+        let mut nested_context = None;
+        match (&this, &mut covered) {
+            (Some((var, u, set)), None) => {
+                let set = restrict(&context, *var, set);
+                nested_context = Some((*var, set.clone()));
+                covered = Some((*var, u.clone(), set));
+            }
+            (Some((var, u, set)), Some((cvar, _, cset))) if var == cvar => {
+                let set = restrict(&context, *var, set);
+                if set.subset_of(cset, u) {
+                    out.push(
+                        Diagnostic::warning("W003", b.span, format!("this branch can never be reached: earlier branches already take every case of `{}`", b.text))
+                            .with_help("reorder the branches or fix the condition"),
+                    );
+                }
+                nested_context = Some((*var, set.clone()));
+                *cset = cset.union(&set);
+            }
+            _ => all_simple_on_one_var = false,
+        }
+        if let BranchBody::Nested(inner) = &b.body {
+            tree(rs, d, inner, nested_context, out);
+        }
+    }
+    if otherwise_at.is_some() {
+        return;
+    }
+    let first_span = branches.first().map(|b| b.span).unwrap_or(d.span);
+    match covered {
+        Some((var, u, cset)) if all_simple_on_one_var => {
+            let scope = match &context {
+                Some((cv, cs)) if *cv == var => cs.clone(),
+                _ => u.full(),
+            };
+            let gap = scope.intersect(&cset.complement(&u));
+            if !gap.is_empty() {
+                let name = var_name(rs, var);
+                let example = u.describe(&gap).unwrap_or_default();
+                out.push(
+                    Diagnostic::warning("W004", first_span, format!("no branch decides when `{name}` is {example}"))
+                        .with_label("these branches leave a gap")
+                        .with_help("add a branch for the missing values, or `otherwise -> ...`"),
+                );
+            }
+        }
+        _ => out.push(
+            Diagnostic::warning("W004", first_span, "these branches may leave cases undecided: there is no `otherwise`")
+                .with_help("add `otherwise -> ...` so every case gets a conclusion"),
+        ),
+    }
+}
+
+fn restrict(context: &Option<(Var, Set)>, var: Var, set: &Set) -> Set {
+    match context {
+        Some((cv, cs)) if *cv == var => set.intersect(cs),
+        _ => set.clone(),
+    }
+}
+
+fn var_name(rs: &Ruleset, var: Var) -> String {
+    match var {
+        Var::Input(i) => rs.inputs.get(i).map(|x| x.name.clone()),
+        Var::Let(i) => rs.lets.get(i).map(|x| x.name.clone()),
+    }
+    .unwrap_or_default()
+}
+
+// ---------------------------------------------------------------- tables
+
+/// The set a cell accepts, when its tests are constants.
+fn cell_set(cell: &CellTest, u: &Universe) -> Option<Set> {
+    let CellTest::Tests { tests, negated, .. } = cell else { return Some(u.full()) };
+    let mut set: Option<Set> = None;
+    for t in tests {
+        let s = match t {
+            Test::Compare(op, e) => compare_set(*op, constant(e)?, u)?,
+            Test::Equal(e) => compare_set(CompareOp::Eq, constant(e)?, u)?,
+            Test::Interval { low, low_closed, high, high_closed } => {
+                let (Value::Num(lo, _), Value::Num(hi, _)) = (constant(low)?, constant(high)?) else { return None };
+                Set::Num(vec![Interval { lo: *lo, lo_closed: *low_closed, hi: *hi, hi_closed: *high_closed }])
+            }
+        };
+        set = Some(match set {
+            Some(acc) => acc.union(&s),
+            None => s,
+        });
+    }
+    let set = set?;
+    Some(if *negated { set.complement(u) } else { set })
+}
+
+/// Rows larger than this are not compared pairwise (the comparison is quadratic).
+const MAX_ROWS_FOR_OVERLAP: usize = 2_000;
+
+fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
+    let universes: Vec<Option<Universe>> =
+        t.inputs.iter().map(|e| var_of(e).and_then(|v| universe(rs, v, &e.ty)).or_else(|| any_universe(&e.ty))).collect();
+    // Each row as one set per column; None where a cell is not a constant test.
+    let rows: Vec<Vec<Option<Set>>> = t
+        .rows
+        .iter()
+        .map(|r| r.cells.iter().zip(&universes).map(|(c, u)| u.as_ref().and_then(|u| cell_set(c, u))).collect())
+        .collect();
+    if t.rows.len() <= MAX_ROWS_FOR_OVERLAP {
+        match t.hit {
+            HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
+            HitPolicy::First => shadowed_rows(t, &rows, &universes, out),
+            _ => {}
+        }
+    }
+    if matches!(t.hit, HitPolicy::Unique | HitPolicy::First | HitPolicy::Any | HitPolicy::Priority) && t.inputs.len() == 1 {
+        if let (Some(u), true) = (&universes[0], rows.iter().all(|r| r[0].is_some())) {
+            let covered = rows.iter().filter_map(|r| r[0].clone()).fold(empty_like(u), |acc, s| acc.union(&s));
+            let gap = covered.complement(u);
+            if !gap.is_empty() {
+                out.push(
+                    Diagnostic::warning("W004", d.span, format!("no rule of this table applies when `{}` is {}", t.input_texts[0], u.describe(&gap).unwrap_or_default()))
+                        .with_help("add a rule for the missing values, or a last rule with `-`"),
+                );
+            }
+        }
+    }
+}
+
+fn any_universe(ty: &Type) -> Option<Universe> {
+    match ty {
+        Type::Num(_) => Some(Universe::Num(EVERYTHING)),
+        _ => None,
+    }
+}
+
+fn empty_like(u: &Universe) -> Set {
+    match u {
+        Universe::Num(_) => Set::Num(Vec::new()),
+        Universe::Finite(_) => Set::Finite(BTreeSet::new()),
+    }
+}
+
+fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Universe>], out: &mut Vec<Diagnostic>) {
+    for j in 0..rows.len() {
+        for i in 0..j {
+            let mut example = Vec::new();
+            let overlap = rows[i].iter().zip(&rows[j]).zip(universes).enumerate().all(|(col, ((a, b), u))| {
+                match (a, b, u) {
+                    (Some(a), Some(b), Some(u)) => {
+                        let both = a.intersect(b);
+                        if both.is_empty() {
+                            return false;
+                        }
+                        if let Some(v) = u.describe(&both) {
+                            example.push(format!("{} = {v}", t.input_texts[col]));
+                        }
+                        true
+                    }
+                    _ => false,
+                }
+            });
+            if overlap {
+                out.push(
+                    Diagnostic::warning("W005", t.rows[j].span, format!("rule {} overlaps rule {} in a UNIQUE table (both apply when {})", j + 1, i + 1, example.join(", ")))
+                        .with_other(t.rows[i].span, "the other rule")
+                        .with_help("make the rules exclusive, or use hit policy FIRST or PRIORITY"),
+                );
+            }
+        }
+    }
+}
+
+fn shadowed_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Universe>], out: &mut Vec<Diagnostic>) {
+    for j in 1..rows.len() {
+        let covered_by = (0..j).find(|&i| {
+            rows[j].iter().zip(&rows[i]).zip(universes).all(|((mine, earlier), u)| match (mine, earlier, u) {
+                (Some(m), Some(e), Some(u)) => m.subset_of(e, u),
+                (_, Some(e), Some(u)) => e.complement(u).is_empty(),
+                _ => false,
+            })
+        });
+        if let Some(i) = covered_by {
+            out.push(
+                Diagnostic::warning("W003", t.rows[j].span, format!("rule {} can never apply: rule {} comes first and takes all its cases", j + 1, i + 1))
+                    .with_other(t.rows[i].span, "this rule wins"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iv(lo: f64, lc: bool, hi: f64, hc: bool) -> Interval {
+        Interval { lo, lo_closed: lc, hi, hi_closed: hc }
+    }
+
+    #[test]
+    fn complement_of_intervals() {
+        let u = Universe::Num(EVERYTHING);
+        let s = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, true), iv(10.0, false, f64::INFINITY, false)]);
+        let c = s.complement(&u);
+        assert_eq!(c, Set::Num(vec![iv(5.0, false, 10.0, true)]));
+        assert_eq!(u.describe(&c).as_deref(), Some("6"));
+    }
+
+    #[test]
+    fn touching_intervals_leave_no_gap() {
+        let u = Universe::Num(EVERYTHING);
+        let s = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, true, f64::INFINITY, false)]);
+        assert!(s.complement(&u).is_empty());
+        let gap = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, false, f64::INFINITY, false)]).complement(&u);
+        assert_eq!(gap, Set::Num(vec![iv(5.0, true, 5.0, true)]));
+    }
+
+    #[test]
+    fn subsets() {
+        let u = Universe::Num(EVERYTHING);
+        let a = Set::Num(vec![iv(6.0, false, f64::INFINITY, false)]);
+        let b = Set::Num(vec![iv(5.0, false, f64::INFINITY, false)]);
+        assert!(a.subset_of(&b, &u));
+        assert!(!b.subset_of(&a, &u));
+    }
+}

@@ -1,0 +1,223 @@
+//! The checked ruleset: names resolved to indices, every expression typed, units verified.
+//! Built only by the checker; the evaluator takes nothing else.
+
+use crate::builtins::Builtin;
+use crate::source::{SourceFile, Span};
+use crate::syntax::ast::{BinOp, CompareOp, Date, HitPolicy, InputKind};
+use crate::value::{GeomKind, Type, Value};
+
+/// A ruleset that passed the checker.
+#[derive(Debug, Clone)]
+pub struct Ruleset {
+    pub source: SourceFile,
+    pub meta: Meta,
+    pub inputs: Vec<Input>,
+    pub layers: Vec<Layer>,
+    pub lets: Vec<Let>,
+    pub decisions: Vec<Decision>,
+    pub checks: Vec<Check>,
+    pub at_rules: Vec<AtRule>,
+}
+
+/// The `ruleset { ... }` header.
+#[derive(Debug, Clone, Default)]
+pub struct Meta {
+    pub name: String,
+    pub authority: Option<String>,
+    pub valid_from: Option<Date>,
+    pub valid_until: Option<Date>,
+    pub source: Option<String>,
+    pub activity: Option<String>,
+}
+
+/// A value the host or the resident supplies.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub name: String,
+    pub kind: InputKind,
+    pub ty: Type,
+    /// The question or label, in Dutch.
+    pub label: String,
+    pub help: Option<String>,
+    /// "Bedoeling": why the rule exists.
+    pub intent: Option<String>,
+    /// Allowed range in base units (m, m2, deg; percent as a fraction).
+    pub range: Option<(f64, f64)>,
+    pub priority: Option<i64>,
+    pub span: Span,
+}
+
+impl Input {
+    /// Sort key for asking order: explicit priority first (low numbers first), then declaration order.
+    pub fn ask_order(&self, index: usize) -> (i64, usize) {
+        (self.priority.unwrap_or(i64::MAX), index)
+    }
+}
+
+/// A GeoJSON layer bound at evaluation time.
+#[derive(Debug, Clone)]
+pub struct Layer {
+    pub name: String,
+    pub kind: GeomKind,
+    pub label: Option<String>,
+    pub attributes: Vec<(String, Type)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Let {
+    pub name: String,
+    pub expr: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Decision {
+    pub id: Option<String>,
+    pub title: String,
+    pub ty: Type,
+    pub body: Body,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum Body {
+    Tree(Vec<Branch>),
+    Table(Table),
+}
+
+#[derive(Debug, Clone)]
+pub struct Branch {
+    /// `None` for `otherwise`.
+    pub condition: Option<Expr>,
+    pub body: BranchBody,
+    /// The condition as written (`height > 5 m`), for traces.
+    pub text: String,
+    /// Inputs and lets the condition reads, for "the values that decided it".
+    pub reads: Vec<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum BranchBody {
+    Leaf(Leaf),
+    Nested(Vec<Branch>),
+}
+
+/// A conclusion: the value plus why and where in the law.
+#[derive(Debug, Clone)]
+pub struct Leaf {
+    pub value: Expr,
+    pub because: Option<Template>,
+    pub reference: Option<String>,
+    pub span: Span,
+}
+
+/// A text with `{name}` placeholders resolved to expressions.
+#[derive(Debug, Clone, Default)]
+pub struct Template {
+    pub parts: Vec<TemplatePart>,
+}
+
+#[derive(Debug, Clone)]
+pub enum TemplatePart {
+    Text(String),
+    Value(Expr),
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub hit: HitPolicy,
+    pub inputs: Vec<Expr>,
+    /// The input columns as written, for traces.
+    pub input_texts: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub cells: Vec<CellTest>,
+    pub leaf: Leaf,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum CellTest {
+    Any,
+    Tests { tests: Vec<Test>, negated: bool, span: Span },
+}
+
+#[derive(Debug, Clone)]
+pub enum Test {
+    Compare(CompareOp, Expr),
+    Interval { low: Expr, low_closed: bool, high: Expr, high_closed: bool },
+    Equal(Expr),
+}
+
+#[derive(Debug, Clone)]
+pub struct Check {
+    pub name: String,
+    pub condition: Expr,
+    pub show: Option<Expr>,
+    pub because: Option<Template>,
+    pub reference: Option<String>,
+    pub span: Span,
+}
+
+/// Stip op de kaart: a text shown for each feature of `layer` at (or near) a clicked point.
+#[derive(Debug, Clone)]
+pub struct AtRule {
+    pub layer: usize,
+    /// Search radius in metres (for point layers such as trees).
+    pub radius: Option<f64>,
+    pub title: String,
+    /// The text with `{attribute}` placeholders (names checked against the layer schema).
+    pub text: String,
+    pub reference: Option<String>,
+    pub span: Span,
+}
+
+/// A typed expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub ty: Type,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Const(Value),
+    Input(usize),
+    Layer(usize),
+    Let(usize),
+    Decision(usize),
+    Call(Builtin, Vec<Expr>),
+    Not(Box<Expr>),
+    Neg(Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    In(Box<Expr>, Vec<Expr>),
+    List(Vec<Expr>),
+}
+
+impl Ruleset {
+    /// The display name of a symbol reference (for traces).
+    pub fn name_of(&self, e: &Expr) -> Option<&str> {
+        match e.kind {
+            ExprKind::Input(i) => self.inputs.get(i).map(|x| x.name.as_str()),
+            ExprKind::Let(i) => self.lets.get(i).map(|x| x.name.as_str()),
+            ExprKind::Layer(i) => self.layers.get(i).map(|x| x.name.as_str()),
+            ExprKind::Decision(i) => self.decisions.get(i).map(|d| d.id.as_deref().unwrap_or(d.title.as_str())),
+            _ => None,
+        }
+    }
+
+    pub fn input_index(&self, name: &str) -> Option<usize> {
+        self.inputs.iter().position(|i| i.name == name)
+    }
+
+    pub fn layer_index(&self, name: &str) -> Option<usize> {
+        self.layers.iter().position(|l| l.name == name)
+    }
+}

@@ -1,0 +1,286 @@
+//! Facts: the answers, drawn geometry and map layers one evaluation runs on.
+//! Every answer is converted to its declared type here, so the evaluator never meets a bad value.
+
+use std::sync::{Arc, OnceLock};
+
+use serde_json::Value as Json;
+use thiserror::Error;
+
+use crate::check::{Input, Ruleset};
+use crate::spatial::{self, Feature, FeatureError, GeomKind, GeometryError, Location};
+use crate::value::{Dim, Type, Unit, Value};
+
+/// A problem with an answer, a geometry or a layer given for evaluation.
+#[derive(Debug, Error, Clone, PartialEq)]
+pub enum FactError {
+    #[error("there is no input or question named `{name}`{}", hint(.suggestion))]
+    UnknownInput { name: String, suggestion: Option<String> },
+    #[error("there is no layer named `{name}`{}", hint(.suggestion))]
+    UnknownLayer { name: String, suggestion: Option<String> },
+    #[error("answer for `{input}` must be {expected}, got {got}")]
+    WrongType { input: String, expected: String, got: String },
+    #[error("answer for `{input}`: {reason}")]
+    BadQuantity { input: String, reason: String },
+    #[error("answer for `{input}` is {value}, outside the allowed range {low} .. {high}")]
+    OutOfRange { input: String, value: String, low: String, high: String },
+    #[error("answer for `{input}`: \"{value}\" is not one of the options ({options}){}", hint(.suggestion))]
+    NotAnOption { input: String, value: String, options: String, suggestion: Option<String> },
+    #[error("geometry for `{input}`: {source}")]
+    Geometry { input: String, source: GeometryError },
+    #[error("layer `{layer}`: {source}")]
+    Layer { layer: String, source: FeatureError },
+    #[error("layer `{layer}`, feature {feature}: {problem}")]
+    Attribute { layer: String, feature: String, problem: String },
+    #[error("`{name}` is a layer; give it under \"layers\", not as an answer")]
+    LayerGivenAsAnswer { name: String },
+}
+
+fn hint(suggestion: &Option<String>) -> String {
+    suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
+}
+
+/// A layer's features, bound to its declaration.
+#[derive(Debug, Clone)]
+pub struct BoundLayer {
+    pub features: Vec<Feature>,
+    merged: OnceLock<Arc<spatial::Geometry>>,
+}
+
+impl BoundLayer {
+    /// All features as one geometry (areas are unioned), built on first use.
+    pub fn merged(&self, kind: GeomKind) -> Arc<spatial::Geometry> {
+        self.merged.get_or_init(|| Arc::new(merge(&self.features, kind))).clone()
+    }
+}
+
+fn merge(features: &[Feature], kind: GeomKind) -> spatial::Geometry {
+    use geo::{Geometry as G, MultiLineString, MultiPoint};
+    match kind {
+        GeomKind::Area => {
+            let polygons: Vec<geo::Polygon<f64>> = features
+                .iter()
+                .flat_map(|f| match &f.geometry {
+                    G::Polygon(p) => vec![p.clone()],
+                    G::MultiPolygon(mp) => mp.0.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            G::MultiPolygon(geo::unary_union(&polygons))
+        }
+        GeomKind::Line => G::MultiLineString(MultiLineString(
+            features
+                .iter()
+                .flat_map(|f| match &f.geometry {
+                    G::LineString(l) => vec![l.clone()],
+                    G::MultiLineString(ml) => ml.0.clone(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        )),
+        GeomKind::Point => G::MultiPoint(MultiPoint(
+            features
+                .iter()
+                .flat_map(|f| match &f.geometry {
+                    G::Point(p) => vec![*p],
+                    G::MultiPoint(mp) => mp.0.clone(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        )),
+    }
+}
+
+/// Answers and geometry for one evaluation, indexed like the ruleset's inputs and layers.
+#[derive(Debug, Clone)]
+pub struct Facts {
+    pub(crate) values: Vec<Option<Value>>,
+    pub(crate) layers: Vec<Option<BoundLayer>>,
+}
+
+impl Facts {
+    /// No answers yet: every input unknown, no layers bound.
+    pub fn new(rs: &Ruleset) -> Facts {
+        Facts { values: vec![None; rs.inputs.len()], layers: vec![None; rs.layers.len()] }
+    }
+
+    fn input_index(rs: &Ruleset, name: &str) -> Result<usize, FactError> {
+        if rs.layer_index(name).is_some() {
+            return Err(FactError::LayerGivenAsAnswer { name: name.into() });
+        }
+        rs.input_index(name).ok_or_else(|| FactError::UnknownInput {
+            name: name.into(),
+            suggestion: crate::check::suggest(name, rs.inputs.iter().map(|i| i.name.as_str())).map(String::from),
+        })
+    }
+
+    /// Give (or with `null`, remove) the answer to an input or question. Geometry inputs take GeoJSON.
+    pub fn answer(&mut self, rs: &Ruleset, name: &str, answer: &Json) -> Result<(), FactError> {
+        let index = Self::input_index(rs, name)?;
+        self.values[index] = if answer.is_null() { None } else { Some(convert(&rs.inputs[index], answer)?) };
+        Ok(())
+    }
+
+    /// Remove an answer: the input is unknown again.
+    pub fn unanswer(&mut self, rs: &Ruleset, name: &str) -> Result<(), FactError> {
+        let index = Self::input_index(rs, name)?;
+        self.values[index] = None;
+        Ok(())
+    }
+
+    /// The current answer of an input, if any.
+    pub fn value(&self, index: usize) -> Option<&Value> {
+        self.values.get(index).and_then(Option::as_ref)
+    }
+
+    /// Bind a layer to a GeoJSON FeatureCollection; attributes are checked against the declared schema.
+    pub fn bind_layer(&mut self, rs: &Ruleset, name: &str, collection: &Json) -> Result<(), FactError> {
+        let index = rs.layer_index(name).ok_or_else(|| FactError::UnknownLayer {
+            name: name.into(),
+            suggestion: crate::check::suggest(name, rs.layers.iter().map(|l| l.name.as_str())).map(String::from),
+        })?;
+        let layer = &rs.layers[index];
+        let features = spatial::parse_features(collection, layer.kind)
+            .map_err(|source| FactError::Layer { layer: name.into(), source })?;
+        for f in &features {
+            for (attribute, ty) in &layer.attributes {
+                check_attribute(name, f, attribute, ty)?;
+            }
+        }
+        self.layers[index] = Some(BoundLayer { features, merged: OnceLock::new() });
+        Ok(())
+    }
+
+    pub fn layer(&self, index: usize) -> Option<&BoundLayer> {
+        self.layers.get(index).and_then(Option::as_ref)
+    }
+}
+
+fn check_attribute(layer: &str, f: &Feature, attribute: &str, ty: &Type) -> Result<(), FactError> {
+    let problem = |p: String| FactError::Attribute { layer: layer.into(), feature: f.id.clone(), problem: p };
+    let Some(v) = f.properties.get(attribute) else {
+        return Err(problem(format!("attribute `{attribute}` is missing")));
+    };
+    attribute_value(v, ty).map(|_| ()).map_err(|e| problem(format!("attribute `{attribute}`: {e}")))
+}
+
+/// A layer attribute as a value of its declared type.
+pub fn attribute_value(v: &Json, ty: &Type) -> Result<Value, String> {
+    match (ty, v) {
+        (Type::Text(_), Json::String(s)) => Ok(Value::Text(s.as_str().into())),
+        (Type::Text(_), Json::Number(n)) => Ok(Value::Text(n.to_string().into())),
+        (Type::Bool, Json::Bool(b)) => Ok(Value::Bool(*b)),
+        (Type::Num(dim), _) => quantity(v, *dim),
+        (ty, other) => Err(format!("expected {}, got {}", ty.describe(), describe_json(other))),
+    }
+}
+
+fn describe_json(v: &Json) -> String {
+    match v {
+        Json::Null => "null".into(),
+        Json::Bool(b) => format!("{b}"),
+        Json::Number(n) => format!("the number {n}"),
+        Json::String(s) => format!("the text \"{s}\""),
+        Json::Array(_) => "a list".into(),
+        Json::Object(_) => "an object".into(),
+    }
+}
+
+/// A number in the declared unit, or a string with a unit (`"3.2 m"`, `"3,2 m"`, `"30 cm"`, `"20%"`).
+fn quantity(v: &Json, dim: Dim) -> Result<Value, String> {
+    let declared = if dim.percent { Unit { dim, factor: 0.01 } } else { Unit { dim, factor: 1.0 } };
+    let (number, unit) = match v {
+        Json::Number(n) => (n.as_f64().ok_or("not a finite number")?, declared),
+        Json::String(s) => {
+            let s = s.trim();
+            let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+')).unwrap_or(s.len());
+            let (num_text, unit_text) = s.split_at(split);
+            let num_text = num_text.replace(',', ".");
+            let number = num_text.parse::<f64>().map_err(|_| format!("\"{s}\" is not a number with a unit"))?;
+            let unit_text = unit_text.trim();
+            let unit = if unit_text.is_empty() {
+                declared
+            } else {
+                Unit::parse(unit_text).ok_or_else(|| format!("unknown unit `{unit_text}` in \"{s}\" (units: {})", Unit::KNOWN.join(", ")))?
+            };
+            (number, unit)
+        }
+        other => return Err(format!("expected {}, got {}", dim.describe(), describe_json(other))),
+    };
+    if !number.is_finite() {
+        return Err("not a finite number".into());
+    }
+    if !unit.dim.compatible(dim) {
+        return Err(format!("expected {}, but the unit is {}", dim.describe(), unit.dim.describe()));
+    }
+    Ok(Value::Num(number * unit.factor, dim))
+}
+
+fn convert(input: &Input, answer: &Json) -> Result<Value, FactError> {
+    let wrong = |expected: &str| FactError::WrongType { input: input.name.clone(), expected: expected.into(), got: describe_json(answer) };
+    match &input.ty {
+        Type::Bool => match answer {
+            Json::Bool(b) => Ok(Value::Bool(*b)),
+            Json::String(s) if s == "ja" => Ok(Value::Bool(true)),
+            Json::String(s) if s == "nee" => Ok(Value::Bool(false)),
+            _ => Err(wrong("true or false")),
+        },
+        Type::Num(dim) => {
+            let value = quantity(answer, *dim).map_err(|reason| FactError::BadQuantity { input: input.name.clone(), reason })?;
+            if let (Value::Num(n, _), Some((lo, hi))) = (&value, input.range) {
+                if *n < lo - 1e-9 || *n > hi + 1e-9 {
+                    let show = |x: f64| Value::Num(x, *dim).to_dutch();
+                    return Err(FactError::OutOfRange { input: input.name.clone(), value: show(*n), low: show(lo), high: show(hi) });
+                }
+            }
+            Ok(value)
+        }
+        Type::Text(options) => {
+            let Json::String(s) = answer else { return Err(wrong("a text")) };
+            if let Some(options) = options {
+                if !options.iter().any(|o| o == s) {
+                    let suggestion = options.iter().find(|o| o.to_lowercase() == s.to_lowercase()).cloned();
+                    return Err(FactError::NotAnOption {
+                        input: input.name.clone(),
+                        value: s.clone(),
+                        options: options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", "),
+                        suggestion,
+                    });
+                }
+            }
+            Ok(Value::Text(s.as_str().into()))
+        }
+        Type::Location => match answer.as_str() {
+            Some("ja") => Ok(Value::Location(Location::Ja)),
+            Some("nee") => Ok(Value::Location(Location::Nee)),
+            Some("deels") => Ok(Value::Location(Location::Deels)),
+            _ => Err(wrong("\"ja\", \"nee\" or \"deels\"")),
+        },
+        Type::Geom(kind) => spatial::parse_geometry(answer, *kind)
+            .map(|g| Value::Geom(Arc::new(g)))
+            .map_err(|source| FactError::Geometry { input: input.name.clone(), source }),
+        Type::Conclusion | Type::List(_) => Err(wrong("a value that can be answered")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn quantities_accept_units_and_dutch_commas() {
+        let ok = |v: Json, d: Dim| match quantity(&v, d) {
+            Ok(Value::Num(n, _)) => n,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(ok(json!("3.2 m"), Dim::LENGTH), 3.2);
+        assert_eq!(ok(json!("3,2 m"), Dim::LENGTH), 3.2);
+        assert_eq!(ok(json!("30 cm"), Dim::LENGTH), 0.3);
+        assert_eq!(ok(json!(4), Dim::LENGTH), 4.0);
+        assert_eq!(ok(json!("20%"), Dim::PERCENT), 0.2);
+        assert_eq!(ok(json!(20), Dim::PERCENT), 0.2);
+        assert!(quantity(&json!("3 m2"), Dim::LENGTH).is_err());
+        assert!(quantity(&json!("3 furlong"), Dim::LENGTH).is_err());
+        assert!(quantity(&json!(true), Dim::LENGTH).is_err());
+    }
+}

@@ -1,0 +1,196 @@
+//! Errors for untrusted geometry: one variant per problem, each naming where it is.
+//!
+//! Indices count from 0, like the positions in the GeoJSON arrays, so `polygon #1, hole #0` is
+//! `coordinates[1][1]` of a MultiPolygon.
+
+use std::fmt;
+
+use super::validate::MAX_VERTICES;
+use super::GeomKind;
+
+/// Which ring of a (multi)polygon a problem is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RingRef {
+    /// Index of the polygon in a MultiPolygon; `None` for a single Polygon.
+    pub polygon: Option<usize>,
+    /// 0 for the exterior ring, `k + 1` for hole `k` (the index in the polygon's ring array).
+    pub ring: usize,
+}
+
+impl fmt::Display for RingRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.ring {
+            0 => f.write_str("exterior ring")?,
+            k => write!(f, "hole #{}", k - 1)?,
+        }
+        if let Some(p) = self.polygon {
+            write!(f, " of polygon #{p}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Which line of a (multi)line string a problem is in: `None` for a single LineString.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineRef(pub Option<usize>);
+
+impl fmt::Display for LineRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            None => f.write_str("line"),
+            Some(i) => write!(f, "line #{i}"),
+        }
+    }
+}
+
+/// Why a geometry was refused.
+#[derive(thiserror::Error, Debug, Clone, PartialEq)]
+pub enum GeometryError {
+    /// The JSON does not have the structure of GeoJSON.
+    #[error("not valid GeoJSON: `{at}` must be {expected}")]
+    NotGeoJson {
+        /// Where in the input, as a JSON path (`coordinates[0][3]`).
+        at: String,
+        /// What should have been there.
+        expected: &'static str,
+    },
+    /// A GeoJSON type we do not accept as a geometry (GeometryCollection, or an unknown name).
+    #[error(
+        "unsupported geometry type `{0}`; use Point, MultiPoint, LineString, MultiLineString, \
+         Polygon or MultiPolygon"
+    )]
+    UnsupportedType(String),
+    /// The geometry is of another kind than the input asks for.
+    #[error("expected {expected}, got {found}")]
+    WrongKind {
+        /// The kind the input must have.
+        expected: GeomKind,
+        /// The kind it has.
+        found: GeomKind,
+    },
+    /// No coordinates at all (or a Feature whose geometry is null).
+    #[error("geometry is empty")]
+    Empty,
+    /// NaN or infinity; GeoJSON text cannot contain these, geometry built in code can.
+    #[error("coordinate #{vertex} is not a finite number")]
+    NonFiniteCoordinate {
+        /// Index of the vertex in the order the coordinates are written.
+        vertex: usize,
+    },
+    /// A polygon ring whose last position differs from its first.
+    #[error("{ring} is not closed: its last position must repeat its first")]
+    RingNotClosed {
+        /// The ring.
+        ring: RingRef,
+    },
+    /// A ring with fewer than 3 distinct points.
+    #[error(
+        "{ring} has {found} distinct points; a ring needs at least 3 (and 4 positions, \
+         the last repeating the first)"
+    )]
+    TooFewPointsInRing {
+        /// The ring.
+        ring: RingRef,
+        /// Distinct points found.
+        found: usize,
+    },
+    /// A line with fewer than 2 distinct points.
+    #[error("{line} has {found} distinct points; a line needs at least 2")]
+    TooFewPointsInLine {
+        /// The line.
+        line: LineRef,
+        /// Distinct points found.
+        found: usize,
+    },
+    /// A ring that crosses or touches itself (also a spike that doubles back on itself).
+    #[error("{ring} intersects itself near ({x:.3}, {y:.3})")]
+    SelfIntersection {
+        /// The ring.
+        ring: RingRef,
+        /// Approximate x of the (first found) intersection.
+        x: f64,
+        /// Approximate y of the (first found) intersection.
+        y: f64,
+    },
+    /// A hole that is not inside its polygon's exterior ring.
+    #[error("{hole} is not inside the exterior ring")]
+    HoleOutsideExterior {
+        /// The hole.
+        hole: RingRef,
+    },
+    /// Two rings of one polygon overlap or share an edge (a hole on the exterior's edge, two
+    /// overlapping holes).
+    #[error("{first} and {second} overlap or share an edge")]
+    RingsOverlap {
+        /// One ring.
+        first: RingRef,
+        /// The other ring.
+        second: RingRef,
+    },
+    /// Two polygons of a MultiPolygon overlap or share an edge.
+    #[error("polygons #{first} and #{second} overlap or share an edge; draw them as one polygon")]
+    PartsOverlap {
+        /// Index of one polygon.
+        first: usize,
+        /// Index of the other.
+        second: usize,
+    },
+    /// More vertices than [`MAX_VERTICES`]; protects the service from huge inputs.
+    #[error("geometry has {count} vertices; the limit is {MAX_VERTICES}")]
+    TooManyVertices {
+        /// Vertices in the input.
+        count: usize,
+    },
+    /// Coordinates in degrees where metres are needed.
+    #[error(
+        "coordinates look like longitude/latitude (WGS84); this input must be in RD New \
+         (EPSG:28992) metres (found [{x}, {y}])"
+    )]
+    LooksLikeWgs84 {
+        /// The first such x.
+        x: f64,
+        /// The first such y.
+        y: f64,
+    },
+    /// A position outside the area RD New is defined for.
+    #[error(
+        "position [{x}, {y}] is outside the RD New (EPSG:28992) range \
+         (x -7000..300000, y 289000..629000 metres)"
+    )]
+    OutsideRdNew {
+        /// The x found.
+        x: f64,
+        /// The y found.
+        y: f64,
+    },
+    /// A polygon ring that encloses (practically) no area, e.g. all points on one line.
+    #[error("{ring} encloses no area")]
+    ZeroArea {
+        /// The ring.
+        ring: RingRef,
+    },
+    /// A problem in one feature of a FeatureCollection given as a single geometry.
+    #[error("feature {feature}: {error}")]
+    InFeature {
+        /// The feature's id, or `#index` when it has none.
+        feature: String,
+        /// What is wrong with it.
+        error: Box<GeometryError>,
+    },
+}
+
+/// Why a layer (a FeatureCollection) was refused.
+#[derive(thiserror::Error, Debug, Clone, PartialEq)]
+pub enum FeatureError {
+    /// The input is not a FeatureCollection at all.
+    #[error("not a GeoJSON FeatureCollection: {0}")]
+    NotFeatureCollection(GeometryError),
+    /// One feature is wrong; `feature` is its id, or `#index` when it has none.
+    #[error("feature {feature}: {error}")]
+    Feature {
+        /// The feature's id, or `#index` when it has none.
+        feature: String,
+        /// What is wrong with it.
+        error: GeometryError,
+    },
+}

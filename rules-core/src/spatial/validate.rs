@@ -1,0 +1,654 @@
+//! Validation of untrusted geometry, modelled on geo's `algorithm/validation` (OGC simple
+//! features) but reporting where a ring crosses itself, checking the RD New range, and running
+//! in near-linear time on the vertex counts we allow.
+
+use std::ops::RangeInclusive;
+
+use geo::coordinate_position::CoordPos;
+use geo::dimensions::Dimensions;
+use geo::line_intersection::LineIntersection;
+use geo::{
+    BoundingRect, Coord, CoordsIter, Geometry, HasDimensions, LineString, MultiPolygon, Polygon,
+    PreparedGeometry, Rect, Relate,
+};
+
+use super::error::{GeometryError, LineRef, RingRef};
+use super::segments::{dedup, find_meeting, segments_of};
+use super::{kind_of, GeomKind};
+
+/// Most vertices accepted in one geometry. A building permit plan has tens to hundreds; the limit
+/// keeps one request from tying up the service.
+pub const MAX_VERTICES: usize = 50_000;
+
+/// RD New is defined for the Netherlands and a margin around it (metres).
+const RD_X: RangeInclusive<f64> = -7_000.0..=300_000.0;
+const RD_Y: RangeInclusive<f64> = 289_000.0..=629_000.0;
+
+/// Rings enclosing less than a square millimetre are degenerate (points on one line), not
+/// something a plan can draw.
+const MIN_RING_AREA: f64 = 1e-6;
+
+/// Checks that a geometry is a valid geometry of the `expected` kind in RD New.
+///
+/// [`parse_geometry`](super::parse_geometry) calls this; call it yourself for geometry that did
+/// not come from GeoJSON (converted from WGS84, built by a client library, ...).
+///
+/// ```
+/// use geo::polygon;
+/// use rules_core::spatial::{validate, GeomKind, Geometry, GeometryError, RingRef};
+///
+/// // A bow tie: the exterior ring crosses itself at (100001, 400001).
+/// let bow_tie = Geometry::Polygon(polygon![
+///     (x: 100000.0, y: 400000.0), (x: 100002.0, y: 400002.0),
+///     (x: 100002.0, y: 400000.0), (x: 100000.0, y: 400002.0),
+/// ]);
+/// assert_eq!(
+///     validate(&bow_tie, GeomKind::Area),
+///     Err(GeometryError::SelfIntersection {
+///         ring: RingRef { polygon: None, ring: 0 }, x: 100001.0, y: 400001.0
+///     })
+/// );
+/// ```
+pub fn validate(g: &Geometry, expected: GeomKind) -> Result<(), GeometryError> {
+    let found = match (g, kind_of(g)) {
+        (Geometry::GeometryCollection(_), _) | (_, None) => {
+            return Err(GeometryError::UnsupportedType("GeometryCollection".into()))
+        }
+        (_, Some(kind)) => kind,
+    };
+    if found != expected {
+        return Err(GeometryError::WrongKind { expected, found });
+    }
+    if g.is_empty() {
+        return Err(GeometryError::Empty);
+    }
+    let count = g.coords_count();
+    if count > MAX_VERTICES {
+        return Err(GeometryError::TooManyVertices { count });
+    }
+    check_coordinates(g)?;
+    match g {
+        Geometry::Point(_) | Geometry::MultiPoint(_) | Geometry::GeometryCollection(_) => Ok(()),
+        Geometry::Line(l) => check_line(&[l.start, l.end], LineRef(None)),
+        Geometry::LineString(ls) => check_line(&ls.0, LineRef(None)),
+        Geometry::MultiLineString(mls) => mls
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, ls)| check_line(&ls.0, LineRef(Some(i)))),
+        Geometry::Polygon(p) => check_polygon(p, None),
+        Geometry::MultiPolygon(mp) => {
+            for (i, p) in mp.iter().enumerate() {
+                check_polygon(p, Some(i))?;
+            }
+            check_parts(mp)
+        }
+        Geometry::Rect(r) => check_polygon(&r.to_polygon(), None),
+        Geometry::Triangle(t) => check_polygon(&t.to_polygon(), None),
+    }
+}
+
+fn check_coordinates(g: &Geometry) -> Result<(), GeometryError> {
+    for (vertex, c) in g.coords_iter().enumerate() {
+        if !c.x.is_finite() || !c.y.is_finite() {
+            return Err(GeometryError::NonFiniteCoordinate { vertex });
+        }
+        if !RD_X.contains(&c.x) || !RD_Y.contains(&c.y) {
+            // Degrees are the usual mistake: web maps and GPS speak WGS84.
+            let lon_lat = (-180.0..=180.0).contains(&c.x) && (-90.0..=90.0).contains(&c.y);
+            return Err(if lon_lat {
+                GeometryError::LooksLikeWgs84 { x: c.x, y: c.y }
+            } else {
+                GeometryError::OutsideRdNew { x: c.x, y: c.y }
+            });
+        }
+    }
+    Ok(())
+}
+
+fn check_line(coords: &[Coord<f64>], line: LineRef) -> Result<(), GeometryError> {
+    let found = dedup(coords).len();
+    if found < 2 {
+        return Err(GeometryError::TooFewPointsInLine { line, found });
+    }
+    Ok(())
+}
+
+fn check_polygon(p: &Polygon<f64>, polygon: Option<usize>) -> Result<(), GeometryError> {
+    for (ring, coords) in std::iter::once(p.exterior())
+        .chain(p.interiors())
+        .enumerate()
+    {
+        check_ring(coords, RingRef { polygon, ring })?;
+    }
+    check_holes(p, polygon)
+}
+
+/// Distinct points of a ring: consecutive repeats and the closing position do not count.
+pub(crate) fn distinct_ring_points(coords: &[Coord<f64>]) -> usize {
+    let points = dedup(coords);
+    match (points.first(), points.last()) {
+        (Some(first), Some(last)) if points.len() > 1 && first == last => points.len() - 1,
+        _ => points.len(),
+    }
+}
+
+fn check_ring(ring: &LineString<f64>, at: RingRef) -> Result<(), GeometryError> {
+    let coords = &ring.0;
+    if coords.first() != coords.last() {
+        return Err(GeometryError::RingNotClosed { ring: at });
+    }
+    let found = distinct_ring_points(coords);
+    if found < 3 {
+        return Err(GeometryError::TooFewPointsInRing { ring: at, found });
+    }
+    // Before the self-intersection test: a flat ring also "intersects itself", but saying it has
+    // no area is the clearer message.
+    if all_on_one_line(coords) {
+        return Err(GeometryError::ZeroArea { ring: at });
+    }
+    check_simple_ring(coords, at)?;
+    // Only meaningful for a simple ring: a bow tie's two halves cancel out in the shoelace sum.
+    if ring_area(coords) < MIN_RING_AREA {
+        return Err(GeometryError::ZeroArea { ring: at });
+    }
+    Ok(())
+}
+
+/// True when every point lies within a micrometre of the line through the first point and the
+/// point farthest from it.
+fn all_on_one_line(coords: &[Coord<f64>]) -> bool {
+    let Some(&origin) = coords.first() else {
+        return true;
+    };
+    let offset = |c: &Coord<f64>| (c.x - origin.x, c.y - origin.y);
+    let length = |(dx, dy): (f64, f64)| dx.hypot(dy);
+    let far = coords
+        .iter()
+        .map(offset)
+        .max_by(|a, b| length(*a).total_cmp(&length(*b)))
+        .unwrap_or((0.0, 0.0));
+    let reach = length(far);
+    if reach == 0.0 {
+        return true;
+    }
+    coords
+        .iter()
+        .map(offset)
+        .all(|(dx, dy)| (dx * far.1 - dy * far.0).abs() / reach < 1e-6)
+}
+
+/// Unsigned shoelace area, computed relative to the first point: RD coordinates are around
+/// 10^5 m, and their products would lose the millimetres.
+fn ring_area(coords: &[Coord<f64>]) -> f64 {
+    let Some(origin) = coords.first() else {
+        return 0.0;
+    };
+    let twice: f64 = coords
+        .windows(2)
+        .map(|w| match w {
+            [a, b] => (a.x - origin.x) * (b.y - origin.y) - (b.x - origin.x) * (a.y - origin.y),
+            _ => 0.0,
+        })
+        .sum();
+    twice.abs() / 2.0
+}
+
+/// A ring may meet itself only where consecutive segments share their vertex.
+fn check_simple_ring(coords: &[Coord<f64>], at: RingRef) -> Result<(), GeometryError> {
+    let mut segments = segments_of(coords, 0);
+    let n = segments.len();
+    let adjacent = |i: usize, j: usize| (i + 1) % n == j || (j + 1) % n == i;
+    let crossing = find_meeting(&mut segments, |a, b, meet| match meet {
+        LineIntersection::SinglePoint { .. } if adjacent(a.index, b.index) => None,
+        LineIntersection::SinglePoint { intersection, .. } => Some(intersection),
+        // Overlapping segments: a spike doubling back, or two stretches of the ring on top of
+        // each other.
+        LineIntersection::Collinear { intersection } => Some(intersection.start),
+    });
+    match crossing {
+        Some(c) => Err(GeometryError::SelfIntersection {
+            ring: at,
+            x: c.x,
+            y: c.y,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// Holes must lie inside the exterior, and rings may touch only at single points.
+fn check_holes(p: &Polygon<f64>, polygon: Option<usize>) -> Result<(), GeometryError> {
+    if p.interiors().is_empty() {
+        return Ok(());
+    }
+    let exterior = Polygon::new(p.exterior().clone(), vec![]);
+    let exterior = PreparedGeometry::from(&exterior);
+    let holes: Vec<Polygon<f64>> = p
+        .interiors()
+        .iter()
+        .map(|r| Polygon::new(r.clone(), vec![]))
+        .collect();
+    let hole_ref = |k: usize| RingRef {
+        polygon,
+        ring: k + 1,
+    };
+
+    for (k, hole) in holes.iter().enumerate() {
+        let im = exterior.relate(hole);
+        if !im.is_contains() {
+            return Err(GeometryError::HoleOutsideExterior { hole: hole_ref(k) });
+        }
+        if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional {
+            let first = RingRef { polygon, ring: 0 };
+            return Err(GeometryError::RingsOverlap {
+                first,
+                second: hole_ref(k),
+            });
+        }
+    }
+    for (i, j) in overlapping_boxes(&holes) {
+        if let (Some(a), Some(b)) = (holes.get(i), holes.get(j)) {
+            if overlap_or_share_edge(a, b) {
+                return Err(GeometryError::RingsOverlap {
+                    first: hole_ref(i),
+                    second: hole_ref(j),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Polygons of a MultiPolygon may touch only at single points.
+fn check_parts(mp: &MultiPolygon<f64>) -> Result<(), GeometryError> {
+    for (first, second) in overlapping_boxes(&mp.0) {
+        if let (Some(a), Some(b)) = (mp.0.get(first), mp.0.get(second)) {
+            if overlap_or_share_edge(a, b) {
+                return Err(GeometryError::PartsOverlap { first, second });
+            }
+        }
+    }
+    Ok(())
+}
+
+fn overlap_or_share_edge(a: &Polygon<f64>, b: &Polygon<f64>) -> bool {
+    let im = a.relate(b);
+    im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional
+        || im.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional
+}
+
+/// Index pairs `(i, j)`, `i < j`, of polygons whose bounding boxes meet: only those can overlap,
+/// and there are few of them, where relating all pairs would be quadratic.
+fn overlapping_boxes(polygons: &[Polygon<f64>]) -> Vec<(usize, usize)> {
+    let mut boxes: Vec<(usize, Rect<f64>)> = polygons
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| Some((i, p.bounding_rect()?)))
+        .collect();
+    boxes.sort_by(|a, b| a.1.min().x.total_cmp(&b.1.min().x));
+    let mut pairs = Vec::new();
+    for (k, (i, a)) in boxes.iter().enumerate() {
+        for (j, b) in boxes.get(k + 1..).unwrap_or_default() {
+            if b.min().x > a.max().x {
+                break;
+            }
+            if b.min().y <= a.max().y && b.max().y >= a.min().y {
+                pairs.push(((*i).min(*j), (*i).max(*j)));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use geo::{coord, line_string, point, polygon, Line, MultiLineString, MultiPoint};
+
+    const X: f64 = 150_000.0;
+    const Y: f64 = 450_000.0;
+
+    /// A square in RD New with its lower left corner at (X + x, Y + y).
+    fn square(x: f64, y: f64, size: f64) -> Polygon<f64> {
+        polygon![
+            (x: X + x, y: Y + y), (x: X + x + size, y: Y + y),
+            (x: X + x + size, y: Y + y + size), (x: X + x, y: Y + y + size),
+        ]
+    }
+
+    fn ring(x: f64, y: f64, size: f64) -> LineString<f64> {
+        square(x, y, size).exterior().clone()
+    }
+
+    #[test]
+    fn accepts_valid_shapes() {
+        let with_hole = Polygon::new(ring(0.0, 0.0, 10.0), vec![ring(2.0, 2.0, 2.0)]);
+        assert_eq!(
+            validate(&Geometry::Polygon(with_hole), GeomKind::Area),
+            Ok(())
+        );
+        // Touching at one corner is allowed for the parts of a MultiPolygon.
+        let mp = MultiPolygon::new(vec![square(0.0, 0.0, 1.0), square(1.0, 1.0, 1.0)]);
+        assert_eq!(
+            validate(&Geometry::MultiPolygon(mp), GeomKind::Area),
+            Ok(())
+        );
+        let pt = Geometry::Point(point!(x: X, y: Y));
+        assert_eq!(validate(&pt, GeomKind::Point), Ok(()));
+        let line = Geometry::Line(Line::new(coord! {x: X, y: Y}, coord! {x: X + 1.0, y: Y}));
+        assert_eq!(validate(&line, GeomKind::Line), Ok(()));
+        assert_eq!(
+            validate(
+                &Geometry::Rect(square(0.0, 0.0, 1.0).bounding_rect().unwrap()),
+                GeomKind::Area
+            ),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn wrong_kind_and_empty() {
+        let pt = Geometry::Point(point!(x: X, y: Y));
+        assert_eq!(
+            validate(&pt, GeomKind::Area),
+            Err(GeometryError::WrongKind {
+                expected: GeomKind::Area,
+                found: GeomKind::Point
+            })
+        );
+        let empty = Geometry::MultiPoint(MultiPoint::new(vec![]));
+        assert_eq!(validate(&empty, GeomKind::Point), Err(GeometryError::Empty));
+        let gc = Geometry::GeometryCollection(geo::GeometryCollection::new_from(vec![pt]));
+        assert!(matches!(
+            validate(&gc, GeomKind::Point),
+            Err(GeometryError::UnsupportedType(_))
+        ));
+    }
+
+    #[test]
+    fn non_finite_coordinate() {
+        let nan = Geometry::LineString(line_string![(x: X, y: Y), (x: f64::NAN, y: Y)]);
+        assert_eq!(
+            validate(&nan, GeomKind::Line),
+            Err(GeometryError::NonFiniteCoordinate { vertex: 1 })
+        );
+        let inf = Geometry::Point(point!(x: X, y: f64::INFINITY));
+        assert_eq!(
+            validate(&inf, GeomKind::Point),
+            Err(GeometryError::NonFiniteCoordinate { vertex: 0 })
+        );
+    }
+
+    #[test]
+    fn wgs84_and_out_of_range() {
+        let otterlo_lonlat = Geometry::Point(point!(x: 5.77, y: 52.1));
+        let err = validate(&otterlo_lonlat, GeomKind::Point).unwrap_err();
+        assert_eq!(err, GeometryError::LooksLikeWgs84 { x: 5.77, y: 52.1 });
+        assert!(err.to_string().starts_with(
+            "coordinates look like longitude/latitude (WGS84); this input must be in RD New \
+             (EPSG:28992) metres"
+        ));
+        let far = Geometry::Point(point!(x: 1_000_000.0, y: 450_000.0));
+        assert_eq!(
+            validate(&far, GeomKind::Point),
+            Err(GeometryError::OutsideRdNew {
+                x: 1_000_000.0,
+                y: 450_000.0
+            })
+        );
+    }
+
+    #[test]
+    fn too_few_points() {
+        let line = Geometry::LineString(line_string![(x: X, y: Y), (x: X, y: Y)]);
+        assert_eq!(
+            validate(&line, GeomKind::Line),
+            Err(GeometryError::TooFewPointsInLine {
+                line: LineRef(None),
+                found: 1
+            })
+        );
+        let mls = Geometry::MultiLineString(MultiLineString::new(vec![
+            line_string![(x: X, y: Y), (x: X + 1.0, y: Y)],
+            line_string![(x: X, y: Y)],
+        ]));
+        assert_eq!(
+            validate(&mls, GeomKind::Line),
+            Err(GeometryError::TooFewPointsInLine {
+                line: LineRef(Some(1)),
+                found: 1
+            })
+        );
+        let two = Geometry::Polygon(polygon![(x: X, y: Y), (x: X + 1.0, y: Y), (x: X, y: Y)]);
+        assert_eq!(
+            validate(&two, GeomKind::Area),
+            Err(GeometryError::TooFewPointsInRing {
+                ring: RingRef {
+                    polygon: None,
+                    ring: 0
+                },
+                found: 2
+            })
+        );
+    }
+
+    #[test]
+    fn ring_not_closed() {
+        // geo closes the rings it builds, so only a hand-made ring can be open; GeoJSON input is
+        // checked before conversion (see the geojson tests).
+        let open_ring = LineString::new(vec![
+            coord! {x: X, y: Y},
+            coord! {x: X + 1.0, y: Y},
+            coord! {x: X + 1.0, y: Y + 1.0},
+            coord! {x: X, y: Y + 1.0},
+        ]);
+        let at = RingRef {
+            polygon: Some(1),
+            ring: 2,
+        };
+        assert_eq!(
+            check_ring(&open_ring, at),
+            Err(GeometryError::RingNotClosed { ring: at })
+        );
+        assert_eq!(
+            GeometryError::RingNotClosed { ring: at }.to_string(),
+            "hole #1 of polygon #1 is not closed: its last position must repeat its first"
+        );
+    }
+
+    #[test]
+    fn zero_area() {
+        let flat = Geometry::Polygon(polygon![
+            (x: X, y: Y), (x: X + 1.0, y: Y), (x: X + 2.0, y: Y),
+        ]);
+        assert_eq!(
+            validate(&flat, GeomKind::Area),
+            Err(GeometryError::ZeroArea {
+                ring: RingRef {
+                    polygon: None,
+                    ring: 0
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn self_intersection_names_the_point() {
+        let bow_tie = Geometry::Polygon(polygon![
+            (x: X, y: Y), (x: X + 2.0, y: Y + 2.0), (x: X + 2.0, y: Y), (x: X, y: Y + 2.0),
+        ]);
+        let err = validate(&bow_tie, GeomKind::Area).unwrap_err();
+        assert_eq!(
+            err,
+            GeometryError::SelfIntersection {
+                ring: RingRef {
+                    polygon: None,
+                    ring: 0
+                },
+                x: X + 1.0,
+                y: Y + 1.0
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "exterior ring intersects itself near (150001.000, 450001.000)"
+        );
+        // A spike: out to (X+3, Y) and straight back.
+        let spike = Geometry::Polygon(polygon![
+            (x: X, y: Y), (x: X + 3.0, y: Y), (x: X + 1.0, y: Y), (x: X + 1.0, y: Y + 1.0),
+            (x: X, y: Y + 1.0),
+        ]);
+        assert!(matches!(
+            validate(&spike, GeomKind::Area),
+            Err(GeometryError::SelfIntersection { .. })
+        ));
+    }
+
+    #[test]
+    fn holes_must_be_inside_and_apart() {
+        let outside = Polygon::new(ring(0.0, 0.0, 10.0), vec![ring(20.0, 20.0, 1.0)]);
+        assert_eq!(
+            validate(&Geometry::Polygon(outside), GeomKind::Area),
+            Err(GeometryError::HoleOutsideExterior {
+                hole: RingRef {
+                    polygon: None,
+                    ring: 1
+                }
+            })
+        );
+        let overlapping = Polygon::new(
+            ring(0.0, 0.0, 10.0),
+            vec![ring(1.0, 1.0, 3.0), ring(2.0, 2.0, 3.0)],
+        );
+        assert_eq!(
+            validate(&Geometry::Polygon(overlapping), GeomKind::Area),
+            Err(GeometryError::RingsOverlap {
+                first: RingRef {
+                    polygon: None,
+                    ring: 1
+                },
+                second: RingRef {
+                    polygon: None,
+                    ring: 2
+                }
+            })
+        );
+        let on_edge = Polygon::new(ring(0.0, 0.0, 10.0), vec![ring(0.0, 2.0, 3.0)]);
+        assert_eq!(
+            validate(&Geometry::Polygon(on_edge), GeomKind::Area),
+            Err(GeometryError::RingsOverlap {
+                first: RingRef {
+                    polygon: None,
+                    ring: 0
+                },
+                second: RingRef {
+                    polygon: None,
+                    ring: 1
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn parts_must_not_overlap() {
+        let mp = MultiPolygon::new(vec![
+            square(0.0, 0.0, 1.0),
+            square(5.0, 5.0, 1.0),
+            square(0.5, 0.5, 1.0),
+        ]);
+        assert_eq!(
+            validate(&Geometry::MultiPolygon(mp), GeomKind::Area),
+            Err(GeometryError::PartsOverlap {
+                first: 0,
+                second: 2
+            })
+        );
+        let sharing_edge = MultiPolygon::new(vec![square(0.0, 0.0, 1.0), square(1.0, 0.0, 1.0)]);
+        assert_eq!(
+            validate(&Geometry::MultiPolygon(sharing_edge), GeomKind::Area),
+            Err(GeometryError::PartsOverlap {
+                first: 0,
+                second: 1
+            })
+        );
+    }
+
+    #[test]
+    fn too_many_vertices() {
+        let coords: Vec<_> = (0..=MAX_VERTICES)
+            .map(|i| coord! {x: X + i as f64, y: Y + (i % 2) as f64})
+            .collect();
+        let line = Geometry::LineString(LineString::new(coords));
+        assert_eq!(
+            validate(&line, GeomKind::Line),
+            Err(GeometryError::TooManyVertices {
+                count: MAX_VERTICES + 1
+            })
+        );
+    }
+
+    #[test]
+    fn a_large_valid_ring_validates_quickly() {
+        // A circle with MAX_VERTICES - 1 vertices: the quadratic check would take minutes.
+        let n = MAX_VERTICES - 1;
+        let coords: Vec<_> = (0..n)
+            .map(|i| {
+                let t = i as f64 / n as f64 * std::f64::consts::TAU;
+                coord! {x: X + 100.0 * t.cos(), y: Y + 100.0 * t.sin()}
+            })
+            .collect();
+        let circle = Geometry::Polygon(Polygon::new(LineString::new(coords), vec![]));
+        let start = std::time::Instant::now();
+        assert_eq!(validate(&circle, GeomKind::Area), Ok(()));
+        assert!(start.elapsed().as_secs() < 10, "took {:?}", start.elapsed());
+    }
+
+    // Random rings on a coarse grid: many are degenerate (repeated points, spikes, bow ties).
+    fn grid_ring() -> impl proptest::strategy::Strategy<Value = Vec<(u8, u8)>> {
+        proptest::collection::vec((0u8..5, 0u8..5), 3..8)
+    }
+
+    fn to_ring(points: &[(u8, u8)], offset: f64) -> LineString<f64> {
+        points.iter().map(|&(x, y)| (X + offset + f64::from(x), Y + f64::from(y))).collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            failure_persistence: None,
+            ..Default::default()
+        })]
+
+        #[test]
+        fn accepted_rings_are_valid_for_geo_too(exterior in grid_ring(), hole in grid_ring()) {
+            // One direction only: geo accepts some rings that OGC calls invalid (a ring touching
+            // itself at a vertex, a spike), which this validation refuses.
+            use geo::Validation;
+            let p = Polygon::new(to_ring(&exterior, 0.0), vec![]);
+            if validate(&Geometry::Polygon(p.clone()), GeomKind::Area).is_ok() {
+                proptest::prop_assert!(p.is_valid(), "{:?}", p.validation_errors());
+            }
+            // The hole's grid spans the square, so it may touch the exterior at a point or a line.
+            let with_hole = Polygon::new(ring(0.0, 0.0, 4.0), vec![to_ring(&hole, 0.0)]);
+            if validate(&Geometry::Polygon(with_hole.clone()), GeomKind::Area).is_ok() {
+                proptest::prop_assert!(with_hole.is_valid(), "{:?}", with_hole.validation_errors());
+            }
+            let two = MultiPolygon::new(vec![p, Polygon::new(to_ring(&hole, 2.0), vec![])]);
+            if validate(&Geometry::MultiPolygon(two.clone()), GeomKind::Area).is_ok() {
+                proptest::prop_assert!(two.is_valid(), "{:?}", two.validation_errors());
+            }
+        }
+
+        #[test]
+        fn operations_survive_any_accepted_polygon(exterior in grid_ring(), other in grid_ring()) {
+            use crate::spatial::*;
+            let a = Geometry::Polygon(Polygon::new(to_ring(&exterior, 0.0), vec![]));
+            let b = Geometry::Polygon(Polygon::new(to_ring(&other, 1.0), vec![]));
+            if validate(&a, GeomKind::Area).is_ok() && validate(&b, GeomKind::Area).is_ok() {
+                let shared = area(&intersection(&a, &b));
+                proptest::prop_assert!(shared <= area(&a).min(area(&b)) + 1e-3);
+                let _ = (location(&a, &b), union(&a, &b), difference(&a, &b), buffer(&a, -0.3));
+                let _ = (distance(&a, &b), boundary(&a), within(&a, &b), overlaps(&a, &b));
+            }
+        }
+    }
+}

@@ -1,0 +1,7 @@
+//! Syntax: the pest grammar, the typed syntax tree, and the formatter (`rules fmt`).
+
+pub mod ast;
+mod parser;
+pub mod print;
+
+pub use parser::{parse, parse_date};

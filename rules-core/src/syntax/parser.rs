@@ -1,0 +1,698 @@
+//! Text -> syntax tree. The only module that sees pest pairs; nothing pest leaves it.
+
+use pest::iterators::Pair;
+use pest::Parser as _;
+use pest_derive::Parser;
+
+use super::ast::*;
+use crate::diagnostics::Diagnostic;
+use crate::source::Span;
+
+#[derive(Parser)]
+#[grammar = "syntax/grammar.pest"]
+struct Grammar;
+
+/// Parse a ruleset. A syntax error is returned as a diagnostic (code `E001`) pointing at the spot
+/// where the parser stopped, saying what it expected there.
+pub fn parse(text: &str) -> Result<File, Diagnostic> {
+    let mut pairs = Grammar::parse(Rule::file, text).map_err(|e| syntax_error(text, e))?;
+    let file = pairs.next().ok_or_else(|| Diagnostic::error("E001", Span::default(), "empty parse"))?;
+    let mut header = None;
+    let mut items = Vec::new();
+    for pair in file.into_inner() {
+        match pair.as_rule() {
+            Rule::header => header = Some(header_of(pair)?),
+            Rule::EOI => {}
+            _ => items.push(item(pair)?),
+        }
+    }
+    Ok(File { header, items, comments: comments(text) })
+}
+
+fn span(pair: &Pair<Rule>) -> Span {
+    let s = pair.as_span();
+    Span::new(s.start(), s.end())
+}
+
+fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
+    let offset = match e.location {
+        pest::error::InputLocation::Pos(p) => p,
+        pest::error::InputLocation::Span((s, _)) => s,
+    };
+    let found = text[offset.min(text.len())..]
+        .split(|c: char| c.is_whitespace())
+        .next()
+        .filter(|w| !w.is_empty())
+        .map(|w| format!("`{}`", w.chars().take(20).collect::<String>()))
+        .unwrap_or_else(|| "the end of the file".into());
+    let expected = match &e.variant {
+        pest::error::ErrorVariant::ParsingError { positives, .. } => {
+            let mut names: Vec<&str> = positives.iter().filter_map(|r| rule_name(*r)).collect();
+            names.sort();
+            names.dedup();
+            names
+        }
+        pest::error::ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let message = if expected.is_empty() {
+        format!("unexpected {found}")
+    } else {
+        format!("expected {}, found {found}", join_or(&expected))
+    };
+    let end = text[offset.min(text.len())..]
+        .find(|c: char| c.is_whitespace())
+        .map(|n| offset + n.max(1))
+        .unwrap_or(text.len());
+    let mut d = Diagnostic::error("E001", Span::new(offset, end.max(offset)), message).with_label("here");
+    if found.starts_with("`\"") || found == "the end of the file" {
+        d = d.with_help("check for a missing `}` or an unclosed string");
+    }
+    d
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).into(),
+        [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+/// Names for grammar rules in the user's terms; `None` hides helper rules from messages.
+fn rule_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::header => "`ruleset \"...\" { ... }`",
+        Rule::header_prop => "`authority`, `valid from`, `source` or `activity`",
+        Rule::input_decl | Rule::input_kw => "`input` or `question`",
+        Rule::layer_decl => "`layer`",
+        Rule::let_decl => "`let`",
+        Rule::decision => "`decision`",
+        Rule::check => "`check`",
+        Rule::at_rule => "`at`",
+        Rule::input_props => "`{`",
+        Rule::input_prop => "`help`, `intent`, `range` or `priority`",
+        Rule::type_expr | Rule::type_name => "a type (bool, number, length, surface, text, choice(...), area, ...)",
+        Rule::branch | Rule::when_head => "`when`",
+        Rule::otherwise_head => "`otherwise`",
+        Rule::leaf => "`->`",
+        Rule::tree => "`{`",
+        Rule::table => "`table`",
+        Rule::hit_policy => "a hit policy (UNIQUE, FIRST, PRIORITY, ANY, COLLECT, RULE ORDER, OUTPUT ORDER)",
+        Rule::table_inputs => "`inputs`",
+        Rule::table_rule => "`rule`",
+        Rule::cell | Rule::tests | Rule::unary_test => "a cell test (`-`, `< 5 m`, `[1 .. 2]`, a value)",
+        Rule::because => "`because`",
+        Rule::reference => "`ref`",
+        Rule::show => "`show`",
+        Rule::expr | Rule::primary | Rule::if_expr | Rule::or_expr | Rule::and_expr | Rule::not_expr
+        | Rule::cmp_expr | Rule::add_expr | Rule::mul_expr | Rule::unary_expr => "an expression",
+        Rule::compare_op => "a comparison",
+        Rule::spatial_op => "`within`, `contains`, `overlaps` or `intersects`",
+        Rule::or_op => "`or`",
+        Rule::and_op => "`and`",
+        Rule::add_op => "`+` or `-`",
+        Rule::mul_op => "`*` or `/`",
+        Rule::string => "a string",
+        Rule::ident | Rule::name => "a name",
+        Rule::date => "a date (YYYY-MM-DD)",
+        Rule::integer => "a whole number",
+        Rule::quantity | Rule::number => "a number",
+        Rule::unit => "a unit",
+        Rule::EOI => "the end of the file",
+        _ => return None,
+    })
+}
+
+fn bad(pair: &Pair<Rule>, what: &str) -> Diagnostic {
+    Diagnostic::error("E001", span(pair), format!("internal parser error: unexpected {what}"))
+}
+
+fn next<'a>(it: &mut impl Iterator<Item = Pair<'a, Rule>>, parent: Span) -> Result<Pair<'a, Rule>, Diagnostic> {
+    it.next().ok_or_else(|| Diagnostic::error("E001", parent, "internal parser error: missing part"))
+}
+
+fn header_of(pair: Pair<Rule>) -> Result<Header, Diagnostic> {
+    let sp = span(&pair);
+    let mut inner = pair.into_inner();
+    let name = string(next(&mut inner, sp)?);
+    let mut h = Header {
+        name,
+        authority: None,
+        valid_from: None,
+        valid_until: None,
+        source: None,
+        activity: None,
+        span: sp,
+    };
+    for prop in inner {
+        let prop_span = span(&prop);
+        let p = next(&mut prop.into_inner(), prop_span)?;
+        match p.as_rule() {
+            Rule::authority => h.authority = Some(string(next(&mut p.into_inner(), prop_span)?)),
+            Rule::source => h.source = Some(string(next(&mut p.into_inner(), prop_span)?)),
+            Rule::activity => h.activity = Some(string(next(&mut p.into_inner(), prop_span)?)),
+            Rule::validity => {
+                let mut dates = p.into_inner();
+                h.valid_from = Some(date(next(&mut dates, prop_span)?)?);
+                h.valid_until = dates.next().map(date).transpose()?;
+            }
+            _ => return Err(bad(&p, "header property")),
+        }
+    }
+    Ok(h)
+}
+
+fn date(pair: Pair<Rule>) -> Result<DateLit, Diagnostic> {
+    let sp = span(&pair);
+    let text = pair.as_str();
+    let invalid = || Diagnostic::error("E010", sp, format!("`{text}` is not a valid date")).with_help("write dates as YYYY-MM-DD, e.g. 2024-01-01");
+    let num = |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<u16>().ok());
+    let (year, month, day) = (num(0..4).ok_or_else(invalid)?, num(5..7).ok_or_else(invalid)?, num(8..10).ok_or_else(invalid)?);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        _ => return Err(invalid()),
+    };
+    if day == 0 || day > days_in_month {
+        return Err(invalid());
+    }
+    Ok(DateLit { date: Date { year, month: month as u8, day: day as u8 }, span: sp })
+}
+
+/// Parse `YYYY-MM-DD` (for evaluation dates given by the host).
+pub fn parse_date(text: &str) -> Option<Date> {
+    let ok = text.len() == 10 && text.as_bytes().get(4) == Some(&b'-') && text.as_bytes().get(7) == Some(&b'-');
+    if !ok {
+        return None;
+    }
+    let mut pairs = Grammar::parse(Rule::date, text).ok()?;
+    date(pairs.next()?).ok().map(|d| d.date)
+}
+
+fn string(pair: Pair<Rule>) -> StrLit {
+    let sp = span(&pair);
+    let raw = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+    let mut value = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => value.push('\n'),
+                Some('t') => value.push('\t'),
+                Some(other) => value.push(other),
+                None => {}
+            }
+        } else {
+            value.push(c);
+        }
+    }
+    StrLit { value, span: sp }
+}
+
+fn ident(pair: Pair<Rule>) -> Ident {
+    Ident { span: span(&pair), name: pair.as_str().to_string() }
+}
+
+fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
+    let sp = span(&pair);
+    match pair.as_rule() {
+        Rule::input_decl => {
+            let mut inner = pair.into_inner();
+            let kind = match next(&mut inner, sp)?.as_str() {
+                "input" => InputKind::Input,
+                _ => InputKind::Question,
+            };
+            let name = ident(next(&mut inner, sp)?);
+            let ty = type_expr(next(&mut inner, sp)?)?;
+            let label = string(next(&mut inner, sp)?);
+            let mut decl = InputDecl { kind, name, ty, label, help: None, intent: None, range: None, priority: None, span: sp };
+            if let Some(props) = inner.next() {
+                for prop in props.into_inner() {
+                    let prop_span = span(&prop);
+                    let p = next(&mut prop.into_inner(), prop_span)?;
+                    match p.as_rule() {
+                        Rule::help => decl.help = Some(string(next(&mut p.into_inner(), prop_span)?)),
+                        Rule::intent => decl.intent = Some(string(next(&mut p.into_inner(), prop_span)?)),
+                        Rule::range => {
+                            let mut parts = p.into_inner();
+                            let low = expr(next(&mut parts, prop_span)?)?;
+                            let high = expr(next(&mut parts, prop_span)?)?;
+                            decl.range = Some((low, high));
+                        }
+                        Rule::priority => {
+                            let n = next(&mut p.into_inner(), prop_span)?;
+                            let value = n.as_str().parse::<i64>().map_err(|_| {
+                                Diagnostic::error("E001", span(&n), "priority must be a whole number")
+                            })?;
+                            decl.priority = Some((value, span(&n)));
+                        }
+                        _ => return Err(bad(&p, "input property")),
+                    }
+                }
+            }
+            Ok(Item::Input(decl))
+        }
+        Rule::layer_decl => {
+            let mut inner = pair.into_inner();
+            let name = ident(next(&mut inner, sp)?);
+            let kind = ident(next(&mut inner, sp)?);
+            let mut label = None;
+            let mut attributes = Vec::new();
+            for p in inner {
+                match p.as_rule() {
+                    Rule::string => label = Some(string(p)),
+                    Rule::layer_schema => {
+                        for attr in p.into_inner() {
+                            let attr_span = span(&attr);
+                            let mut parts = attr.into_inner();
+                            let n = ident(next(&mut parts, attr_span)?);
+                            let t = type_expr(next(&mut parts, attr_span)?)?;
+                            attributes.push((n, t));
+                        }
+                    }
+                    _ => return Err(bad(&p, "layer part")),
+                }
+            }
+            Ok(Item::Layer(LayerDecl { name, kind, label, attributes, span: sp }))
+        }
+        Rule::let_decl => {
+            let mut inner = pair.into_inner();
+            let name = ident(next(&mut inner, sp)?);
+            let value = expr(next(&mut inner, sp)?)?;
+            Ok(Item::Let(LetDecl { name, value, span: sp }))
+        }
+        Rule::decision => {
+            let mut id = None;
+            let mut title = None;
+            let mut body = None;
+            for p in pair.into_inner() {
+                match p.as_rule() {
+                    Rule::ident => id = Some(ident(p)),
+                    Rule::string => title = Some(string(p)),
+                    Rule::tree => body = Some(DecisionBody::Tree(branches(p)?)),
+                    Rule::table => body = Some(DecisionBody::Table(table(p)?)),
+                    _ => return Err(bad(&p, "decision part")),
+                }
+            }
+            match (title, body) {
+                (Some(title), Some(body)) => Ok(Item::Decision(Decision { id, title, body, span: sp })),
+                _ => Err(Diagnostic::error("E001", sp, "internal parser error: incomplete decision")),
+            }
+        }
+        Rule::check => {
+            let mut inner = pair.into_inner();
+            let name = string(next(&mut inner, sp)?);
+            let condition = expr(next(&mut inner, sp)?)?;
+            let mut c = Check { name, condition, show: None, because: None, reference: None, span: sp };
+            for p in inner {
+                let p_span = span(&p);
+                match p.as_rule() {
+                    Rule::show => c.show = Some(expr(next(&mut p.into_inner(), p_span)?)?),
+                    Rule::because => c.because = Some(string(next(&mut p.into_inner(), p_span)?)),
+                    Rule::reference => c.reference = Some(string(next(&mut p.into_inner(), p_span)?)),
+                    _ => return Err(bad(&p, "check part")),
+                }
+            }
+            Ok(Item::Check(c))
+        }
+        Rule::at_rule => {
+            let mut inner = pair.into_inner();
+            let layer = ident(next(&mut inner, sp)?);
+            let mut radius = None;
+            let mut strings = Vec::new();
+            let mut reference = None;
+            for p in inner {
+                let p_span = span(&p);
+                match p.as_rule() {
+                    Rule::radius => radius = Some(expr(next(&mut p.into_inner(), p_span)?)?),
+                    Rule::string => strings.push(string(p)),
+                    Rule::reference => reference = Some(string(next(&mut p.into_inner(), p_span)?)),
+                    _ => return Err(bad(&p, "at part")),
+                }
+            }
+            let mut strings = strings.into_iter();
+            match (strings.next(), strings.next()) {
+                (Some(title), Some(text)) => Ok(Item::At(AtRule { layer, radius, title, text, reference, span: sp })),
+                _ => Err(Diagnostic::error("E001", sp, "internal parser error: incomplete at rule")),
+            }
+        }
+        _ => Err(bad(&pair, "item")),
+    }
+}
+
+fn type_expr(pair: Pair<Rule>) -> Result<TypeExpr, Diagnostic> {
+    let sp = span(&pair);
+    let inner = next(&mut pair.into_inner(), sp)?;
+    Ok(match inner.as_rule() {
+        Rule::choice_type => TypeExpr::Choice(inner.into_inner().map(string).collect(), sp),
+        _ => TypeExpr::Named(Ident { name: inner.as_str().to_string(), span: sp }),
+    })
+}
+
+fn branches(tree: Pair<Rule>) -> Result<Vec<Branch>, Diagnostic> {
+    tree.into_inner().map(branch).collect()
+}
+
+fn branch(pair: Pair<Rule>) -> Result<Branch, Diagnostic> {
+    let sp = span(&pair);
+    let mut inner = pair.into_inner();
+    let head = next(&mut inner, sp)?;
+    let head_span = span(&head);
+    let condition = match head.as_rule() {
+        Rule::when_head => Some(expr(next(&mut head.into_inner(), head_span)?)?),
+        _ => None,
+    };
+    let body_pair = next(&mut inner, sp)?;
+    let body = match body_pair.as_rule() {
+        Rule::leaf => BranchBody::Leaf(leaf(body_pair)?),
+        _ => BranchBody::Nested(branches(body_pair)?),
+    };
+    Ok(Branch { condition, body, head_span, span: sp })
+}
+
+fn leaf(pair: Pair<Rule>) -> Result<Leaf, Diagnostic> {
+    let sp = span(&pair);
+    let mut inner = pair.into_inner();
+    let value = expr(next(&mut inner, sp)?)?;
+    let mut l = Leaf { value, because: None, reference: None, span: sp };
+    for p in inner {
+        let p_span = span(&p);
+        match p.as_rule() {
+            Rule::because => l.because = Some(string(next(&mut p.into_inner(), p_span)?)),
+            Rule::reference => l.reference = Some(string(next(&mut p.into_inner(), p_span)?)),
+            _ => return Err(bad(&p, "conclusion part")),
+        }
+    }
+    Ok(l)
+}
+
+fn table(pair: Pair<Rule>) -> Result<Table, Diagnostic> {
+    let sp = span(&pair);
+    let mut inner = pair.into_inner();
+    let hit_pair = next(&mut inner, sp)?;
+    let hit_span = span(&hit_pair);
+    let policy = next(&mut hit_pair.into_inner(), hit_span)?;
+    let hit = match policy.as_rule() {
+        Rule::unique => HitPolicy::Unique,
+        Rule::first => HitPolicy::First,
+        Rule::priority_hit => HitPolicy::Priority,
+        Rule::any_hit => HitPolicy::Any,
+        Rule::rule_order => HitPolicy::RuleOrder,
+        Rule::output_order => HitPolicy::OutputOrder,
+        Rule::collect => HitPolicy::Collect(policy.into_inner().next().map(|a| match a.as_str() {
+            "sum" => Aggregator::Sum,
+            "min" => Aggregator::Min,
+            "max" => Aggregator::Max,
+            _ => Aggregator::Count,
+        })),
+        _ => return Err(bad(&policy, "hit policy")),
+    };
+    let inputs = next(&mut inner, sp)?.into_inner().map(expr).collect::<Result<Vec<_>, _>>()?;
+    let mut rules = Vec::new();
+    for rule in inner {
+        let rule_span = span(&rule);
+        let mut cells = Vec::new();
+        let mut leaf_value = None;
+        for p in rule.into_inner() {
+            match p.as_rule() {
+                Rule::cell => cells.push(cell(p)?),
+                Rule::leaf => leaf_value = Some(leaf(p)?),
+                _ => return Err(bad(&p, "rule part")),
+            }
+        }
+        let leaf = leaf_value.ok_or_else(|| Diagnostic::error("E001", rule_span, "rule without `->`"))?;
+        rules.push(TableRule { cells, leaf, span: rule_span });
+    }
+    Ok(Table { hit, hit_span, inputs, rules })
+}
+
+fn cell(pair: Pair<Rule>) -> Result<Cell, Diagnostic> {
+    let sp = span(&pair);
+    let inner = next(&mut pair.into_inner(), sp)?;
+    match inner.as_rule() {
+        Rule::any_cell => Ok(Cell::Any(sp)),
+        Rule::negated_tests => {
+            let tests_pair = next(&mut inner.into_inner(), sp)?;
+            Ok(Cell::Tests { tests: tests(tests_pair)?, negated: true, span: sp })
+        }
+        _ => Ok(Cell::Tests { tests: tests(inner)?, negated: false, span: sp }),
+    }
+}
+
+fn tests(pair: Pair<Rule>) -> Result<Vec<UnaryTest>, Diagnostic> {
+    pair.into_inner().map(unary_test).collect()
+}
+
+fn unary_test(pair: Pair<Rule>) -> Result<UnaryTest, Diagnostic> {
+    let sp = span(&pair);
+    let inner = next(&mut pair.into_inner(), sp)?;
+    let inner_span = span(&inner);
+    match inner.as_rule() {
+        Rule::interval => {
+            let mut parts = inner.into_inner();
+            let open = next(&mut parts, inner_span)?.as_str() == "[";
+            let low = expr(next(&mut parts, inner_span)?)?;
+            let high = expr(next(&mut parts, inner_span)?)?;
+            let close = next(&mut parts, inner_span)?.as_str() == "]";
+            Ok(UnaryTest::Interval { low, low_closed: open, high, high_closed: close, span: inner_span })
+        }
+        Rule::compare_test => {
+            let mut parts = inner.into_inner();
+            let op = compare_op(next(&mut parts, inner_span)?.as_str());
+            Ok(UnaryTest::Compare(op, expr(next(&mut parts, inner_span)?)?))
+        }
+        _ => Ok(UnaryTest::Equal(expr(inner)?)),
+    }
+}
+
+fn compare_op(text: &str) -> CompareOp {
+    match text {
+        "!=" => CompareOp::Ne,
+        "<" => CompareOp::Lt,
+        "<=" => CompareOp::Le,
+        ">" => CompareOp::Gt,
+        ">=" => CompareOp::Ge,
+        _ => CompareOp::Eq,
+    }
+}
+
+fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
+    let sp = span(&pair);
+    match pair.as_rule() {
+        Rule::expr | Rule::primary => expr(next(&mut pair.into_inner(), sp)?),
+        Rule::if_expr => {
+            let mut parts = pair.into_inner();
+            let c = expr(next(&mut parts, sp)?)?;
+            let t = expr(next(&mut parts, sp)?)?;
+            let e = expr(next(&mut parts, sp)?)?;
+            Ok(Expr { kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)), span: sp })
+        }
+        Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr => {
+            let mut parts = pair.into_inner();
+            let mut left = expr(next(&mut parts, sp)?)?;
+            while let Some(op) = parts.next() {
+                let right = expr(next(&mut parts, sp)?)?;
+                let op = match op.as_str() {
+                    "or" => BinOp::Or,
+                    "and" => BinOp::And,
+                    "+" => BinOp::Add,
+                    "-" => BinOp::Sub,
+                    "*" => BinOp::Mul,
+                    _ => BinOp::Div,
+                };
+                let span = left.span.to(right.span);
+                left = Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), span };
+            }
+            Ok(left)
+        }
+        Rule::not_expr | Rule::unary_expr => {
+            let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
+            let mut iter = parts.into_iter().rev();
+            let mut e = expr(next(&mut iter, sp)?)?;
+            for op in iter {
+                let op_kind = if op.as_rule() == Rule::not_op { UnaryOp::Not } else { UnaryOp::Neg };
+                let span = span(&op).to(e.span);
+                e = fold_unary(op_kind, e, span);
+            }
+            Ok(e)
+        }
+        Rule::cmp_expr => {
+            let mut parts = pair.into_inner();
+            let left = expr(next(&mut parts, sp)?)?;
+            let Some(op) = parts.next() else { return Ok(left) };
+            let right_pair = next(&mut parts, sp)?;
+            let kind = match op.as_rule() {
+                Rule::in_op => {
+                    let items = right_pair.into_inner().map(expr).collect::<Result<Vec<_>, _>>()?;
+                    ExprKind::In(Box::new(left), items)
+                }
+                Rule::spatial_op => {
+                    let s = match op.as_str() {
+                        "within" => SpatialOp::Within,
+                        "contains" => SpatialOp::Contains,
+                        "overlaps" => SpatialOp::Overlaps,
+                        _ => SpatialOp::Intersects,
+                    };
+                    ExprKind::Binary(BinOp::Spatial(s), Box::new(left), Box::new(expr(right_pair)?))
+                }
+                _ => ExprKind::Binary(
+                    BinOp::Compare(compare_op(op.as_str())),
+                    Box::new(left),
+                    Box::new(expr(right_pair)?),
+                ),
+            };
+            Ok(Expr { kind, span: sp })
+        }
+        Rule::quantity => {
+            let mut parts = pair.into_inner();
+            let number = next(&mut parts, sp)?;
+            let text = number.as_str().to_string();
+            let value = text.parse::<f64>().map_err(|_| Diagnostic::error("E001", sp, "invalid number"))?;
+            let unit = parts.next().map(ident);
+            Ok(Expr { kind: ExprKind::Number { value, text, unit }, span: sp })
+        }
+        Rule::string => Ok(Expr { kind: ExprKind::Str(string(pair).value), span: sp }),
+        Rule::boolean => Ok(Expr { kind: ExprKind::Bool(pair.as_str() == "true"), span: sp }),
+        Rule::location => {
+            let loc = match pair.as_str() {
+                "ja" => crate::spatial::Location::Ja,
+                "nee" => crate::spatial::Location::Nee,
+                _ => crate::spatial::Location::Deels,
+            };
+            Ok(Expr { kind: ExprKind::Location(loc), span: sp })
+        }
+        Rule::outcome => Ok(Expr { kind: ExprKind::Conclusion(pair.as_str().to_string()), span: sp }),
+        Rule::name => Ok(Expr { kind: ExprKind::Name(pair.as_str().to_string()), span: sp }),
+        Rule::call => {
+            let mut parts = pair.into_inner();
+            let f = ident(next(&mut parts, sp)?);
+            let args = parts.map(expr).collect::<Result<Vec<_>, _>>()?;
+            Ok(Expr { kind: ExprKind::Call(f, args), span: sp })
+        }
+        Rule::list => {
+            let items = pair.into_inner().map(expr).collect::<Result<Vec<_>, _>>()?;
+            Ok(Expr { kind: ExprKind::List(items), span: sp })
+        }
+        _ => Err(bad(&pair, "expression")),
+    }
+}
+
+/// `-5 m` is a negative number literal, not a negation of a literal (keeps the formatter exact).
+fn fold_unary(op: UnaryOp, e: Expr, span: Span) -> Expr {
+    if let (UnaryOp::Neg, ExprKind::Number { value, text, unit }) = (op, &e.kind) {
+        return Expr { kind: ExprKind::Number { value: -value, text: format!("-{text}"), unit: unit.clone() }, span };
+    }
+    Expr { kind: ExprKind::Unary(op, Box::new(e)), span }
+}
+
+/// Collect `// comments` outside string literals.
+fn comments(text: &str) -> Vec<Comment> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    let mut in_string = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            if b == b'\\' {
+                i += 1;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if b == b'"' {
+            in_string = true;
+        } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
+            let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
+            out.push(Comment { text: text[i..end].trim_end().to_string(), span: Span::new(i, end) });
+            i = end;
+            continue;
+        }
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SAMPLE: &str = r#"
+ruleset "Voorbeeld" {
+  authority "Gemeente Voorbeeld"
+  valid from 2024-01-01 until 2030-12-31
+}
+// the resident's plan
+input plan: area "Uw plan"
+question height: length "Hoe hoog?" { help "Meet vanaf de grond." range 0 m .. 30 m priority 10 }
+question roof: choice("plat", "schuin") "Wat voor dak?"
+layer monument: area "Monumenten" { status: text }
+let max_area = if height <= 3 m then 50% * area(plan) else min(90 m2, 10 m2)
+decision conclusie "Conclusie" {
+  when plan overlaps monument -> Vergunningplicht because "Monument." ref "art. 1"
+  when height > 5 m {
+    when roof == "plat" -> Vergunningplicht
+    otherwise -> Meldingsplicht
+  }
+  otherwise -> Toestemmingsvrij because "Past binnen {max_area}."
+}
+decision "Tabel" table COLLECT sum {
+  inputs height | roof
+  rule < 3 m | "plat", "schuin" -> 1
+  rule [3 m .. 5 m) | not("plat") -> 2
+  rule - | - -> 3
+}
+check "Hoogte" { height <= 5 m show plan because "Te hoog." }
+at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
+"#;
+
+    #[test]
+    fn parses_every_construct() {
+        let file = parse(SAMPLE).expect("sample parses");
+        let header = file.header.expect("header");
+        assert_eq!(header.name.value, "Voorbeeld");
+        assert_eq!(header.valid_until.map(|d| d.date.year), Some(2030));
+        assert_eq!(file.items.len(), 9);
+        assert_eq!(file.comments.len(), 1);
+        let Item::Decision(table) = &file.items[6] else { panic!("table") };
+        let DecisionBody::Table(t) = &table.body else { panic!("table body") };
+        assert_eq!(t.hit, HitPolicy::Collect(Some(Aggregator::Sum)));
+        assert_eq!(t.rules.len(), 3);
+        assert!(matches!(t.rules[2].cells[0], Cell::Any(_)));
+        assert!(matches!(&t.rules[1].cells[1], Cell::Tests { negated: true, .. }));
+    }
+
+    #[test]
+    fn precedence_and_units() {
+        for text in ["let x = 4 m and y", "let x = a > 4 m and y", "let x = 3 > 4 and not y"] {
+            parse(text).unwrap_or_else(|e| panic!("{text}: {e:?}"));
+        }
+        let file = parse("let x = 1 m + 2 m * 3 > 4 m and not y or z").expect("parses");
+        let Item::Let(l) = &file.items[0] else { panic!() };
+        let ExprKind::Binary(BinOp::Or, left, _) = &l.value.kind else { panic!("or at top: {:?}", l.value) };
+        assert!(matches!(left.kind, ExprKind::Binary(BinOp::And, _, _)));
+    }
+
+    #[test]
+    fn syntax_error_says_where_and_what() {
+        let err = parse("question height: length \"Hoe hoog?\"\nlet x = height >").expect_err("incomplete");
+        assert_eq!(err.code, "E001");
+        assert!(err.message.contains("expected"), "{}", err.message);
+        assert_eq!(err.span.start, 52);
+    }
+
+    #[test]
+    fn comments_skip_strings() {
+        let c = comments("let a = \"http://x\" // echt\n");
+        assert_eq!(c.len(), 1);
+        assert_eq!(c[0].text, "// echt");
+    }
+
+    #[test]
+    fn dates_are_validated() {
+        assert!(parse_date("2024-02-29").is_some());
+        assert!(parse_date("2023-02-29").is_none());
+        assert!(parse_date("2024-13-01").is_none());
+    }
+}
