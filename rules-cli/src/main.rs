@@ -1,1 +1,514 @@
-fn main() {}
+//! `rules`: check, format, test and evaluate toepasbare-regels rulesets.
+//!
+//! This binary only reads files, calls `rules-core` and prints. Exit codes: 0 ok, 1 rule errors or
+//! failing tests, 2 usage or input errors.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use rules_core::case::{self, Case};
+use rules_core::{compile, Diagnostic, Ruleset, SourceFile};
+use serde_json::Value as Json;
+
+#[derive(Parser)]
+#[command(name = "rules", version, about = "Check, format, test and evaluate toepasbare-regels rulesets (*.rules)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check rulesets: syntax, names, types and units, unreachable branches, gaps, overlapping rows.
+    ///
+    /// Prints `file:line:col: error|warning[CODE]: message` with the source line and a caret.
+    /// Exits 1 when there is an error (or a warning, with --deny-warnings).
+    Check {
+        /// Ruleset files (*.rules) or folders to search for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Format rulesets in the canonical layout, keeping comments.
+    Fmt {
+        /// Ruleset files (*.rules) or folders to search for them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Do not write; exit 1 when a file is not formatted.
+        #[arg(long)]
+        check: bool,
+        /// Print the formatted text instead of writing the file.
+        #[arg(long)]
+        stdout: bool,
+    },
+    /// Evaluate a ruleset for the answers and geometry in a case file and print the outcome.
+    Eval {
+        /// The ruleset file.
+        ruleset: PathBuf,
+        /// A case file (JSON: one case or an array of cases).
+        #[arg(long)]
+        case: PathBuf,
+        /// `json` prints the outcome JSON (decisions, checks, needed).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Evaluation date (YYYY-MM-DD); overrides the case's date.
+        #[arg(long)]
+        date: Option<String>,
+        /// Show the branches and rules tried (text format; JSON always has the trace).
+        #[arg(long)]
+        trace: bool,
+    },
+    /// Print the next question to ask for a case: the highest-priority input that can still change
+    /// the outcome. Prints nothing (and `null` as JSON) when everything is decided.
+    Next {
+        ruleset: PathBuf,
+        #[arg(long)]
+        case: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Only these decisions count (by title or id); all when not given.
+        #[arg(long = "decision")]
+        decisions: Vec<String>,
+    },
+    /// Run example cases: `NAME.cases.json` next to `NAME.rules`, or case files given directly.
+    ///
+    /// Prints one line per case and `N passed, N failed` last. Exits 1 when a case fails.
+    Test {
+        /// Folders, rulesets or case files.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Also list every branch and table rule that no case reaches (exit 1 if any).
+        #[arg(long)]
+        coverage: bool,
+    },
+    /// Stip op de kaart: what the `at` rules of the rulesets say at one point.
+    At {
+        /// Ruleset files.
+        #[arg(required = true)]
+        rulesets: Vec<PathBuf>,
+        /// Layer data: `NAME=FILE.geojson`, or a folder with NAME.geojson per declared layer.
+        #[arg(long = "layers", required = true)]
+        layers: Vec<String>,
+        /// The point as `X,Y` (RD New metres).
+        #[arg(long, allow_hyphen_values = true)]
+        point: String,
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+    },
+}
+
+/// An input problem: printed on stderr, exit code 2.
+struct Failure(String);
+
+impl<E: std::fmt::Display> From<E> for Failure {
+    fn from(e: E) -> Failure {
+        Failure(e.to_string())
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check { paths, format, deny_warnings } => check(&paths, format, deny_warnings),
+        Command::Fmt { paths, check, stdout } => fmt(&paths, check, stdout),
+        Command::Eval { ruleset, case, format, date, trace } => eval(&ruleset, &case, format, date, trace),
+        Command::Next { ruleset, case, format, decisions } => next(&ruleset, &case, format, decisions),
+        Command::Test { paths, coverage } => test(&paths, coverage),
+        Command::At { rulesets, layers, point, format } => at(&rulesets, &layers, &point, format),
+    };
+    match result {
+        Ok(code) => code,
+        Err(Failure(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn read(path: &Path) -> Result<String, Failure> {
+    std::fs::read_to_string(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))
+}
+
+/// Every `*.rules` file under the given paths, sorted.
+fn rules_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Failure> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut |f| {
+                if f.extension().is_some_and(|e| e == "rules") {
+                    out.push(f.to_path_buf());
+                }
+            })?;
+        } else if p.exists() {
+            out.push(p.clone());
+        } else {
+            return Err(Failure(format!("{} does not exist", p.display())));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn walk(dir: &Path, visit: &mut dyn FnMut(&Path)) -> Result<(), Failure> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Failure(format!("cannot read folder {}: {e}", dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for e in entries {
+        if e.is_dir() {
+            walk(&e, visit)?;
+        } else {
+            visit(&e);
+        }
+    }
+    Ok(())
+}
+
+fn render(diagnostics: &[Diagnostic], source: &SourceFile, format: Format) -> Vec<Json> {
+    let mut json = Vec::new();
+    for d in diagnostics {
+        match format {
+            Format::Text => eprint!("{}", d.render(source)),
+            Format::Json => json.push(d.to_json(source)),
+        }
+    }
+    json
+}
+
+/// Compile a ruleset file; on errors print them and return `None`.
+fn load(path: &Path) -> Result<Ruleset, Failure> {
+    let text = read(path)?;
+    let name = path.display().to_string();
+    let checked = compile(&name, &text);
+    let source = SourceFile::new(name.clone(), text);
+    match checked.ruleset {
+        Some(rs) => Ok(rs),
+        None => {
+            render(&checked.diagnostics, &source, Format::Text);
+            let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
+            Err(Failure(format!("{name} has {errors} error{}; run `rules check`", if errors == 1 { "" } else { "s" })))
+        }
+    }
+}
+
+fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> Result<ExitCode, Failure> {
+    let files = rules_files(paths)?;
+    let (mut errors, mut warnings) = (0, 0);
+    let mut json = Vec::new();
+    for path in &files {
+        let text = read(path)?;
+        let name = path.display().to_string();
+        let checked = compile(&name, &text);
+        let source = SourceFile::new(name, text);
+        errors += checked.diagnostics.iter().filter(|d| d.is_error()).count();
+        warnings += checked.diagnostics.iter().filter(|d| !d.is_error()).count();
+        json.extend(render(&checked.diagnostics, &source, format));
+    }
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&json)?),
+        Format::Text => eprintln!(
+            "{} file{} checked: {errors} error{}, {warnings} warning{}",
+            files.len(),
+            plural(files.len()),
+            plural(errors),
+            plural(warnings)
+        ),
+    }
+    let failed = errors > 0 || (deny_warnings && warnings > 0);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn fmt(paths: &[PathBuf], check_only: bool, stdout: bool) -> Result<ExitCode, Failure> {
+    let mut unformatted = 0;
+    for path in rules_files(paths)? {
+        let text = read(&path)?;
+        let formatted = match Ok::<String, Diagnostic>(text.clone()) /* TEMP */ {
+            Ok(f) => f,
+            Err(d) => {
+                eprint!("{}", d.render(&SourceFile::new(path.display().to_string(), text)));
+                return Err(Failure(format!("{} does not parse; not formatted", path.display())));
+            }
+        };
+        if stdout {
+            print!("{formatted}");
+        } else if formatted != text {
+            unformatted += 1;
+            if check_only {
+                println!("{} is not formatted", path.display());
+            } else {
+                std::fs::write(&path, formatted).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+                println!("formatted {}", path.display());
+            }
+        }
+    }
+    Ok(if check_only && unformatted > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Reads JSON files named in a case, relative to the case file, each once.
+struct FileLoader {
+    base: PathBuf,
+    cache: BTreeMap<PathBuf, Json>,
+}
+
+impl FileLoader {
+    fn new(case_file: &Path) -> FileLoader {
+        FileLoader { base: case_file.parent().map(Path::to_path_buf).unwrap_or_default(), cache: BTreeMap::new() }
+    }
+
+    fn load(&mut self, relative: &str) -> Result<Json, String> {
+        let path = self.base.join(relative);
+        if let Some(j) = self.cache.get(&path) {
+            return Ok(j.clone());
+        }
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let json: Json = serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+        self.cache.insert(path, json.clone());
+        Ok(json)
+    }
+}
+
+fn cases_of(path: &Path) -> Result<Vec<Case>, Failure> {
+    case::parse_cases(&read(path)?).map_err(|e| Failure(format!("{}: {e}", path.display())))
+}
+
+fn eval(ruleset: &Path, case_path: &Path, format: Format, date: Option<String>, trace: bool) -> Result<ExitCode, Failure> {
+    let rs = load(ruleset)?;
+    let mut loader = FileLoader::new(case_path);
+    let mut outputs = Vec::new();
+    let cases = cases_of(case_path)?;
+    for (i, mut c) in cases.iter().cloned().enumerate() {
+        if date.is_some() {
+            c.date = date.clone();
+        }
+        let label = c.label(i);
+        let (facts, options) = case::facts_for(&rs, &c, &label, &mut |p| loader.load(p))?;
+        match rules_core::evaluate(&rs, &facts, &options) {
+            Ok(outcome) => match format {
+                Format::Json => outputs.push(outcome.to_json()),
+                Format::Text => {
+                    if cases.len() > 1 {
+                        println!("== {label}");
+                    }
+                    print!("{}", outcome.to_text(trace));
+                }
+            },
+            Err(e) => {
+                eprint!("{}", e.to_diagnostic().render(&rs.source));
+                return Err(Failure(format!("case {label}: evaluation failed")));
+            }
+        }
+    }
+    if format == Format::Json {
+        let out = if outputs.len() == 1 { outputs.remove(0) } else { Json::Array(outputs) };
+        println!("{}", serde_json::to_string_pretty(&out)?);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn next(ruleset: &Path, case_path: &Path, format: Format, decisions: Vec<String>) -> Result<ExitCode, Failure> {
+    let rs = load(ruleset)?;
+    let mut loader = FileLoader::new(case_path);
+    let cases = cases_of(case_path)?;
+    let Some(c) = cases.first() else { return Err(Failure("the case file holds no case".into())) };
+    let (facts, mut options) = case::facts_for(&rs, c, &c.label(0), &mut |p| loader.load(p))?;
+    options.trace = false;
+    if !decisions.is_empty() {
+        for d in &decisions {
+            if !rs.decisions.iter().any(|x| &x.title == d || x.id.as_deref() == Some(d.as_str())) {
+                return Err(Failure(format!("there is no decision \"{d}\"")));
+            }
+        }
+        options.decisions = Some(decisions);
+    }
+    let next = rules_core::next_question(&rs, &facts, &options).map_err(|e| {
+        eprint!("{}", e.to_diagnostic().render(&rs.source));
+        Failure("evaluation failed".into())
+    })?;
+    match (format, next) {
+        (Format::Json, n) => println!("{}", serde_json::to_string_pretty(&n)?),
+        (Format::Text, Some(n)) => {
+            println!("{} ({}, {})", n.question, n.input, n.ty);
+            if let Some(h) = &n.help {
+                println!("  {h}");
+            }
+            if let Some(o) = &n.options {
+                println!("  opties: {}", o.join(", "));
+            }
+        }
+        (Format::Text, None) => {}
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Pairs of (ruleset, case file) found under the paths.
+fn test_pairs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
+    let mut case_files = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut |f| {
+                if f.to_string_lossy().ends_with(".cases.json") {
+                    case_files.push(f.to_path_buf());
+                }
+            })?;
+        } else if p.extension().is_some_and(|e| e == "rules") {
+            let cases = p.with_extension("cases.json");
+            if !cases.exists() {
+                return Err(Failure(format!("{} has no example cases ({} is missing)", p.display(), cases.display())));
+            }
+            case_files.push(cases);
+        } else if p.exists() {
+            case_files.push(p.clone());
+        } else {
+            return Err(Failure(format!("{} does not exist", p.display())));
+        }
+    }
+    case_files.sort();
+    case_files.dedup();
+    let mut pairs = Vec::new();
+    for cf in case_files {
+        let cases = cases_of(&cf)?;
+        let named = cases.iter().find_map(|c| c.ruleset.clone());
+        let ruleset = match named {
+            Some(r) => cf.parent().unwrap_or(Path::new(".")).join(r),
+            None => {
+                let name = cf.file_name().map(|n| n.to_string_lossy().replace(".cases.json", ".rules")).unwrap_or_default();
+                cf.with_file_name(name)
+            }
+        };
+        pairs.push((ruleset, cf));
+    }
+    Ok(pairs)
+}
+
+fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
+    let (mut passed, mut failed) = (0usize, 0usize);
+    let mut uncovered_total = 0usize;
+    for (ruleset_path, case_path) in test_pairs(paths)? {
+        let rs = match load(&ruleset_path) {
+            Ok(rs) => rs,
+            Err(Failure(m)) => {
+                println!("FAIL {}: {m}", ruleset_path.display());
+                failed += 1;
+                continue;
+            }
+        };
+        let mut loader = FileLoader::new(&case_path);
+        let mut reached = rules_core::eval::coverage::Coverage::new(&rs);
+        for (i, c) in cases_of(&case_path)?.iter().enumerate() {
+            let label = format!("{} {}", case_path.display(), c.label(i));
+            let problems = match case::facts_for(&rs, c, &c.label(i), &mut |p| loader.load(p)) {
+                Err(e) => match c.expect.as_ref().and_then(|x| x.get("error")).and_then(Json::as_str) {
+                    Some("input") => Vec::new(),
+                    _ => vec![e.to_string()],
+                },
+                Ok((facts, options)) => {
+                    let result = rules_core::evaluate(&rs, &facts, &options);
+                    if let Ok(o) = &result {
+                        reached.record(o);
+                    }
+                    case::verify(c, &result)
+                }
+            };
+            if problems.is_empty() {
+                passed += 1;
+                println!("ok   {label}");
+            } else {
+                failed += 1;
+                println!("FAIL {label}");
+                for p in problems {
+                    println!("       {p}");
+                }
+            }
+        }
+        if coverage {
+            let missing = reached.unreached(&rs);
+            uncovered_total += missing.len();
+            for m in missing {
+                println!("uncovered {}:{}: {}", ruleset_path.display(), m.line, m.what);
+            }
+        }
+    }
+    if coverage {
+        println!("coverage: {uncovered_total} branch{} or rule{} not reached", if uncovered_total == 1 { "" } else { "es" }, plural(uncovered_total));
+    }
+    println!("{passed} passed, {failed} failed");
+    Ok(if failed > 0 || uncovered_total > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn at(rulesets: &[PathBuf], layer_args: &[String], point: &str, format: Format) -> Result<ExitCode, Failure> {
+    let (x, y) = point
+        .split_once(',')
+        .and_then(|(x, y)| Some((x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?)))
+        .ok_or_else(|| Failure(format!("--point must be X,Y in metres (RD New), got \"{point}\"")))?;
+    let mut hits = Vec::new();
+    for path in rulesets {
+        let rs = load(path)?;
+        let mut facts = rules_core::Facts::new(&rs);
+        for layer in &rs.layers {
+            if let Some(file) = layer_file(layer_args, &layer.name)? {
+                let json: Json = serde_json::from_str(&read(&file)?).map_err(|e| Failure(format!("{} is not valid JSON: {e}", file.display())))?;
+                facts.bind_layer(&rs, &layer.name, &json)?;
+            }
+        }
+        hits.extend(rules_core::at_point(&rs, &facts, x, y));
+    }
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&hits)?),
+        Format::Text => {
+            if hits.is_empty() {
+                println!("Hier gelden geen regels uit deze regelsets.");
+            }
+            let mut last_group = String::new();
+            for h in &hits {
+                let group = h.authority.clone().unwrap_or_else(|| h.ruleset.clone());
+                if group != last_group {
+                    println!("{group}");
+                    last_group = group;
+                }
+                println!("  {}: {}", h.title, h.text);
+                if let Some(r) = &h.reference {
+                    println!("    ({r})");
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The file for a layer from `NAME=FILE` arguments or folders holding `NAME.geojson`.
+fn layer_file(args: &[String], name: &str) -> Result<Option<PathBuf>, Failure> {
+    for a in args {
+        if let Some((n, file)) = a.split_once('=') {
+            if n == name {
+                return Ok(Some(PathBuf::from(file)));
+            }
+        } else {
+            let p = Path::new(a);
+            if !p.exists() {
+                return Err(Failure(format!("{a} does not exist")));
+            }
+            let candidate = p.join(format!("{name}.geojson"));
+            if p.is_dir() && candidate.exists() {
+                return Ok(Some(candidate));
+            }
+        }
+    }
+    Ok(None)
+}

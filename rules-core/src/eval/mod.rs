@@ -6,6 +6,7 @@
 //! leads to the same conclusion, so more answers never change a definite outcome.
 
 pub mod at;
+pub mod coverage;
 pub mod facts;
 pub mod outcome;
 
@@ -128,17 +129,16 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
         }
         decisions.push(ev.decision_outcome(d, &result)?);
     }
+    // Checks report what they still need themselves; `needed` is about the decisions, so a
+    // question that can no longer change a conclusion is not asked.
     let mut checks = Vec::with_capacity(rs.checks.len());
     for c in &rs.checks {
-        let outcome = ev.check(c)?;
-        if options.decisions.is_none() {
-            for name in &outcome.needed {
-                if let Some(i) = rs.input_index(name) {
-                    all_needs.insert(i);
-                }
-            }
+        checks.push(ev.check(c)?);
+    }
+    if rs.decisions.is_empty() {
+        for c in &checks {
+            all_needs.extend(c.needed.iter().filter_map(|n| rs.input_index(n)));
         }
-        checks.push(outcome);
     }
     Ok(Outcome {
         ruleset: rs.meta.name.clone(),

@@ -697,6 +697,12 @@ mod tests {
             "{around_line}"
         );
         assert!(is_empty(&buffer(&a, f64::NAN)));
+        // Absurd distances must not panic; what they give is of no interest.
+        for d in [1e12, -1e12, f64::MAX, f64::MIN_POSITIVE, -0.0] {
+            let _ = buffer(&a, d);
+            let _ = buffer(&line(&[(0.0, 0.0), (10.0, 0.0)]), d);
+            let _ = buffer(&pt(0.0, 0.0), d);
+        }
         assert!(is_empty(&buffer(&empty_area(), 1.0)));
     }
 

@@ -24,8 +24,8 @@ pub const MAX_VERTICES: usize = 50_000;
 const RD_X: RangeInclusive<f64> = -7_000.0..=300_000.0;
 const RD_Y: RangeInclusive<f64> = 289_000.0..=629_000.0;
 
-/// Rings enclosing less than a square millimetre are degenerate (points on one line), not
-/// something a plan can draw.
+/// A ring enclosing less than a square millimetre is a sliver no plan means to draw (and would
+/// make "inside" depend on rounding).
 const MIN_RING_AREA: f64 = 1e-6;
 
 /// Checks that a geometry is a valid geometry of the `expected` kind in RD New.
@@ -196,8 +196,9 @@ fn ring_area(coords: &[Coord<f64>]) -> f64 {
 /// A ring may meet itself only where consecutive segments share their vertex.
 fn check_simple_ring(coords: &[Coord<f64>], at: RingRef) -> Result<(), GeometryError> {
     let mut segments = segments_of(coords, 0);
-    let n = segments.len();
-    let adjacent = |i: usize, j: usize| (i + 1) % n == j || (j + 1) % n == i;
+    let last = segments.len().saturating_sub(1);
+    // Consecutive segments, and the last with the first (which closes the ring).
+    let adjacent = |i: usize, j: usize| i.abs_diff(j) == 1 || (i.min(j) == 0 && i.max(j) == last);
     let crossing = find_meeting(&mut segments, |a, b, meet| match meet {
         LineIntersection::SinglePoint { .. } if adjacent(a.index, b.index) => None,
         LineIntersection::SinglePoint { intersection, .. } => Some(intersection),
@@ -609,7 +610,10 @@ mod tests {
     }
 
     fn to_ring(points: &[(u8, u8)], offset: f64) -> LineString<f64> {
-        points.iter().map(|&(x, y)| (X + offset + f64::from(x), Y + f64::from(y))).collect()
+        points
+            .iter()
+            .map(|&(x, y)| (X + offset + f64::from(x), Y + f64::from(y)))
+            .collect()
     }
 
     proptest::proptest! {
