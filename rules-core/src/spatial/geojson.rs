@@ -5,10 +5,7 @@
 //! them silently.
 
 use geo::orient::Direction;
-use geo::{
-    Coord, CoordsIter, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Orient,
-    Point, Polygon,
-};
+use geo::{Coord, CoordsIter, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Orient, Point, Polygon};
 use serde_json::{json, Map, Value};
 
 use super::error::{FeatureError, GeometryError, RingRef};
@@ -50,20 +47,16 @@ pub struct Feature {
 /// # Ok::<(), GeometryError>(())
 /// ```
 pub fn parse_geometry(json: &Value, expected: GeomKind) -> Result<Geometry, GeometryError> {
-    let object = json
-        .as_object()
-        .ok_or_else(|| not_geojson("", "a GeoJSON object"))?;
+    let object = json.as_object().ok_or_else(|| not_geojson("", "a GeoJSON object"))?;
     match type_name(object, "")? {
         "Feature" => feature_geometry(object, expected),
         "FeatureCollection" => {
             let features = features_array(object)?;
             let mut parts = Vec::with_capacity(features.len());
             for (index, feature) in features.iter().enumerate() {
-                let geometry = parse_feature_geometry(feature, expected).map_err(|error| {
-                    GeometryError::InFeature {
-                        feature: feature_id(feature, index),
-                        error: Box::new(error),
-                    }
+                let geometry = parse_feature_geometry(feature, expected).map_err(|error| GeometryError::InFeature {
+                    feature: feature_id(feature, index),
+                    error: Box::new(error),
                 })?;
                 parts.push(geometry);
             }
@@ -110,11 +103,7 @@ pub fn parse_features(json: &Value, expected: GeomKind) -> Result<Vec<Feature>, 
                     Some(Value::Object(p)) => p.clone(),
                     Some(_) => return Err(not_geojson("properties", "an object or null")),
                 };
-                Ok(Feature {
-                    id: id.clone(),
-                    geometry,
-                    properties,
-                })
+                Ok(Feature { id: id.clone(), geometry, properties })
             });
             parsed.map_err(|error| FeatureError::Feature { feature: id, error })
         })
@@ -178,18 +167,11 @@ fn positions(ls: &LineString<f64>) -> Value {
 }
 
 fn rings(p: &Polygon<f64>) -> Value {
-    std::iter::once(p.exterior())
-        .chain(p.interiors())
-        .map(positions)
-        .collect()
+    std::iter::once(p.exterior()).chain(p.interiors()).map(positions).collect()
 }
 
 fn not_geojson(at: &str, expected: &'static str) -> GeometryError {
-    let at = if at.is_empty() {
-        "(the input)".to_string()
-    } else {
-        at.to_string()
-    };
+    let at = if at.is_empty() { "(the input)".to_string() } else { at.to_string() };
     GeometryError::NotGeoJson { at, expected }
 }
 
@@ -201,10 +183,7 @@ fn type_name<'a>(object: &'a Map<String, Value>, prefix: &str) -> Result<&'a str
 }
 
 fn features_array(object: &Map<String, Value>) -> Result<&Vec<Value>, GeometryError> {
-    object
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or_else(|| not_geojson("features", "an array"))
+    object.get("features").and_then(Value::as_array).ok_or_else(|| not_geojson("features", "an array"))
 }
 
 /// The `id` member, else the registry identifiers BRK/BAG (`identificatie`) and BGT
@@ -228,19 +207,14 @@ fn feature_id(feature: &Value, index: usize) -> String {
 }
 
 fn parse_feature_geometry(feature: &Value, expected: GeomKind) -> Result<Geometry, GeometryError> {
-    let object = feature
-        .as_object()
-        .ok_or_else(|| not_geojson("", "a GeoJSON Feature object"))?;
+    let object = feature.as_object().ok_or_else(|| not_geojson("", "a GeoJSON Feature object"))?;
     match type_name(object, "")? {
         "Feature" => feature_geometry(object, expected),
         _ => Err(not_geojson("type", "\"Feature\"")),
     }
 }
 
-fn feature_geometry(
-    feature: &Map<String, Value>,
-    expected: GeomKind,
-) -> Result<Geometry, GeometryError> {
+fn feature_geometry(feature: &Map<String, Value>, expected: GeomKind) -> Result<Geometry, GeometryError> {
     match feature.get("geometry") {
         None | Some(Value::Null) => Err(GeometryError::Empty),
         Some(Value::Object(geometry)) => geometry_object(geometry, expected, "geometry."),
@@ -298,11 +272,7 @@ fn merge(parts: Vec<Geometry>, expected: GeomKind) -> Result<Geometry, GeometryE
     Ok(merged)
 }
 
-fn geometry_object(
-    object: &Map<String, Value>,
-    expected: GeomKind,
-    prefix: &str,
-) -> Result<Geometry, GeometryError> {
+fn geometry_object(object: &Map<String, Value>, expected: GeomKind, prefix: &str) -> Result<Geometry, GeometryError> {
     let name = type_name(object, prefix)?;
     let found = match name {
         "Point" | "MultiPoint" => GeomKind::Point,
@@ -314,9 +284,7 @@ fn geometry_object(
         return Err(GeometryError::WrongKind { expected, found });
     }
     let at = format!("{prefix}coordinates");
-    let coordinates = object
-        .get("coordinates")
-        .ok_or_else(|| not_geojson(&at, "an array"))?;
+    let coordinates = object.get("coordinates").ok_or_else(|| not_geojson(&at, "an array"))?;
     // Count before building anything, so a huge input costs no allocations.
     let depth = match name {
         "Point" => 0,
@@ -346,11 +314,8 @@ fn geometry_object(
         }
         "Polygon" => Geometry::Polygon(reader.polygon(coordinates, None)?),
         _ => {
-            let polygons = reader
-                .array(coordinates, &[])?
-                .iter()
-                .enumerate()
-                .map(|(i, polygon)| reader.polygon(polygon, Some(i)));
+            let polygons =
+                reader.array(coordinates, &[])?.iter().enumerate().map(|(i, polygon)| reader.polygon(polygon, Some(i)));
             Geometry::MultiPolygon(MultiPolygon::new(polygons.collect::<Result<_, _>>()?))
         }
     };
@@ -410,11 +375,7 @@ impl Reader {
     }
 
     /// A polygon's rings; checks closing here because geo closes rings when building them.
-    fn polygon(
-        &self,
-        value: &Value,
-        polygon: Option<usize>,
-    ) -> Result<Polygon<f64>, GeometryError> {
+    fn polygon(&self, value: &Value, polygon: Option<usize>) -> Result<Polygon<f64>, GeometryError> {
         let outer: Vec<usize> = polygon.into_iter().collect();
         let mut rings = Vec::new();
         for (ring, coords) in self.array(value, &outer)?.iter().enumerate() {
@@ -422,9 +383,7 @@ impl Reader {
             path.push(ring);
             let coords = self.positions(coords, &path)?;
             if coords.first() != coords.last() {
-                return Err(GeometryError::RingNotClosed {
-                    ring: RingRef { polygon, ring },
-                });
+                return Err(GeometryError::RingNotClosed { ring: RingRef { polygon, ring } });
             }
             rings.push(LineString::new(coords));
         }
@@ -453,13 +412,7 @@ mod tests {
     /// A closed square ring in RD New, corner at (150000 + x, 450000 + y).
     fn square(x: f64, y: f64, size: f64) -> Value {
         let (x, y) = (150_000.0 + x, 450_000.0 + y);
-        json!([
-            [x, y],
-            [x + size, y],
-            [x + size, y + size],
-            [x, y + size],
-            [x, y]
-        ])
+        json!([[x, y], [x + size, y], [x + size, y + size], [x, y + size], [x, y]])
     }
 
     fn area_err(json: Value) -> GeometryError {
@@ -472,10 +425,7 @@ mod tests {
         assert_eq!(area(&g), 4.0);
         let feature = json!({"type": "Feature", "properties": {},
             "geometry": polygon(json!([square(0.0, 0.0, 3.0)]))});
-        assert_eq!(
-            area(&parse_geometry(&feature, GeomKind::Area).unwrap()),
-            9.0
-        );
+        assert_eq!(area(&parse_geometry(&feature, GeomKind::Area).unwrap()), 9.0);
         // Two features sharing an edge dissolve into one polygon of 2 m2.
         let fc = json!({"type": "FeatureCollection", "features": [
             {"type": "Feature", "geometry": polygon(json!([square(0.0, 0.0, 1.0)]))},
@@ -496,110 +446,60 @@ mod tests {
         }
         let lines = json!({"type": "MultiLineString", "coordinates": [
             [[150000, 450000], [150003, 450004]], [[150010, 450000], [150010, 450001]]]});
-        assert_eq!(
-            crate::spatial::length(&parse_geometry(&lines, GeomKind::Line).unwrap()),
-            6.0
-        );
+        assert_eq!(crate::spatial::length(&parse_geometry(&lines, GeomKind::Line).unwrap()), 6.0);
     }
 
     #[test]
     fn error_not_geojson() {
         assert_eq!(
             area_err(json!([1, 2])),
-            GeometryError::NotGeoJson {
-                at: "(the input)".into(),
-                expected: "a GeoJSON object"
-            }
+            GeometryError::NotGeoJson { at: "(the input)".into(), expected: "a GeoJSON object" }
         );
         assert_eq!(
             area_err(json!({"coordinates": []})),
-            GeometryError::NotGeoJson {
-                at: "type".into(),
-                expected: "a GeoJSON type name"
-            }
+            GeometryError::NotGeoJson { at: "type".into(), expected: "a GeoJSON type name" }
         );
         let err = area_err(json!({"type": "MultiPolygon", "coordinates": [[
             [[150000, 450000], [150001, 450000], [150001, "450001"], [150000, 450000]]]]}));
         assert_eq!(
             err,
-            GeometryError::NotGeoJson {
-                at: "coordinates[0][0][2]".into(),
-                expected: "a position [x, y] of numbers"
-            }
+            GeometryError::NotGeoJson { at: "coordinates[0][0][2]".into(), expected: "a position [x, y] of numbers" }
         );
-        assert_eq!(
-            err.to_string(),
-            "not valid GeoJSON: `coordinates[0][0][2]` must be a position [x, y] of numbers"
-        );
+        assert_eq!(err.to_string(), "not valid GeoJSON: `coordinates[0][0][2]` must be a position [x, y] of numbers");
         let feature = json!({"type": "Feature", "geometry": {"type": "Polygon"}});
         assert_eq!(
             area_err(feature),
-            GeometryError::NotGeoJson {
-                at: "geometry.coordinates".into(),
-                expected: "an array"
-            }
+            GeometryError::NotGeoJson { at: "geometry.coordinates".into(), expected: "an array" }
         );
     }
 
     #[test]
     fn error_unsupported_type() {
         let gc = json!({"type": "GeometryCollection", "geometries": []});
-        assert_eq!(
-            area_err(gc),
-            GeometryError::UnsupportedType("GeometryCollection".into())
-        );
+        assert_eq!(area_err(gc), GeometryError::UnsupportedType("GeometryCollection".into()));
         let circle = json!({"type": "Circle", "coordinates": [150000, 450000], "radius": 3});
-        assert_eq!(
-            area_err(circle),
-            GeometryError::UnsupportedType("Circle".into())
-        );
+        assert_eq!(area_err(circle), GeometryError::UnsupportedType("Circle".into()));
     }
 
     #[test]
     fn error_wrong_kind() {
-        let line =
-            json!({"type": "LineString", "coordinates": [[150000, 450000], [150001, 450000]]});
-        assert_eq!(
-            area_err(line),
-            GeometryError::WrongKind {
-                expected: GeomKind::Area,
-                found: GeomKind::Line
-            }
-        );
+        let line = json!({"type": "LineString", "coordinates": [[150000, 450000], [150001, 450000]]});
+        assert_eq!(area_err(line), GeometryError::WrongKind { expected: GeomKind::Area, found: GeomKind::Line });
     }
 
     #[test]
     fn error_empty() {
-        assert_eq!(
-            area_err(json!({"type": "MultiPolygon", "coordinates": []})),
-            GeometryError::Empty
-        );
-        assert_eq!(
-            area_err(json!({"type": "Feature", "geometry": null})),
-            GeometryError::Empty
-        );
-        assert_eq!(
-            area_err(json!({"type": "FeatureCollection", "features": []})),
-            GeometryError::Empty
-        );
+        assert_eq!(area_err(json!({"type": "MultiPolygon", "coordinates": []})), GeometryError::Empty);
+        assert_eq!(area_err(json!({"type": "Feature", "geometry": null})), GeometryError::Empty);
+        assert_eq!(area_err(json!({"type": "FeatureCollection", "features": []})), GeometryError::Empty);
     }
 
     #[test]
     fn error_ring_not_closed() {
-        let open = json!([
-            [150000, 450000],
-            [150001, 450000],
-            [150001, 450001],
-            [150000, 450001]
-        ]);
+        let open = json!([[150000, 450000], [150001, 450000], [150001, 450001], [150000, 450001]]);
         assert_eq!(
             area_err(polygon(json!([square(0.0, 0.0, 5.0), open]))),
-            GeometryError::RingNotClosed {
-                ring: RingRef {
-                    polygon: None,
-                    ring: 1
-                }
-            }
+            GeometryError::RingNotClosed { ring: RingRef { polygon: None, ring: 1 } }
         );
     }
 
@@ -608,101 +508,49 @@ mod tests {
         let two = json!([[150000, 450000], [150001, 450000], [150000, 450000]]);
         assert_eq!(
             area_err(polygon(json!([two]))),
-            GeometryError::TooFewPointsInRing {
-                ring: RingRef {
-                    polygon: None,
-                    ring: 0
-                },
-                found: 2
-            }
+            GeometryError::TooFewPointsInRing { ring: RingRef { polygon: None, ring: 0 }, found: 2 }
         );
         let line = json!({"type": "LineString", "coordinates": [[150000, 450000]]});
         assert_eq!(
             parse_geometry(&line, GeomKind::Line).unwrap_err(),
-            GeometryError::TooFewPointsInLine {
-                line: LineRef(None),
-                found: 1
-            }
+            GeometryError::TooFewPointsInLine { line: LineRef(None), found: 1 }
         );
     }
 
     #[test]
     fn error_self_intersection() {
-        let bow_tie = json!([
-            [150000, 450000],
-            [150002, 450002],
-            [150002, 450000],
-            [150000, 450002],
-            [150000, 450000]
-        ]);
+        let bow_tie = json!([[150000, 450000], [150002, 450002], [150002, 450000], [150000, 450002], [150000, 450000]]);
         assert_eq!(
-            area_err(
-                json!({"type": "MultiPolygon", "coordinates": [[square(10.0, 10.0, 1.0)], [bow_tie]]})
-            ),
-            GeometryError::SelfIntersection {
-                ring: RingRef {
-                    polygon: Some(1),
-                    ring: 0
-                },
-                x: 150_001.0,
-                y: 450_001.0
-            }
+            area_err(json!({"type": "MultiPolygon", "coordinates": [[square(10.0, 10.0, 1.0)], [bow_tie]]})),
+            GeometryError::SelfIntersection { ring: RingRef { polygon: Some(1), ring: 0 }, x: 150_001.0, y: 450_001.0 }
         );
     }
 
     #[test]
     fn error_holes_and_parts() {
         assert_eq!(
-            area_err(polygon(json!([
-                square(0.0, 0.0, 1.0),
-                square(5.0, 5.0, 1.0)
-            ]))),
-            GeometryError::HoleOutsideExterior {
-                hole: RingRef {
-                    polygon: None,
-                    ring: 1
-                }
-            }
+            area_err(polygon(json!([square(0.0, 0.0, 1.0), square(5.0, 5.0, 1.0)]))),
+            GeometryError::HoleOutsideExterior { hole: RingRef { polygon: None, ring: 1 } }
         );
         assert_eq!(
-            area_err(polygon(json!([
-                square(0.0, 0.0, 9.0),
-                square(1.0, 1.0, 3.0),
-                square(2.0, 2.0, 3.0)
-            ]))),
+            area_err(polygon(json!([square(0.0, 0.0, 9.0), square(1.0, 1.0, 3.0), square(2.0, 2.0, 3.0)]))),
             GeometryError::RingsOverlap {
-                first: RingRef {
-                    polygon: None,
-                    ring: 1
-                },
-                second: RingRef {
-                    polygon: None,
-                    ring: 2
-                }
+                first: RingRef { polygon: None, ring: 1 },
+                second: RingRef { polygon: None, ring: 2 }
             }
         );
         let overlapping = json!({"type": "MultiPolygon", "coordinates": [
             [square(0.0, 0.0, 2.0)], [square(1.0, 1.0, 2.0)]]});
-        assert_eq!(
-            area_err(overlapping),
-            GeometryError::PartsOverlap {
-                first: 0,
-                second: 1
-            }
-        );
+        assert_eq!(area_err(overlapping), GeometryError::PartsOverlap { first: 0, second: 1 });
     }
 
     #[test]
     fn error_too_many_vertices() {
-        let coords: Vec<Value> = (0..=MAX_VERTICES)
-            .map(|i| json!([150_000.0 + i as f64 * 0.001, 450_000]))
-            .collect();
+        let coords: Vec<Value> = (0..=MAX_VERTICES).map(|i| json!([150_000.0 + i as f64 * 0.001, 450_000])).collect();
         let line = json!({"type": "LineString", "coordinates": coords});
         assert_eq!(
             parse_geometry(&line, GeomKind::Line).unwrap_err(),
-            GeometryError::TooManyVertices {
-                count: MAX_VERTICES + 1
-            }
+            GeometryError::TooManyVertices { count: MAX_VERTICES + 1 }
         );
     }
 
@@ -718,29 +566,16 @@ mod tests {
         let far = json!({"type": "Point", "coordinates": [150000, 4500000]});
         assert_eq!(
             parse_geometry(&far, GeomKind::Point).unwrap_err(),
-            GeometryError::OutsideRdNew {
-                x: 150_000.0,
-                y: 4_500_000.0
-            }
+            GeometryError::OutsideRdNew { x: 150_000.0, y: 4_500_000.0 }
         );
     }
 
     #[test]
     fn error_zero_area() {
-        let flat = json!([
-            [150000, 450000],
-            [150001, 450000],
-            [150002, 450000],
-            [150000, 450000]
-        ]);
+        let flat = json!([[150000, 450000], [150001, 450000], [150002, 450000], [150000, 450000]]);
         assert_eq!(
             area_err(polygon(json!([flat]))),
-            GeometryError::ZeroArea {
-                ring: RingRef {
-                    polygon: None,
-                    ring: 0
-                }
-            }
+            GeometryError::ZeroArea { ring: RingRef { polygon: None, ring: 0 } }
         );
     }
 
@@ -759,19 +594,13 @@ mod tests {
              "geometry": {"type": "Point", "coordinates": [150000, 450000]}},
             {"type": "Feature", "geometry": polygon(json!([[[150000, 450000], [150001, 450000]]]))}]});
         let err = parse_geometry(&fc, GeomKind::Area).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "feature G0228.abc: expected area, got point"
-        );
+        assert_eq!(err.to_string(), "feature G0228.abc: expected area, got point");
         let err = parse_features(&fc, GeomKind::Area).unwrap_err();
         assert_eq!(
             err,
             FeatureError::Feature {
                 feature: "G0228.abc".into(),
-                error: GeometryError::WrongKind {
-                    expected: GeomKind::Area,
-                    found: GeomKind::Point
-                }
+                error: GeometryError::WrongKind { expected: GeomKind::Area, found: GeomKind::Point }
             }
         );
         let mut without_point = fc.clone();
@@ -779,9 +608,7 @@ mod tests {
             features.remove(1);
         }
         assert_eq!(
-            parse_features(&without_point, GeomKind::Area)
-                .unwrap_err()
-                .to_string(),
+            parse_features(&without_point, GeomKind::Area).unwrap_err().to_string(),
             "feature #1: exterior ring is not closed: its last position must repeat its first"
         );
         assert!(matches!(
@@ -816,38 +643,23 @@ mod tests {
             [[150002.0, 450002.0], [150003.0, 450002.0], [150003.0, 450003.0], [150002.0, 450003.0], [150002.0, 450002.0]]]})
         );
         let noisy = Geometry::Point(Point::new(150_000.000_400_1, -0.0001));
-        assert_eq!(
-            to_geojson(&noisy).to_string(),
-            r#"{"type":"Point","coordinates":[150000.0,0.0]}"#
-        );
+        assert_eq!(to_geojson(&noisy).to_string(), r#"{"type":"Point","coordinates":[150000.0,0.0]}"#);
         let again = parse_geometry(&to_geojson(&g), GeomKind::Area).unwrap();
         assert_eq!(again, g);
     }
 
     #[test]
     fn real_parcels() {
-        let features =
-            parse_features(&load("otterlo_brk_perceel.geojson"), GeomKind::Area).unwrap();
+        let features = parse_features(&load("otterlo_brk_perceel.geojson"), GeomKind::Area).unwrap();
         assert_eq!(features.len(), 11);
         let parcel = features.iter().find(|f| f.id == "84920229870000").unwrap();
-        assert_eq!(
-            parcel.properties["kadastraleAanduiding"],
-            json!("OTL02 B 2298")
-        );
-        assert!(
-            (area(&parcel.geometry) - 222.0).abs() < 1.0,
-            "area {}",
-            area(&parcel.geometry)
-        );
+        assert_eq!(parcel.properties["kadastraleAanduiding"], json!("OTL02 B 2298"));
+        assert!((area(&parcel.geometry) - 222.0).abs() < 1.0, "area {}", area(&parcel.geometry));
     }
 
     #[test]
     fn real_trees() {
-        let features = parse_features(
-            &load("otterlo_bgt_vegetatieobject.geojson"),
-            GeomKind::Point,
-        )
-        .unwrap();
+        let features = parse_features(&load("otterlo_bgt_vegetatieobject.geojson"), GeomKind::Point).unwrap();
         assert_eq!(features.len(), 218);
     }
 

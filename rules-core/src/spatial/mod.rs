@@ -48,8 +48,8 @@ use serde::Serialize;
 pub use error::{FeatureError, GeometryError, LineRef, RingRef};
 pub use geojson::{parse_features, parse_geometry, to_geojson, Feature};
 pub use ops::{
-    area, boundary, buffer, contains, difference, distance, intersection, intersects, is_empty,
-    length, location, overlaps, union, within,
+    area, boundary, buffer, contains, difference, distance, intersection, intersects, is_empty, length, location,
+    overlaps, union, within,
 };
 pub use validate::{validate, MAX_VERTICES};
 
@@ -116,13 +116,10 @@ impl fmt::Display for Location {
 pub fn kind_of(g: &Geometry) -> Option<GeomKind> {
     match g {
         Geometry::Point(_) | Geometry::MultiPoint(_) => Some(GeomKind::Point),
-        Geometry::Line(_) | Geometry::LineString(_) | Geometry::MultiLineString(_) => {
-            Some(GeomKind::Line)
+        Geometry::Line(_) | Geometry::LineString(_) | Geometry::MultiLineString(_) => Some(GeomKind::Line),
+        Geometry::Polygon(_) | Geometry::MultiPolygon(_) | Geometry::Rect(_) | Geometry::Triangle(_) => {
+            Some(GeomKind::Area)
         }
-        Geometry::Polygon(_)
-        | Geometry::MultiPolygon(_)
-        | Geometry::Rect(_)
-        | Geometry::Triangle(_) => Some(GeomKind::Area),
         Geometry::GeometryCollection(gc) => {
             let mut kinds = gc.iter().map(kind_of);
             let first = kinds.next()??;
@@ -142,23 +139,14 @@ mod tests {
         let l = Geometry::LineString(line_string![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0)]);
         let a = Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 1.0, y: 0.0), (x: 0.0, y: 1.0)]);
         assert_eq!(kind_of(&p), Some(GeomKind::Point));
-        assert_eq!(
-            kind_of(&Geometry::MultiPoint(MultiPoint::new(vec![]))),
-            Some(GeomKind::Point)
-        );
+        assert_eq!(kind_of(&Geometry::MultiPoint(MultiPoint::new(vec![]))), Some(GeomKind::Point));
         assert_eq!(kind_of(&l), Some(GeomKind::Line));
         assert_eq!(kind_of(&a), Some(GeomKind::Area));
         let same = GeometryCollection::new_from(vec![a.clone(), a.clone()]);
-        assert_eq!(
-            kind_of(&Geometry::GeometryCollection(same)),
-            Some(GeomKind::Area)
-        );
+        assert_eq!(kind_of(&Geometry::GeometryCollection(same)), Some(GeomKind::Area));
         let mixed = GeometryCollection::new_from(vec![a, p]);
         assert_eq!(kind_of(&Geometry::GeometryCollection(mixed)), None);
-        assert_eq!(
-            kind_of(&Geometry::GeometryCollection(GeometryCollection::default())),
-            None
-        );
+        assert_eq!(kind_of(&Geometry::GeometryCollection(GeometryCollection::default())), None);
     }
 
     #[test]
@@ -169,9 +157,6 @@ mod tests {
         assert_eq!(Location::Deels.to_string(), "deels");
         assert_eq!(serde_json::to_string(&Location::Ja).unwrap(), "\"ja\"");
         assert_eq!(serde_json::to_string(&Location::Nee).unwrap(), "\"nee\"");
-        assert_eq!(
-            serde_json::to_string(&Location::Deels).unwrap(),
-            "\"deels\""
-        );
+        assert_eq!(serde_json::to_string(&Location::Deels).unwrap(), "\"deels\"");
     }
 }

@@ -13,9 +13,8 @@ use geo::dimensions::Dimensions;
 use geo::line_intersection::LineIntersection;
 use geo::relate::IntersectionMatrix;
 use geo::{
-    Area, BooleanOps, Buffer, Coord, CoordsIter, Distance, Euclidean, GeometryCollection,
-    HasDimensions, Intersects, Length, Line, LineString, MultiLineString, MultiPoint, MultiPolygon,
-    Point, Polygon, Relate,
+    Area, BooleanOps, Buffer, Coord, CoordsIter, Distance, Euclidean, GeometryCollection, HasDimensions, Intersects,
+    Length, Line, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Relate,
 };
 
 use super::segments::{find_meeting, segments_of};
@@ -60,10 +59,7 @@ pub fn length(g: &Geometry) -> f64 {
 }
 
 fn perimeter(p: &Polygon<f64>) -> f64 {
-    std::iter::once(p.exterior())
-        .chain(p.interiors())
-        .map(|r| Euclidean.length(r))
-        .sum()
+    std::iter::once(p.exterior()).chain(p.interiors()).map(|r| Euclidean.length(r)).sum()
 }
 
 /// Smallest Euclidean distance in m between the two geometries; 0 when they intersect (also
@@ -215,9 +211,7 @@ fn parts(g: &Geometry) -> Parts<'_> {
         Geometry::Rect(r) => Parts::Areas(MultiPolygon::new(vec![r.to_polygon()])),
         Geometry::Triangle(t) => Parts::Areas(MultiPolygon::new(vec![t.to_polygon()])),
         // An empty collection is nothing; as an empty area it drops out of every operation.
-        Geometry::GeometryCollection(gc) if gc.is_empty() => {
-            Parts::Areas(MultiPolygon::new(vec![]))
-        }
+        Geometry::GeometryCollection(gc) if gc.is_empty() => Parts::Areas(MultiPolygon::new(vec![])),
         Geometry::GeometryCollection(gc) => match kind_of(g) {
             Some(GeomKind::Point) => Parts::Points(gc.iter().flat_map(flat_points).collect()),
             Some(GeomKind::Line) => Parts::Lines(gc.iter().flat_map(flat_lines).collect()),
@@ -250,9 +244,7 @@ fn flat_polygons(g: &Geometry) -> Vec<Polygon<f64>> {
 
 /// The points of `points` for which `keep(point intersects other)` holds.
 fn filter_points(points: MultiPoint<f64>, other: &Geometry, keep: bool) -> Geometry {
-    let kept = points
-        .into_iter()
-        .filter(|p| intersects(&Geometry::Point(*p), other) == keep);
+    let kept = points.into_iter().filter(|p| intersects(&Geometry::Point(*p), other) == keep);
     Geometry::MultiPoint(kept.collect())
 }
 
@@ -281,12 +273,8 @@ pub fn union(a: &Geometry, b: &Geometry) -> Geometry {
     }
     match (parts(a), parts(b)) {
         (Parts::Areas(x), Parts::Areas(y)) => Geometry::MultiPolygon(x.union(&y)),
-        (Parts::Lines(x), Parts::Lines(y)) => {
-            Geometry::MultiLineString(x.0.into_iter().chain(y.0).collect())
-        }
-        (Parts::Points(x), Parts::Points(y)) => {
-            Geometry::MultiPoint(x.0.into_iter().chain(y.0).collect())
-        }
+        (Parts::Lines(x), Parts::Lines(y)) => Geometry::MultiLineString(x.0.into_iter().chain(y.0).collect()),
+        (Parts::Points(x), Parts::Points(y)) => Geometry::MultiPoint(x.0.into_iter().chain(y.0).collect()),
         _ => Geometry::GeometryCollection(GeometryCollection::new_from(vec![a.clone(), b.clone()])),
     }
 }
@@ -428,27 +416,21 @@ pub fn buffer(g: &Geometry, distance_m: f64) -> Geometry {
 pub fn boundary(g: &Geometry) -> Geometry {
     match parts(g) {
         Parts::Areas(mp) => Geometry::MultiLineString(
-            mp.iter()
-                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
-                .cloned()
-                .collect(),
+            mp.iter().flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors())).cloned().collect(),
         ),
         Parts::Lines(mls) => Geometry::MultiPoint(line_ends(&mls)),
         Parts::Points(_) => Geometry::MultiPoint(MultiPoint::new(vec![])),
-        Parts::Mixed(gc) => Geometry::GeometryCollection(GeometryCollection::new_from(
-            gc.iter().map(boundary).collect(),
-        )),
+        Parts::Mixed(gc) => {
+            Geometry::GeometryCollection(GeometryCollection::new_from(gc.iter().map(boundary).collect()))
+        }
     }
 }
 
 /// End points that occur an odd number of times (the OGC "mod 2" rule): where two lines join,
 /// the shared end is not boundary, and a closed line has none.
 fn line_ends(mls: &MultiLineString<f64>) -> MultiPoint<f64> {
-    let mut ends: Vec<Coord<f64>> = mls
-        .iter()
-        .flat_map(|ls| ls.0.first().into_iter().chain(ls.0.last()))
-        .copied()
-        .collect();
+    let mut ends: Vec<Coord<f64>> =
+        mls.iter().flat_map(|ls| ls.0.first().into_iter().chain(ls.0.last())).copied().collect();
     ends.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
     let mut odd = Vec::new();
     let mut rest = ends.as_slice();
@@ -503,20 +485,8 @@ mod tests {
     #[test]
     fn area_and_length() {
         let with_hole = Geometry::Polygon(Polygon::new(
-            LineString::from(vec![
-                (0.0, 0.0),
-                (10.0, 0.0),
-                (10.0, 10.0),
-                (0.0, 10.0),
-                (0.0, 0.0),
-            ]),
-            vec![LineString::from(vec![
-                (2.0, 2.0),
-                (4.0, 2.0),
-                (4.0, 4.0),
-                (2.0, 4.0),
-                (2.0, 2.0),
-            ])],
+            LineString::from(vec![(0.0, 0.0), (10.0, 0.0), (10.0, 10.0), (0.0, 10.0), (0.0, 0.0)]),
+            vec![LineString::from(vec![(2.0, 2.0), (4.0, 2.0), (4.0, 4.0), (2.0, 4.0), (2.0, 2.0)])],
         ));
         assert_eq!(area(&with_hole), 96.0);
         assert_eq!(length(&with_hole), 48.0);
@@ -525,20 +495,8 @@ mod tests {
         assert_eq!(length(&pt(1.0, 1.0)), 0.0);
         assert_eq!(area(&empty_area()), 0.0);
         let two = Geometry::MultiPolygon(MultiPolygon::new(vec![
-            Polygon::new(
-                LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]),
-                vec![],
-            ),
-            Polygon::new(
-                LineString::from(vec![
-                    (5.0, 5.0),
-                    (7.0, 5.0),
-                    (7.0, 7.0),
-                    (5.0, 7.0),
-                    (5.0, 5.0),
-                ]),
-                vec![],
-            ),
+            Polygon::new(LineString::from(vec![(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]), vec![]),
+            Polygon::new(LineString::from(vec![(5.0, 5.0), (7.0, 5.0), (7.0, 7.0), (5.0, 7.0), (5.0, 5.0)]), vec![]),
         ]));
         assert_eq!(area(&two), 4.5);
     }
@@ -587,18 +545,9 @@ mod tests {
         // Points and lines: a point on the edge is covered (ja); a line along the edge too.
         assert_eq!(location(&pt(5.0, 5.0), &big), Location::Ja);
         assert_eq!(location(&pt(10.0, 5.0), &big), Location::Ja);
-        assert_eq!(
-            location(&line(&[(5.0, 5.0), (15.0, 5.0)]), &big),
-            Location::Deels
-        );
-        assert_eq!(
-            location(&line(&[(10.0, 0.0), (10.0, 5.0)]), &big),
-            Location::Ja
-        );
-        assert_eq!(
-            location(&line(&[(10.0, 0.0), (12.0, 5.0)]), &big),
-            Location::Nee
-        );
+        assert_eq!(location(&line(&[(5.0, 5.0), (15.0, 5.0)]), &big), Location::Deels);
+        assert_eq!(location(&line(&[(10.0, 0.0), (10.0, 5.0)]), &big), Location::Ja);
+        assert_eq!(location(&line(&[(10.0, 0.0), (12.0, 5.0)]), &big), Location::Nee);
     }
 
     #[test]
@@ -646,35 +595,19 @@ mod tests {
             }]))
         );
 
-        let points =
-            Geometry::MultiPoint(vec![point!(x: 1.0, y: 1.0), point!(x: 5.0, y: 5.0)].into());
-        assert_eq!(
-            intersection(&points, &a),
-            Geometry::MultiPoint(vec![point!(x: 1.0, y: 1.0)].into())
-        );
-        assert_eq!(
-            intersection(&a, &points),
-            Geometry::MultiPoint(vec![point!(x: 1.0, y: 1.0)].into())
-        );
-        assert_eq!(
-            difference(&points, &a),
-            Geometry::MultiPoint(vec![point!(x: 5.0, y: 5.0)].into())
-        );
+        let points = Geometry::MultiPoint(vec![point!(x: 1.0, y: 1.0), point!(x: 5.0, y: 5.0)].into());
+        assert_eq!(intersection(&points, &a), Geometry::MultiPoint(vec![point!(x: 1.0, y: 1.0)].into()));
+        assert_eq!(intersection(&a, &points), Geometry::MultiPoint(vec![point!(x: 1.0, y: 1.0)].into()));
+        assert_eq!(difference(&points, &a), Geometry::MultiPoint(vec![point!(x: 5.0, y: 5.0)].into()));
 
         let cross = line(&[(1.0, -1.0), (1.0, 3.0)]);
-        assert_eq!(
-            intersection(&through, &cross),
-            Geometry::MultiPoint(vec![point!(x: 1.0, y: 1.0)].into())
-        );
+        assert_eq!(intersection(&through, &cross), Geometry::MultiPoint(vec![point!(x: 1.0, y: 1.0)].into()));
         let along = line(&[(0.0, 1.0), (5.0, 1.0)]);
         assert_eq!(length(&intersection(&through, &along)), 3.0);
 
         let u = union(&through, &cross);
         assert_eq!(length(&u), 8.0);
-        assert!(matches!(
-            union(&a, &through),
-            Geometry::GeometryCollection(_)
-        ));
+        assert!(matches!(union(&a, &through), Geometry::GeometryCollection(_)));
         let mixed = union(&a, &through);
         assert_eq!(area(&intersection(&mixed, &square(1.0, 1.0, 2.0))), 1.0);
         assert_eq!(area(&difference(&square(-1.0, -1.0, 4.0), &mixed)), 12.0);
@@ -687,15 +620,9 @@ mod tests {
         assert!(is_empty(&buffer(&a, -6.0)));
         assert!((area(&buffer(&a, 1.0)) - (140.0 + std::f64::consts::PI)).abs() < 0.05);
         let around_point = area(&buffer(&pt(0.0, 0.0), 1.0));
-        assert!(
-            (around_point - std::f64::consts::PI).abs() < 0.05,
-            "{around_point}"
-        );
+        assert!((around_point - std::f64::consts::PI).abs() < 0.05, "{around_point}");
         let around_line = area(&buffer(&line(&[(0.0, 0.0), (10.0, 0.0)]), 1.0));
-        assert!(
-            (around_line - (20.0 + std::f64::consts::PI)).abs() < 0.05,
-            "{around_line}"
-        );
+        assert!((around_line - (20.0 + std::f64::consts::PI)).abs() < 0.05, "{around_line}");
         assert!(is_empty(&buffer(&a, f64::NAN)));
         // Absurd distances must not panic; what they give is of no interest.
         for d in [1e12, -1e12, f64::MAX, f64::MIN_POSITIVE, -0.0] {
@@ -714,25 +641,16 @@ mod tests {
             boundary(&line(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0)])),
             Geometry::MultiPoint(vec![point!(x: 0.0, y: 0.0), point!(x: 1.0, y: 1.0)].into())
         );
-        assert!(is_empty(&boundary(&line(&[
-            (0.0, 0.0),
-            (1.0, 0.0),
-            (1.0, 1.0),
-            (0.0, 0.0)
-        ]))));
+        assert!(is_empty(&boundary(&line(&[(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 0.0)]))));
         assert!(is_empty(&boundary(&pt(1.0, 1.0))));
     }
 
     #[test]
     fn emptiness() {
         assert!(is_empty(&empty_area()));
-        assert!(is_empty(&Geometry::GeometryCollection(
-            GeometryCollection::default()
-        )));
+        assert!(is_empty(&Geometry::GeometryCollection(GeometryCollection::default())));
         assert!(!is_empty(&pt(0.0, 0.0)));
-        assert!(!is_empty(
-            &line_string![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0)].into()
-        ));
+        assert!(!is_empty(&line_string![(x: 0.0, y: 0.0), (x: 1.0, y: 1.0)].into()));
     }
 
     // RD New-like rectangles: corner near Otterlo, sides 0.5 m .. 50 m.

@@ -21,21 +21,9 @@ pub(crate) struct Segment {
 
 impl Segment {
     pub fn new(line: Line<f64>, part: usize, index: usize) -> Self {
-        let min = Coord {
-            x: line.start.x.min(line.end.x),
-            y: line.start.y.min(line.end.y),
-        };
-        let max = Coord {
-            x: line.start.x.max(line.end.x),
-            y: line.start.y.max(line.end.y),
-        };
-        Segment {
-            line,
-            part,
-            index,
-            min,
-            max,
-        }
+        let min = Coord { x: line.start.x.min(line.end.x), y: line.start.y.min(line.end.y) };
+        let max = Coord { x: line.start.x.max(line.end.x), y: line.start.y.max(line.end.y) };
+        Segment { line, part, index, min, max }
     }
 }
 
@@ -107,10 +95,7 @@ mod tests {
         ];
         let mut segs = segments_of(&ring, 0);
         let proper = find_meeting(&mut segs, |_, _, meet| match meet {
-            LineIntersection::SinglePoint {
-                intersection,
-                is_proper: true,
-            } => Some(intersection),
+            LineIntersection::SinglePoint { intersection, is_proper: true } => Some(intersection),
             _ => None,
         });
         assert_eq!(proper, Some(coord! {x: 1.0, y: 1.0}));
@@ -118,11 +103,7 @@ mod tests {
 
     #[test]
     fn repeated_points_make_no_segments() {
-        let line = [
-            coord! {x: 0.0, y: 0.0},
-            coord! {x: 0.0, y: 0.0},
-            coord! {x: 1.0, y: 0.0},
-        ];
+        let line = [coord! {x: 0.0, y: 0.0}, coord! {x: 0.0, y: 0.0}, coord! {x: 1.0, y: 0.0}];
         assert_eq!(segments_of(&line, 0).len(), 1);
         assert!(segments_of(&line[..2], 0).is_empty());
     }

@@ -4,12 +4,13 @@
 
 use std::ops::RangeInclusive;
 
-use geo::coordinate_position::CoordPos;
-use geo::dimensions::Dimensions;
+use std::collections::BTreeMap;
+
+use geo::indexed::IntervalTreeMultiPolygon;
 use geo::line_intersection::LineIntersection;
+use geo::orient::Direction;
 use geo::{
-    BoundingRect, Coord, CoordsIter, Geometry, HasDimensions, LineString, MultiPolygon, Polygon,
-    PreparedGeometry, Rect, Relate,
+    BoundingRect, Contains, Coord, CoordsIter, Geometry, HasDimensions, LineString, MultiPolygon, Orient, Polygon, Rect,
 };
 
 use super::error::{GeometryError, LineRef, RingRef};
@@ -71,10 +72,9 @@ pub fn validate(g: &Geometry, expected: GeomKind) -> Result<(), GeometryError> {
         Geometry::Point(_) | Geometry::MultiPoint(_) | Geometry::GeometryCollection(_) => Ok(()),
         Geometry::Line(l) => check_line(&[l.start, l.end], LineRef(None)),
         Geometry::LineString(ls) => check_line(&ls.0, LineRef(None)),
-        Geometry::MultiLineString(mls) => mls
-            .iter()
-            .enumerate()
-            .try_for_each(|(i, ls)| check_line(&ls.0, LineRef(Some(i)))),
+        Geometry::MultiLineString(mls) => {
+            mls.iter().enumerate().try_for_each(|(i, ls)| check_line(&ls.0, LineRef(Some(i))))
+        }
         Geometry::Polygon(p) => check_polygon(p, None),
         Geometry::MultiPolygon(mp) => {
             for (i, p) in mp.iter().enumerate() {
@@ -114,10 +114,7 @@ fn check_line(coords: &[Coord<f64>], line: LineRef) -> Result<(), GeometryError>
 }
 
 fn check_polygon(p: &Polygon<f64>, polygon: Option<usize>) -> Result<(), GeometryError> {
-    for (ring, coords) in std::iter::once(p.exterior())
-        .chain(p.interiors())
-        .enumerate()
-    {
+    for (ring, coords) in std::iter::once(p.exterior()).chain(p.interiors()).enumerate() {
         check_ring(coords, RingRef { polygon, ring })?;
     }
     check_holes(p, polygon)
@@ -162,19 +159,12 @@ fn all_on_one_line(coords: &[Coord<f64>]) -> bool {
     };
     let offset = |c: &Coord<f64>| (c.x - origin.x, c.y - origin.y);
     let length = |(dx, dy): (f64, f64)| dx.hypot(dy);
-    let far = coords
-        .iter()
-        .map(offset)
-        .max_by(|a, b| length(*a).total_cmp(&length(*b)))
-        .unwrap_or((0.0, 0.0));
+    let far = coords.iter().map(offset).max_by(|a, b| length(*a).total_cmp(&length(*b))).unwrap_or((0.0, 0.0));
     let reach = length(far);
     if reach == 0.0 {
         return true;
     }
-    coords
-        .iter()
-        .map(offset)
-        .all(|(dx, dy)| (dx * far.1 - dy * far.0).abs() / reach < 1e-6)
+    coords.iter().map(offset).all(|(dx, dy)| (dx * far.1 - dy * far.0).abs() / reach < 1e-6)
 }
 
 /// Unsigned shoelace area, computed relative to the first point: RD coordinates are around
@@ -207,84 +197,161 @@ fn check_simple_ring(coords: &[Coord<f64>], at: RingRef) -> Result<(), GeometryE
         LineIntersection::Collinear { intersection } => Some(intersection.start),
     });
     match crossing {
-        Some(c) => Err(GeometryError::SelfIntersection {
-            ring: at,
-            x: c.x,
-            y: c.y,
-        }),
+        Some(c) => Err(GeometryError::SelfIntersection { ring: at, x: c.x, y: c.y }),
         None => Ok(()),
     }
 }
 
-/// Holes must lie inside the exterior, and rings may touch only at single points.
+/// Holes must lie inside the exterior and outside each other; rings may touch only at points.
 fn check_holes(p: &Polygon<f64>, polygon: Option<usize>) -> Result<(), GeometryError> {
     if p.interiors().is_empty() {
         return Ok(());
     }
-    let exterior = Polygon::new(p.exterior().clone(), vec![]);
-    let exterior = PreparedGeometry::from(&exterior);
-    let holes: Vec<Polygon<f64>> = p
-        .interiors()
-        .iter()
-        .map(|r| Polygon::new(r.clone(), vec![]))
-        .collect();
-    let hole_ref = |k: usize| RingRef {
-        polygon,
-        ring: k + 1,
-    };
-
-    for (k, hole) in holes.iter().enumerate() {
-        let im = exterior.relate(hole);
-        if !im.is_contains() {
-            return Err(GeometryError::HoleOutsideExterior { hole: hole_ref(k) });
+    let at = |ring: usize| RingRef { polygon, ring };
+    let rings: Vec<&LineString<f64>> = std::iter::once(p.exterior()).chain(p.interiors()).collect();
+    let contacts = ring_contacts(&rings, |_, _| false).map_err(|meeting| match meeting {
+        Meeting::Cross(0, hole) | Meeting::Cross(hole, 0) => GeometryError::HoleOutsideExterior { hole: at(hole) },
+        Meeting::Cross(a, b) | Meeting::Share(a, b) => {
+            GeometryError::RingsOverlap { first: at(a.min(b)), second: at(a.max(b)) }
         }
-        if im.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional {
-            let first = RingRef { polygon, ring: 0 };
-            return Err(GeometryError::RingsOverlap {
-                first,
-                second: hole_ref(k),
-            });
+    })?;
+    let probes: Vec<Vec<Coord<f64>>> = rings.iter().enumerate().map(|(r, ring)| probes(ring, r, &contacts)).collect();
+
+    let exterior = area_index(Polygon::new(p.exterior().clone(), vec![]));
+    for (ring, ring_probes) in probes.iter().enumerate().skip(1) {
+        if !ring_probes.iter().all(|q| exterior.contains(q)) {
+            return Err(GeometryError::HoleOutsideExterior { hole: at(ring) });
         }
     }
-    for (i, j) in overlapping_boxes(&holes) {
-        if let (Some(a), Some(b)) = (holes.get(i), holes.get(j)) {
-            if overlap_or_share_edge(a, b) {
-                return Err(GeometryError::RingsOverlap {
-                    first: hole_ref(i),
-                    second: hole_ref(j),
-                });
-            }
+    // Holes as areas, numbered like `rings` (0 is the exterior's slot, never paired).
+    let holes: Vec<Polygon<f64>> = rings.iter().map(|r| Polygon::new((*r).clone(), vec![])).collect();
+    for (a, b) in overlapping_boxes(holes.get(1..).unwrap_or_default()) {
+        let (a, b) = (a + 1, b + 1);
+        if overlaps_by_probes(&holes, &probes, a, b) {
+            return Err(GeometryError::RingsOverlap { first: at(a), second: at(b) });
         }
     }
     Ok(())
 }
 
-/// Polygons of a MultiPolygon may touch only at single points.
+/// Polygons of a MultiPolygon may not overlap, and may touch only at points.
 fn check_parts(mp: &MultiPolygon<f64>) -> Result<(), GeometryError> {
+    let mut rings: Vec<&LineString<f64>> = Vec::new();
+    let mut part_of: Vec<usize> = Vec::new();
+    for (part, p) in mp.iter().enumerate() {
+        for ring in std::iter::once(p.exterior()).chain(p.interiors()) {
+            rings.push(ring);
+            part_of.push(part);
+        }
+    }
+    let part = |ring: usize| part_of.get(ring).copied().unwrap_or_default();
+    // Rings of one part were checked against each other by check_holes.
+    let contacts = ring_contacts(&rings, |a, b| part(a) == part(b)).map_err(|meeting| {
+        let (Meeting::Cross(a, b) | Meeting::Share(a, b)) = meeting;
+        GeometryError::PartsOverlap { first: part(a).min(part(b)), second: part(a).max(part(b)) }
+    })?;
+    // Probes of a part: those of all its rings.
+    let mut probes: Vec<Vec<Coord<f64>>> = vec![Vec::new(); mp.0.len()];
+    for (r, ring) in rings.iter().enumerate() {
+        if let Some(list) = probes.get_mut(part(r)) {
+            list.extend(self::probes(ring, r, &contacts));
+        }
+    }
     for (first, second) in overlapping_boxes(&mp.0) {
-        if let (Some(a), Some(b)) = (mp.0.get(first), mp.0.get(second)) {
-            if overlap_or_share_edge(a, b) {
-                return Err(GeometryError::PartsOverlap { first, second });
-            }
+        if overlaps_by_probes(&mp.0, &probes, first, second) {
+            return Err(GeometryError::PartsOverlap { first, second });
         }
     }
     Ok(())
 }
 
-fn overlap_or_share_edge(a: &Polygon<f64>, b: &Polygon<f64>) -> bool {
-    let im = a.relate(b);
-    im.get(CoordPos::Inside, CoordPos::Inside) == Dimensions::TwoDimensional
-        || im.get(CoordPos::OnBoundary, CoordPos::OnBoundary) == Dimensions::OneDimensional
+/// How two different rings meet, when that is not allowed: crossing, or sharing a stretch.
+enum Meeting {
+    Cross(usize, usize),
+    Share(usize, usize),
+}
+
+/// Points where different rings touch, by (ring, segment index).
+type Contacts = BTreeMap<(usize, usize), Vec<Coord<f64>>>;
+
+/// Finds where different rings meet (`skip` pairs excepted). Touching at a point is allowed and
+/// recorded; a proper crossing or a shared stretch is returned as the error.
+fn ring_contacts(rings: &[&LineString<f64>], skip: impl Fn(usize, usize) -> bool) -> Result<Contacts, Meeting> {
+    let mut segments: Vec<_> = rings.iter().enumerate().flat_map(|(r, ring)| segments_of(&ring.0, r)).collect();
+    let mut contacts = Contacts::new();
+    let problem = find_meeting(&mut segments, |a, b, meet| {
+        if a.part == b.part || skip(a.part, b.part) {
+            return None;
+        }
+        match meet {
+            LineIntersection::SinglePoint { is_proper: true, .. } => Some(Meeting::Cross(a.part, b.part)),
+            LineIntersection::SinglePoint { intersection, .. } => {
+                contacts.entry((a.part, a.index)).or_default().push(intersection);
+                contacts.entry((b.part, b.index)).or_default().push(intersection);
+                None
+            }
+            LineIntersection::Collinear { .. } => Some(Meeting::Share(a.part, b.part)),
+        }
+    });
+    match problem {
+        Some(meeting) => Err(meeting),
+        None => Ok(contacts),
+    }
+}
+
+/// Points on a ring, one on every stretch between places where other rings touch it.
+///
+/// Between touching points a stretch of ring is entirely inside or entirely outside any other
+/// ring (they do not cross), so one point per stretch tells where the whole ring lies. A ring
+/// nobody touches needs a single probe.
+fn probes(ring: &LineString<f64>, r: usize, contacts: &Contacts) -> Vec<Coord<f64>> {
+    let segments = segments_of(&ring.0, r);
+    let midpoint = |p: Coord<f64>, q: Coord<f64>| Coord { x: (p.x + q.x) / 2.0, y: (p.y + q.y) / 2.0 };
+    let touched = contacts.range((r, 0)..=(r, usize::MAX)).next().is_some();
+    if !touched {
+        return segments.first().map(|s| midpoint(s.line.start, s.line.end)).into_iter().collect();
+    }
+    let mut out = Vec::new();
+    for s in &segments {
+        let (start, end) = (s.line.start, s.line.end);
+        let mut stops = vec![start, end];
+        stops.extend(contacts.get(&(r, s.index)).into_iter().flatten());
+        let along = |c: &Coord<f64>| (c.x - start.x).hypot(c.y - start.y);
+        stops.sort_by(|p, q| along(p).total_cmp(&along(q)));
+        stops.dedup();
+        out.extend(stops.windows(2).filter_map(|w| match w {
+            [p, q] => Some(midpoint(*p, *q)),
+            _ => None,
+        }));
+    }
+    out
+}
+
+/// Whether areas `a` and `b` overlap, given their probes: a probe of one strictly inside the
+/// other (the two were already found not to cross or share edges).
+fn overlaps_by_probes(areas: &[Polygon<f64>], probes: &[Vec<Coord<f64>>], a: usize, b: usize) -> bool {
+    let inside = |probe_of: usize, area: usize| match (probes.get(probe_of), areas.get(area)) {
+        (Some(points), Some(polygon)) => {
+            let index = area_index(polygon.clone());
+            points.iter().any(|q| index.contains(q))
+        }
+        _ => false,
+    };
+    inside(a, b) || inside(b, a)
+}
+
+/// A point-in-area index (an interval tree over the edges: logarithmic per query where geo's
+/// plain containment test walks every edge).
+fn area_index(polygon: Polygon<f64>) -> IntervalTreeMultiPolygon<f64> {
+    // The index counts windings, so holes must wind against the exterior.
+    IntervalTreeMultiPolygon::new(&MultiPolygon::new(vec![polygon.orient(Direction::Default)]))
 }
 
 /// Index pairs `(i, j)`, `i < j`, of polygons whose bounding boxes meet: only those can overlap,
-/// and there are few of them, where relating all pairs would be quadratic.
+/// and there are few of them, where testing all pairs would be quadratic.
 fn overlapping_boxes(polygons: &[Polygon<f64>]) -> Vec<(usize, usize)> {
-    let mut boxes: Vec<(usize, Rect<f64>)> = polygons
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| Some((i, p.bounding_rect()?)))
-        .collect();
+    let mut boxes: Vec<(usize, Rect<f64>)> =
+        polygons.iter().enumerate().filter_map(|(i, p)| Some((i, p.bounding_rect()?))).collect();
     boxes.sort_by(|a, b| a.1.min().x.total_cmp(&b.1.min().x));
     let mut pairs = Vec::new();
     for (k, (i, a)) in boxes.iter().enumerate() {
@@ -324,27 +391,15 @@ mod tests {
     #[test]
     fn accepts_valid_shapes() {
         let with_hole = Polygon::new(ring(0.0, 0.0, 10.0), vec![ring(2.0, 2.0, 2.0)]);
-        assert_eq!(
-            validate(&Geometry::Polygon(with_hole), GeomKind::Area),
-            Ok(())
-        );
+        assert_eq!(validate(&Geometry::Polygon(with_hole), GeomKind::Area), Ok(()));
         // Touching at one corner is allowed for the parts of a MultiPolygon.
         let mp = MultiPolygon::new(vec![square(0.0, 0.0, 1.0), square(1.0, 1.0, 1.0)]);
-        assert_eq!(
-            validate(&Geometry::MultiPolygon(mp), GeomKind::Area),
-            Ok(())
-        );
+        assert_eq!(validate(&Geometry::MultiPolygon(mp), GeomKind::Area), Ok(()));
         let pt = Geometry::Point(point!(x: X, y: Y));
         assert_eq!(validate(&pt, GeomKind::Point), Ok(()));
         let line = Geometry::Line(Line::new(coord! {x: X, y: Y}, coord! {x: X + 1.0, y: Y}));
         assert_eq!(validate(&line, GeomKind::Line), Ok(()));
-        assert_eq!(
-            validate(
-                &Geometry::Rect(square(0.0, 0.0, 1.0).bounding_rect().unwrap()),
-                GeomKind::Area
-            ),
-            Ok(())
-        );
+        assert_eq!(validate(&Geometry::Rect(square(0.0, 0.0, 1.0).bounding_rect().unwrap()), GeomKind::Area), Ok(()));
     }
 
     #[test]
@@ -352,32 +407,20 @@ mod tests {
         let pt = Geometry::Point(point!(x: X, y: Y));
         assert_eq!(
             validate(&pt, GeomKind::Area),
-            Err(GeometryError::WrongKind {
-                expected: GeomKind::Area,
-                found: GeomKind::Point
-            })
+            Err(GeometryError::WrongKind { expected: GeomKind::Area, found: GeomKind::Point })
         );
         let empty = Geometry::MultiPoint(MultiPoint::new(vec![]));
         assert_eq!(validate(&empty, GeomKind::Point), Err(GeometryError::Empty));
         let gc = Geometry::GeometryCollection(geo::GeometryCollection::new_from(vec![pt]));
-        assert!(matches!(
-            validate(&gc, GeomKind::Point),
-            Err(GeometryError::UnsupportedType(_))
-        ));
+        assert!(matches!(validate(&gc, GeomKind::Point), Err(GeometryError::UnsupportedType(_))));
     }
 
     #[test]
     fn non_finite_coordinate() {
         let nan = Geometry::LineString(line_string![(x: X, y: Y), (x: f64::NAN, y: Y)]);
-        assert_eq!(
-            validate(&nan, GeomKind::Line),
-            Err(GeometryError::NonFiniteCoordinate { vertex: 1 })
-        );
+        assert_eq!(validate(&nan, GeomKind::Line), Err(GeometryError::NonFiniteCoordinate { vertex: 1 }));
         let inf = Geometry::Point(point!(x: X, y: f64::INFINITY));
-        assert_eq!(
-            validate(&inf, GeomKind::Point),
-            Err(GeometryError::NonFiniteCoordinate { vertex: 0 })
-        );
+        assert_eq!(validate(&inf, GeomKind::Point), Err(GeometryError::NonFiniteCoordinate { vertex: 0 }));
     }
 
     #[test]
@@ -390,13 +433,7 @@ mod tests {
              (EPSG:28992) metres"
         ));
         let far = Geometry::Point(point!(x: 1_000_000.0, y: 450_000.0));
-        assert_eq!(
-            validate(&far, GeomKind::Point),
-            Err(GeometryError::OutsideRdNew {
-                x: 1_000_000.0,
-                y: 450_000.0
-            })
-        );
+        assert_eq!(validate(&far, GeomKind::Point), Err(GeometryError::OutsideRdNew { x: 1_000_000.0, y: 450_000.0 }));
     }
 
     #[test]
@@ -404,10 +441,7 @@ mod tests {
         let line = Geometry::LineString(line_string![(x: X, y: Y), (x: X, y: Y)]);
         assert_eq!(
             validate(&line, GeomKind::Line),
-            Err(GeometryError::TooFewPointsInLine {
-                line: LineRef(None),
-                found: 1
-            })
+            Err(GeometryError::TooFewPointsInLine { line: LineRef(None), found: 1 })
         );
         let mls = Geometry::MultiLineString(MultiLineString::new(vec![
             line_string![(x: X, y: Y), (x: X + 1.0, y: Y)],
@@ -415,21 +449,12 @@ mod tests {
         ]));
         assert_eq!(
             validate(&mls, GeomKind::Line),
-            Err(GeometryError::TooFewPointsInLine {
-                line: LineRef(Some(1)),
-                found: 1
-            })
+            Err(GeometryError::TooFewPointsInLine { line: LineRef(Some(1)), found: 1 })
         );
         let two = Geometry::Polygon(polygon![(x: X, y: Y), (x: X + 1.0, y: Y), (x: X, y: Y)]);
         assert_eq!(
             validate(&two, GeomKind::Area),
-            Err(GeometryError::TooFewPointsInRing {
-                ring: RingRef {
-                    polygon: None,
-                    ring: 0
-                },
-                found: 2
-            })
+            Err(GeometryError::TooFewPointsInRing { ring: RingRef { polygon: None, ring: 0 }, found: 2 })
         );
     }
 
@@ -443,14 +468,8 @@ mod tests {
             coord! {x: X + 1.0, y: Y + 1.0},
             coord! {x: X, y: Y + 1.0},
         ]);
-        let at = RingRef {
-            polygon: Some(1),
-            ring: 2,
-        };
-        assert_eq!(
-            check_ring(&open_ring, at),
-            Err(GeometryError::RingNotClosed { ring: at })
-        );
+        let at = RingRef { polygon: Some(1), ring: 2 };
+        assert_eq!(check_ring(&open_ring, at), Err(GeometryError::RingNotClosed { ring: at }));
         assert_eq!(
             GeometryError::RingNotClosed { ring: at }.to_string(),
             "hole #1 of polygon #1 is not closed: its last position must repeat its first"
@@ -464,12 +483,7 @@ mod tests {
         ]);
         assert_eq!(
             validate(&flat, GeomKind::Area),
-            Err(GeometryError::ZeroArea {
-                ring: RingRef {
-                    polygon: None,
-                    ring: 0
-                }
-            })
+            Err(GeometryError::ZeroArea { ring: RingRef { polygon: None, ring: 0 } })
         );
     }
 
@@ -481,28 +495,15 @@ mod tests {
         let err = validate(&bow_tie, GeomKind::Area).unwrap_err();
         assert_eq!(
             err,
-            GeometryError::SelfIntersection {
-                ring: RingRef {
-                    polygon: None,
-                    ring: 0
-                },
-                x: X + 1.0,
-                y: Y + 1.0
-            }
+            GeometryError::SelfIntersection { ring: RingRef { polygon: None, ring: 0 }, x: X + 1.0, y: Y + 1.0 }
         );
-        assert_eq!(
-            err.to_string(),
-            "exterior ring intersects itself near (150001.000, 450001.000)"
-        );
+        assert_eq!(err.to_string(), "exterior ring intersects itself near (150001.000, 450001.000)");
         // A spike: out to (X+3, Y) and straight back.
         let spike = Geometry::Polygon(polygon![
             (x: X, y: Y), (x: X + 3.0, y: Y), (x: X + 1.0, y: Y), (x: X + 1.0, y: Y + 1.0),
             (x: X, y: Y + 1.0),
         ]);
-        assert!(matches!(
-            validate(&spike, GeomKind::Area),
-            Err(GeometryError::SelfIntersection { .. })
-        ));
+        assert!(matches!(validate(&spike, GeomKind::Area), Err(GeometryError::SelfIntersection { .. })));
     }
 
     #[test]
@@ -510,82 +511,45 @@ mod tests {
         let outside = Polygon::new(ring(0.0, 0.0, 10.0), vec![ring(20.0, 20.0, 1.0)]);
         assert_eq!(
             validate(&Geometry::Polygon(outside), GeomKind::Area),
-            Err(GeometryError::HoleOutsideExterior {
-                hole: RingRef {
-                    polygon: None,
-                    ring: 1
-                }
-            })
+            Err(GeometryError::HoleOutsideExterior { hole: RingRef { polygon: None, ring: 1 } })
         );
-        let overlapping = Polygon::new(
-            ring(0.0, 0.0, 10.0),
-            vec![ring(1.0, 1.0, 3.0), ring(2.0, 2.0, 3.0)],
-        );
+        let overlapping = Polygon::new(ring(0.0, 0.0, 10.0), vec![ring(1.0, 1.0, 3.0), ring(2.0, 2.0, 3.0)]);
         assert_eq!(
             validate(&Geometry::Polygon(overlapping), GeomKind::Area),
             Err(GeometryError::RingsOverlap {
-                first: RingRef {
-                    polygon: None,
-                    ring: 1
-                },
-                second: RingRef {
-                    polygon: None,
-                    ring: 2
-                }
+                first: RingRef { polygon: None, ring: 1 },
+                second: RingRef { polygon: None, ring: 2 }
             })
         );
         let on_edge = Polygon::new(ring(0.0, 0.0, 10.0), vec![ring(0.0, 2.0, 3.0)]);
         assert_eq!(
             validate(&Geometry::Polygon(on_edge), GeomKind::Area),
             Err(GeometryError::RingsOverlap {
-                first: RingRef {
-                    polygon: None,
-                    ring: 0
-                },
-                second: RingRef {
-                    polygon: None,
-                    ring: 1
-                }
+                first: RingRef { polygon: None, ring: 0 },
+                second: RingRef { polygon: None, ring: 1 }
             })
         );
     }
 
     #[test]
     fn parts_must_not_overlap() {
-        let mp = MultiPolygon::new(vec![
-            square(0.0, 0.0, 1.0),
-            square(5.0, 5.0, 1.0),
-            square(0.5, 0.5, 1.0),
-        ]);
+        let mp = MultiPolygon::new(vec![square(0.0, 0.0, 1.0), square(5.0, 5.0, 1.0), square(0.5, 0.5, 1.0)]);
         assert_eq!(
             validate(&Geometry::MultiPolygon(mp), GeomKind::Area),
-            Err(GeometryError::PartsOverlap {
-                first: 0,
-                second: 2
-            })
+            Err(GeometryError::PartsOverlap { first: 0, second: 2 })
         );
         let sharing_edge = MultiPolygon::new(vec![square(0.0, 0.0, 1.0), square(1.0, 0.0, 1.0)]);
         assert_eq!(
             validate(&Geometry::MultiPolygon(sharing_edge), GeomKind::Area),
-            Err(GeometryError::PartsOverlap {
-                first: 0,
-                second: 1
-            })
+            Err(GeometryError::PartsOverlap { first: 0, second: 1 })
         );
     }
 
     #[test]
     fn too_many_vertices() {
-        let coords: Vec<_> = (0..=MAX_VERTICES)
-            .map(|i| coord! {x: X + i as f64, y: Y + (i % 2) as f64})
-            .collect();
+        let coords: Vec<_> = (0..=MAX_VERTICES).map(|i| coord! {x: X + i as f64, y: Y + (i % 2) as f64}).collect();
         let line = Geometry::LineString(LineString::new(coords));
-        assert_eq!(
-            validate(&line, GeomKind::Line),
-            Err(GeometryError::TooManyVertices {
-                count: MAX_VERTICES + 1
-            })
-        );
+        assert_eq!(validate(&line, GeomKind::Line), Err(GeometryError::TooManyVertices { count: MAX_VERTICES + 1 }));
     }
 
     #[test]
@@ -610,10 +574,7 @@ mod tests {
     }
 
     fn to_ring(points: &[(u8, u8)], offset: f64) -> LineString<f64> {
-        points
-            .iter()
-            .map(|&(x, y)| (X + offset + f64::from(x), Y + f64::from(y)))
-            .collect()
+        points.iter().map(|&(x, y)| (X + offset + f64::from(x), Y + f64::from(y))).collect()
     }
 
     proptest::proptest! {
