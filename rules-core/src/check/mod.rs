@@ -592,7 +592,15 @@ impl<'a> Checker<'a> {
             }
         }
         let input_texts = t.inputs.iter().map(|e| self.source.slice(e.span).to_string()).collect();
-        Ok(Table { hit: t.hit, inputs, input_texts, rows })
+        let mut reads: Vec<Expr> = Vec::new();
+        for e in &inputs {
+            for r in reads_of(e) {
+                if !reads.iter().any(|x| same_symbol(x, &r)) {
+                    reads.push(r);
+                }
+            }
+        }
+        Ok(Table { hit: t.hit, inputs, input_texts, reads, rows })
     }
 
     fn cell(&mut self, cell: &ast::Cell, input: &Expr) -> Lowered<CellTest> {

@@ -131,6 +131,8 @@ pub struct Table {
     pub inputs: Vec<Expr>,
     /// The input columns as written, for traces.
     pub input_texts: Vec<String>,
+    /// Inputs and definitions the columns read, for "the values that decided it".
+    pub reads: Vec<Expr>,
     pub rows: Vec<Row>,
 }
 

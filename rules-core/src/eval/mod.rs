@@ -11,6 +11,7 @@ pub mod facts;
 pub mod outcome;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 use thiserror::Error;
 
 use crate::check::*;
@@ -267,7 +268,7 @@ struct Evaluator<'r> {
     rs: &'r Ruleset,
     facts: &'r Facts,
     lets: Vec<Option<Val>>,
-    decisions: Vec<Option<DecisionResult<'r>>>,
+    decisions: Vec<Option<Rc<DecisionResult<'r>>>>,
     tracing: bool,
 }
 
@@ -435,9 +436,9 @@ impl<'r> Evaluator<'r> {
 
     // ------------------------------------------------------------------ decisions
 
-    fn decision(&mut self, i: usize) -> Result<DecisionResult<'r>, EvalError> {
+    fn decision(&mut self, i: usize) -> Result<Rc<DecisionResult<'r>>, EvalError> {
         if let Some(r) = &self.decisions[i] {
-            return Ok(r.clone());
+            return Ok(Rc::clone(r));
         }
         let rs = self.rs;
         let d = &rs.decisions[i];
@@ -445,7 +446,8 @@ impl<'r> Evaluator<'r> {
             Body::Tree(branches) => self.tree(d, branches)?,
             Body::Table(t) => self.table(d, t)?,
         };
-        self.decisions[i] = Some(result.clone());
+        let result = Rc::new(result);
+        self.decisions[i] = Some(Rc::clone(&result));
         Ok(result)
     }
 
@@ -527,7 +529,7 @@ impl<'r> Evaluator<'r> {
                 }
             }
             if self.tracing {
-                steps.push(Step { span: row.span, label: StepLabel::Row(index + 1), truth, reads: &[] });
+                steps.push(Step { span: row.span, label: StepLabel::Row(index + 1), truth, reads: &t.reads });
             }
             match truth {
                 Truth::False => continue,

@@ -242,7 +242,7 @@ fn flat_polygons(g: &Geometry) -> Vec<Polygon<f64>> {
     }
 }
 
-/// The points of `points` for which `keep(point intersects other)` holds.
+/// Keeps the points that meet `other` (when `keep`) or those that do not (when `!keep`).
 fn filter_points(points: MultiPoint<f64>, other: &Geometry, keep: bool) -> Geometry {
     let kept = points.into_iter().filter(|p| intersects(&Geometry::Point(*p), other) == keep);
     Geometry::MultiPoint(kept.collect())
