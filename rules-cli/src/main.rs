@@ -3,13 +3,15 @@
 //! This binary only reads files, calls `rules-core` and prints. Exit codes: 0 ok, 1 rule errors or
 //! failing tests, 2 usage or input errors.
 
+mod dmn;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rules_core::case::{self, Case};
-use rules_core::{compile, Diagnostic, Ruleset, SourceFile};
+use rules_core::{Diagnostic, Ruleset, SourceFile};
 use serde_json::Value as Json;
 
 #[derive(Parser)]
@@ -107,6 +109,18 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Convert an STTR file (DMN with the Omgevingsloket's toepasbare-regels extensions) to a ruleset.
+    ///
+    /// Prints the ruleset (or writes it with -o) and reports problems the national system does not
+    /// check, each with the DMN element id: type and option mismatches, ANY rules that disagree,
+    /// overlapping or unreachable rules, missing conclusions. Exits 1 on errors.
+    /// `rules eval` and `rules test` also take a `.dmn` directly.
+    ImportSttr(dmn::ImportSttrArgs),
+    /// Run the DMN TCK conformance tests in a folder (e.g. TestCases/compliance-level-2).
+    ///
+    /// Prints one line per test case and `N passed, N failed, N skipped` last; --csv writes the
+    /// TCK results format. Exits 1 when a model does not load or a case fails.
+    Tck(dmn::TckArgs),
 }
 
 /// An input problem: printed on stderr, exit code 2.
@@ -127,6 +141,8 @@ fn main() -> ExitCode {
         Command::Next { ruleset, case, format, decisions } => next(&ruleset, &case, format, decisions),
         Command::Test { paths, coverage } => test(&paths, coverage),
         Command::At { rulesets, layers, point, format } => at(&rulesets, &layers, &point, format),
+        Command::ImportSttr(args) => dmn::import_sttr(&args),
+        Command::Tck(args) => dmn::tck(&args),
     };
     match result {
         Ok(code) => code,
@@ -188,18 +204,29 @@ fn render(diagnostics: &[Diagnostic], source: &SourceFile, format: Format) -> Ve
     json
 }
 
-/// Compile a ruleset file; on errors print them and return `None`.
-fn load(path: &Path) -> Result<Ruleset, Failure> {
+/// Compile a ruleset file (loading the rulesets it `extends`, relative to it).
+fn compile_file(path: &Path) -> Result<rules_core::Checked, Failure> {
     let text = read(path)?;
     let name = path.display().to_string();
-    let checked = compile(&name, &text);
-    let source = SourceFile::new(name.clone(), text);
+    Ok(rules_core::compile_with(&name, &text, &mut |relative: &str, from: &str| {
+        let base = Path::new(from).parent().unwrap_or(Path::new(".")).join(relative);
+        let text = std::fs::read_to_string(&base).map_err(|e| format!("{}: {e}", base.display()))?;
+        Ok((base.display().to_string(), text))
+    }))
+}
+
+/// Compile a ruleset file; on errors print them and fail.
+fn load(path: &Path) -> Result<Ruleset, Failure> {
+    if path.extension().is_some_and(|e| e == "dmn") {
+        return dmn::load(path);
+    }
+    let checked = compile_file(path)?;
     match checked.ruleset {
         Some(rs) => Ok(rs),
         None => {
-            render(&checked.diagnostics, &source, Format::Text);
+            render(&checked.diagnostics, &checked.source, Format::Text);
             let errors = checked.diagnostics.iter().filter(|d| d.is_error()).count();
-            Err(Failure(format!("{name} has {errors} error{}; run `rules check`", if errors == 1 { "" } else { "s" })))
+            Err(Failure(format!("{} has {errors} error{}; run `rules check`", path.display(), plural(errors))))
         }
     }
 }
@@ -209,13 +236,10 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> Result<ExitC
     let (mut errors, mut warnings) = (0, 0);
     let mut json = Vec::new();
     for path in &files {
-        let text = read(path)?;
-        let name = path.display().to_string();
-        let checked = compile(&name, &text);
-        let source = SourceFile::new(name, text);
+        let checked = compile_file(path)?;
         errors += checked.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += checked.diagnostics.iter().filter(|d| !d.is_error()).count();
-        json.extend(render(&checked.diagnostics, &source, format));
+        json.extend(render(&checked.diagnostics, &checked.source, format));
     }
     match format {
         Format::Json => println!("{}", serde_json::to_string_pretty(&json)?),
@@ -367,7 +391,7 @@ fn test_pairs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
                     case_files.push(f.to_path_buf());
                 }
             })?;
-        } else if p.extension().is_some_and(|e| e == "rules") {
+        } else if p.extension().is_some_and(|e| e == "rules" || e == "dmn") {
             let cases = p.with_extension("cases.json");
             if !cases.exists() {
                 return Err(Failure(format!("{} has no example cases ({} is missing)", p.display(), cases.display())));
@@ -389,7 +413,7 @@ fn test_pairs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
             Some(r) => cf.parent().unwrap_or(Path::new(".")).join(r),
             None => {
                 let name = cf.file_name().map(|n| n.to_string_lossy().replace(".cases.json", ".rules")).unwrap_or_default();
-                cf.with_file_name(name)
+                dmn::ruleset_beside(cf.with_file_name(name))
             }
         };
         pairs.push((ruleset, cf));

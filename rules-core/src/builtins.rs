@@ -19,6 +19,10 @@ pub enum Builtin {
     Difference,
     Buffer,
     Boundary,
+    FrontLine,
+    RearYard,
+    ZoneFrom,
+    Coverage,
 }
 
 /// Every builtin with its name and a one-line signature for messages and docs.
@@ -35,6 +39,22 @@ pub const ALL: &[(Builtin, &str, &str)] = &[
     (Builtin::Difference, "difference", "difference(a, b): the part of a outside b"),
     (Builtin::Buffer, "buffer", "buffer(shape, d): the area within distance d of shape"),
     (Builtin::Boundary, "boundary", "boundary(area): the outline of an area as lines"),
+    (
+        Builtin::FrontLine,
+        "front_line",
+        "front_line(parcel, main_building, public_space): the walls of the main building facing the adjacent public space",
+    ),
+    (
+        Builtin::RearYard,
+        "rear_yard",
+        "rear_yard(parcel, main_building, public_space): the achtererfgebied, behind the line 1 m behind the front",
+    ),
+    (Builtin::ZoneFrom, "zone_from", "zone_from(shape, d): the area within distance d of shape, outside it"),
+    (
+        Builtin::Coverage,
+        "coverage",
+        "coverage(zone, shape, ...): the surface of zone covered by the shapes together, in m2",
+    ),
 ];
 
 impl Builtin {
@@ -121,6 +141,26 @@ impl Builtin {
                 count(1)?;
                 if area(0) { Ok(Type::Geom(GeomKind::Line)) } else { Err("`boundary` needs an area".into()) }
             }
+            Builtin::FrontLine | Builtin::RearYard => {
+                count(3)?;
+                if !(area(0) && area(1) && area(2)) {
+                    return Err(format!("`{}` needs three areas: the parcel, the main building and the public space", self.name()));
+                }
+                Ok(Type::Geom(if self == Builtin::FrontLine { GeomKind::Line } else { GeomKind::Area }))
+            }
+            Builtin::ZoneFrom => {
+                count(2)?;
+                match (&args[0], &args[1]) {
+                    (Type::Geom(_), Type::Num(d)) if d.compatible(Dim::LENGTH) => Ok(Type::Geom(GeomKind::Area)),
+                    _ => Err("`zone_from` needs a geometry and a length, like zone_from(main_building, 4 m)".into()),
+                }
+            }
+            Builtin::Coverage => {
+                if args.len() < 2 {
+                    return Err("`coverage` needs a zone and at least one shape, like coverage(rear_yard, buildings, plan)".into());
+                }
+                if (0..args.len()).all(area) { Ok(Type::Num(Dim::SURFACE)) } else { Err("`coverage` works on areas".into()) }
+            }
         }
     }
 
@@ -166,6 +206,21 @@ impl Builtin {
                 shape(spatial::buffer(geo(0)?, d))
             }
             Builtin::Boundary => shape(spatial::boundary(geo(0)?)),
+            Builtin::FrontLine => shape(spatial::derive::front_line(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`front_line`: {e}"))?),
+            Builtin::RearYard => {
+                shape(spatial::derive::rear_yard(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`rear_yard`: {e}"))?.area)
+            }
+            Builtin::ZoneFrom => {
+                let (d, _) = num(1)?;
+                if !d.is_finite() || !(0.0..=10_000.0).contains(&d) {
+                    return Err(format!("`zone_from` distance {d} m is out of range (0 to 10 km)"));
+                }
+                shape(spatial::derive::zone_from(geo(0)?, d))
+            }
+            Builtin::Coverage => {
+                let shapes = (1..args.len()).map(geo).collect::<Result<Vec<_>, _>>()?;
+                Value::Num(spatial::derive::coverage(geo(0)?, &shapes), Dim::SURFACE)
+            }
         })
     }
 }

@@ -87,7 +87,8 @@ impl Diagnostic {
         let pos = file.position(self.span.start);
         format!(
             "{}:{}:{}: {}[{}]: {}",
-            file.name, pos.line, pos.column, self.severity, self.code, self.message
+            file.name_at(self.span.start),
+            pos.line, pos.column, self.severity, self.code, self.message
         )
     }
 
@@ -104,7 +105,7 @@ impl Diagnostic {
         let start = file.position(self.span.start);
         let end = file.position(self.span.end);
         serde_json::json!({
-            "file": file.name,
+            "file": file.name_at(self.span.start),
             "line": start.line,
             "column": start.column,
             "end_line": end.line,
@@ -131,10 +132,20 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
     });
 }
 
-/// A diagnostic bound to its source, in the shape miette renders.
+/// A diagnostic bound to its source, in the shape miette renders: the one file its span is in,
+/// with spans relative to that file.
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
     source: miette::NamedSource<String>,
+    file_range: std::ops::Range<usize>,
+}
+
+impl Rendered<'_> {
+    /// (offset, length) within the file, or `None` for a span in another file.
+    fn local(&self, span: Span) -> Option<(usize, usize)> {
+        let r = &self.file_range;
+        (span.start >= r.start && span.end <= r.end).then(|| (span.start - r.start, span.end.saturating_sub(span.start)))
+    }
 }
 
 impl fmt::Debug for Rendered<'_> {
@@ -162,24 +173,22 @@ impl miette::Diagnostic for Rendered<'_> {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let d = self.diagnostic;
-        let primary = miette::LabeledSpan::new_primary_with_span(
-            d.label.clone(),
-            (d.span.start, d.span.end.saturating_sub(d.span.start)),
-        );
-        let others = d.others.iter().map(|l| {
-            miette::LabeledSpan::new_with_span(
-                Some(l.message.clone()),
-                (l.span.start, l.span.end.saturating_sub(l.span.start)),
-            )
-        });
-        Some(Box::new(std::iter::once(primary).chain(others)))
+        let primary = self.local(d.span).map(|s| miette::LabeledSpan::new_primary_with_span(d.label.clone(), s));
+        let others = d
+            .others
+            .iter()
+            .filter_map(|l| self.local(l.span).map(|s| miette::LabeledSpan::new_with_span(Some(l.message.clone()), s)));
+        Some(Box::new(primary.into_iter().chain(others)))
     }
 }
 
 fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
+    let file_range = file.part_range(diagnostic.span.start);
+    let text = file.text.get(file_range.clone()).unwrap_or("").to_string();
     let rendered = Rendered {
         diagnostic,
-        source: miette::NamedSource::new(file.name.clone(), file.text.clone()),
+        source: miette::NamedSource::new(file.name_at(diagnostic.span.start), text),
+        file_range,
     };
     let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
         .with_context_lines(1)

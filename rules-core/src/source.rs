@@ -20,12 +20,16 @@ impl Span {
     }
 }
 
-/// A named source text (a file path or a label such as `<editor>`).
+/// A named source text (a file path or a label such as `<editor>`). A composed ruleset
+/// (`extends`) is one source made of several files joined by newlines; positions then name the
+/// file and count lines within it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,
     line_starts: Vec<usize>,
+    /// (byte offset where a file starts, its name), in order; empty for a single file.
+    parts: Vec<(usize, String)>,
 }
 
 /// A 1-based line and column. `column` counts characters; `utf16_column` counts UTF-16 units
@@ -43,17 +47,50 @@ impl SourceFile {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceFile { name: name.into(), text, line_starts }
+        SourceFile { name: name.into(), text, line_starts, parts: Vec::new() }
     }
 
-    /// The line and column of a byte offset (clamped to the text).
+    /// One source of several files, in order (the base ruleset first). The last file names it.
+    pub fn concat(files: &[(String, String)]) -> SourceFile {
+        let mut text = String::new();
+        let mut parts = Vec::new();
+        for (name, part) in files {
+            parts.push((text.len(), name.clone()));
+            text.push_str(part);
+            text.push('\n');
+        }
+        let name = files.last().map(|(n, _)| n.clone()).unwrap_or_default();
+        SourceFile { parts, ..SourceFile::new(name, text) }
+    }
+
+    /// Where the file holding `offset` starts.
+    pub fn part_start(&self, offset: usize) -> usize {
+        let i = self.parts.partition_point(|(start, _)| *start <= offset);
+        i.checked_sub(1).and_then(|i| self.parts.get(i)).map(|(s, _)| *s).unwrap_or(0)
+    }
+
+    /// The byte range of the file that holds `offset`.
+    pub fn part_range(&self, offset: usize) -> std::ops::Range<usize> {
+        let start = self.part_start(offset);
+        let end = self.parts.iter().map(|(s, _)| *s).find(|s| *s > start).unwrap_or(self.text.len());
+        start..end
+    }
+
+    /// The name of the file that holds `offset`.
+    pub fn name_at(&self, offset: usize) -> &str {
+        let i = self.parts.partition_point(|(start, _)| *start <= offset);
+        i.checked_sub(1).and_then(|i| self.parts.get(i)).map(|(_, n)| n.as_str()).unwrap_or(&self.name)
+    }
+
+    /// The line and column of a byte offset (clamped to the text), within its file.
     pub fn position(&self, offset: usize) -> Position {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let first_line = self.line_starts.partition_point(|&start| start <= self.part_start(offset)).saturating_sub(1);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let prefix = self.text.get(start..offset).unwrap_or("");
         Position {
-            line: line + 1,
+            line: line - first_line + 1,
             column: prefix.chars().count() + 1,
             utf16_column: prefix.encode_utf16().count() + 1,
         }
@@ -81,5 +118,15 @@ mod tests {
         // 'é' is two bytes but one character
         assert_eq!(file.position(8).column, 5);
         assert_eq!(file.position(1000).line, 3);
+    }
+
+    #[test]
+    fn composed_sources_count_lines_per_file() {
+        let file = SourceFile::concat(&[("base.rules".into(), "a\nb".into()), ("own.rules".into(), "c\nd".into())]);
+        assert_eq!(file.text, "a\nb\nc\nd\n");
+        assert_eq!(file.name_at(0), "base.rules");
+        assert_eq!(file.name_at(4), "own.rules");
+        assert_eq!(file.position(6).line, 2);
+        assert_eq!(file.position(2).line, 2);
     }
 }

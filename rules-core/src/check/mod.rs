@@ -20,6 +20,8 @@ pub use ruleset::*;
 pub struct Checked {
     pub ruleset: Option<Ruleset>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The source the diagnostics point into (several files joined when the ruleset `extends` another).
+    pub source: SourceFile,
 }
 
 /// Check a parsed file.
@@ -37,7 +39,7 @@ pub fn check(file: &ast::File, source: SourceFile) -> Checked {
         Some(rs)
     };
     diagnostics::sort(&mut diagnostics);
-    Checked { ruleset, diagnostics }
+    Checked { ruleset, diagnostics, source }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +67,8 @@ struct Checker<'a> {
     layers: Vec<Layer>,
     let_decls: Vec<&'a ast::LetDecl>,
     lets: Vec<Lowering<Expr>>,
+    /// `override let` declarations per base definition, in file order.
+    overrides: Vec<Vec<&'a ast::LetDecl>>,
     decision_decls: Vec<&'a ast::Decision>,
     decisions: Vec<Lowering<Decision>>,
     checks: Vec<Check>,
@@ -85,6 +89,7 @@ impl<'a> Checker<'a> {
             layers: Vec::new(),
             let_decls: Vec::new(),
             lets: Vec::new(),
+            overrides: Vec::new(),
             decision_decls: Vec::new(),
             decisions: Vec::new(),
             checks: Vec::new(),
@@ -105,13 +110,15 @@ impl<'a> Checker<'a> {
             );
             return;
         }
-        if let Some((_, earlier)) = self.symbols.get(&name.name) {
+        if let Some((previous, earlier)) = self.symbols.get(&name.name) {
             let earlier = *earlier;
-            self.error(
-                Diagnostic::error("E003", name.span, format!("`{}` is declared twice", name.name))
-                    .with_label("second declaration")
-                    .with_other(earlier, "first declared here"),
-            );
+            let mut d = Diagnostic::error("E003", name.span, format!("`{}` is declared twice", name.name))
+                .with_label("second declaration")
+                .with_other(earlier, "first declared here");
+            if matches!((previous, symbol), (Symbol::Let(_), Symbol::Let(_))) {
+                d = d.with_help(format!("to replace a definition of the base ruleset, write `override let {} = ...`", name.name));
+            }
+            self.error(d);
             return;
         }
         self.symbols.insert(name.name.clone(), (symbol, name.span));
@@ -137,10 +144,18 @@ impl<'a> Checker<'a> {
                         self.define(&decl.name, Symbol::Layer(index));
                     }
                 }
+                ast::Item::Let(decl) if decl.is_override => match self.symbols.get(&decl.name.name) {
+                    Some(&(Symbol::Let(i), _)) => self.overrides[i].push(decl),
+                    _ => self.error(
+                        Diagnostic::error("E021", decl.name.span, format!("`override let {}` replaces nothing: the base ruleset has no definition `{}`", decl.name.name, decl.name.name))
+                            .with_help("name a `let` of the ruleset in `extends`, or write a plain `let`"),
+                    ),
+                },
                 ast::Item::Let(decl) => {
                     self.define(&decl.name, Symbol::Let(self.let_decls.len()));
                     self.let_decls.push(decl);
                     self.lets.push(Lowering::Pending);
+                    self.overrides.push(Vec::new());
                 }
                 ast::Item::Decision(decl) => {
                     if let Some(id) = &decl.id {
@@ -375,6 +390,7 @@ impl<'a> Checker<'a> {
             kind,
             label: decl.label.as_ref().map(|s| s.value.clone()),
             attributes,
+            filter: decl.filter.as_ref().map(|(a, values)| (a.name.clone(), values.iter().map(|v| v.value.clone()).collect())),
             span: decl.span,
         })
     }
@@ -396,7 +412,7 @@ impl<'a> Checker<'a> {
         }
         self.lets[i] = Lowering::InProgress;
         let decl = self.let_decls[i];
-        match self.expr(&decl.value) {
+        match self.expr(&decl.value).and_then(|base| self.apply_overrides(i, base)) {
             Ok(e) => {
                 let ty = e.ty.clone();
                 if matches!(self.lets[i], Lowering::Failed) {
@@ -410,6 +426,29 @@ impl<'a> Checker<'a> {
                 Err(())
             }
         }
+    }
+
+    /// Wrap a definition in its overrides, last one first:
+    /// `if <valid on date> and <when> then <override> else <base>`.
+    fn apply_overrides(&mut self, i: usize, base: Expr) -> Lowered<Expr> {
+        let mut value = base;
+        for decl in self.overrides[i].clone() {
+            let replacement = self.expr(&decl.value)?;
+            if !replacement.ty.compatible(&value.ty) {
+                self.error(incompatible(decl.value.span, &value.ty, &replacement.ty, "an override must give the same kind of value as the definition it replaces"));
+                return Err(());
+            }
+            let (from, until) = decl.valid.unwrap_or((None, None));
+            let span = decl.span;
+            let mut guard = Expr { kind: ExprKind::ValidOn(from, until), ty: Type::Bool, span };
+            if let Some(when) = &decl.when {
+                let condition = self.condition(when)?;
+                guard = Expr { kind: ExprKind::Binary(BinOp::And, Box::new(guard), Box::new(condition)), ty: Type::Bool, span };
+            }
+            let ty = value.ty.clone();
+            value = Expr { kind: ExprKind::If(Box::new(guard), Box::new(replacement), Box::new(value)), ty, span };
+        }
+        Ok(value)
     }
 
     // ------------------------------------------------------------------ decisions
@@ -1005,7 +1044,7 @@ pub(crate) fn reads_of(e: &Expr) -> Vec<Expr> {
                     out.push(e.clone());
                 }
             }
-            ExprKind::Const(_) | ExprKind::Layer(_) => {}
+            ExprKind::Const(_) | ExprKind::Layer(_) | ExprKind::ValidOn(..) => {}
             ExprKind::Call(_, args) | ExprKind::List(args) => args.iter().for_each(|a| walk(a, out)),
             ExprKind::Not(x) | ExprKind::Neg(x) => walk(x, out),
             ExprKind::Binary(_, a, b) => {

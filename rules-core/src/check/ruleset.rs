@@ -61,6 +61,8 @@ pub struct Layer {
     pub kind: GeomKind,
     pub label: Option<String>,
     pub attributes: Vec<(String, Type)>,
+    /// Only features whose attribute has one of these values belong to the layer.
+    pub filter: Option<(String, Vec<String>)>,
     pub span: Span,
 }
 
@@ -201,6 +203,9 @@ pub enum ExprKind {
     If(Box<Expr>, Box<Expr>, Box<Expr>),
     In(Box<Expr>, Vec<Expr>),
     List(Vec<Expr>),
+    /// True when the evaluation date lies in this period (or no date is given): guards an
+    /// `override let` of a ruleset with its own validity.
+    ValidOn(Option<Date>, Option<Date>),
 }
 
 impl Ruleset {

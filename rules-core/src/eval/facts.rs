@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use thiserror::Error;
 
 use crate::check::{Input, Ruleset};
+use crate::spatial::crs::Crs;
 use crate::spatial::{self, Feature, FeatureError, GeomKind, GeometryError, Location};
 use crate::value::{Dim, Type, Unit, Value};
 
@@ -39,14 +40,32 @@ fn hint(suggestion: &Option<String>) -> String {
     suggestion.as_ref().map(|s| format!(" (did you mean `{s}`?)")).unwrap_or_default()
 }
 
-/// A layer's features, bound to its declaration.
+/// A layer's features, bound to its declaration and indexed (an R-tree over their bounding
+/// boxes), so that a point query looks at a few features, not all of them.
 #[derive(Debug, Clone)]
 pub struct BoundLayer {
     pub features: Vec<Feature>,
+    index: spatial::FeatureIndex,
     merged: OnceLock<Arc<spatial::Geometry>>,
 }
 
 impl BoundLayer {
+    /// Indexes the features of a layer.
+    pub fn new(features: Vec<Feature>) -> BoundLayer {
+        let index = spatial::FeatureIndex::new(features.iter().map(|f| &f.geometry));
+        BoundLayer { features, index, merged: OnceLock::new() }
+    }
+
+    /// The features containing the point `(x, y)` (RD New; boundary included) or, with
+    /// `radius > 0`, within `radius` metres of it, with their distance, in the layer's order.
+    pub fn at(&self, x: f64, y: f64, radius: f64) -> Vec<(&Feature, f64)> {
+        self.index
+            .at(|i| self.features.get(i).map(|f| &f.geometry), x, y, radius)
+            .into_iter()
+            .filter_map(|(i, d)| self.features.get(i).map(|f| (f, d)))
+            .collect()
+    }
+
     /// All features as one geometry (areas are unioned), built on first use.
     pub fn merged(&self, kind: GeomKind) -> Arc<spatial::Geometry> {
         self.merged.get_or_init(|| Arc::new(merge(&self.features, kind))).clone()
@@ -95,12 +114,44 @@ fn merge(features: &[Feature], kind: GeomKind) -> spatial::Geometry {
 pub struct Facts {
     pub(crate) values: Vec<Option<Value>>,
     pub(crate) layers: Vec<Option<BoundLayer>>,
+    crs: Crs,
 }
 
 impl Facts {
-    /// No answers yet: every input unknown, no layers bound.
+    /// No answers yet: every input unknown, no layers bound, coordinates in RD New.
     pub fn new(rs: &Ruleset) -> Facts {
-        Facts { values: vec![None; rs.inputs.len()], layers: vec![None; rs.layers.len()] }
+        Facts { values: vec![None; rs.inputs.len()], layers: vec![None; rs.layers.len()], crs: Crs::RdNew }
+    }
+
+    /// The coordinate system of geometry given from now on without its own GeoJSON `crs` member
+    /// (answers and layers), and of the geometry in the outcome (failed checks' `show`).
+    /// Inside, everything is RD New; WGS84 is converted at the edge.
+    ///
+    /// ```
+    /// use rules_core::{compile, evaluate, Facts, Options};
+    /// use rules_core::spatial::crs::Crs;
+    /// use serde_json::json;
+    ///
+    /// let rs = compile("x.rules", r#"ruleset "Schuur" { authority "Gemeente" }
+    /// input plan: area "Het bijgebouw"
+    /// check "Klein" { area(plan) <= 10 m2 show plan }"#).ruleset.unwrap();
+    /// let mut facts = Facts::new(&rs);
+    /// facts.set_crs(Crs::Wgs84);
+    /// let (lon, lat, d) = (5.7691, 52.097, 0.0001); // about 7 x 11 m
+    /// facts.answer(&rs, "plan", &json!({"type": "Polygon", "coordinates": [[[lon, lat],
+    ///     [lon + d, lat], [lon + d, lat + d], [lon, lat + d], [lon, lat]]]})).unwrap();
+    /// let outcome = evaluate(&rs, &facts, &Options::default()).unwrap();
+    /// assert_eq!(outcome.checks[0].status.name(), "fail");
+    /// // The plan to highlight comes back in longitude/latitude, as it was drawn.
+    /// assert_eq!(outcome.checks[0].geometry.as_ref().unwrap()["coordinates"][0][0], json!([5.7691, 52.097]));
+    /// ```
+    pub fn set_crs(&mut self, crs: Crs) {
+        self.crs = crs;
+    }
+
+    /// The coordinate system the facts are given and the outcome is written in.
+    pub fn crs(&self) -> Crs {
+        self.crs
     }
 
     fn input_index(rs: &Ruleset, name: &str) -> Result<usize, FactError> {
@@ -116,7 +167,7 @@ impl Facts {
     /// Give (or with `null`, remove) the answer to an input or question. Geometry inputs take GeoJSON.
     pub fn answer(&mut self, rs: &Ruleset, name: &str, answer: &Json) -> Result<(), FactError> {
         let index = Self::input_index(rs, name)?;
-        self.values[index] = if answer.is_null() { None } else { Some(convert(&rs.inputs[index], answer)?) };
+        self.values[index] = if answer.is_null() { None } else { Some(convert(&rs.inputs[index], answer, self.crs)?) };
         Ok(())
     }
 
@@ -139,14 +190,22 @@ impl Facts {
             suggestion: crate::check::suggest(name, rs.layers.iter().map(|l| l.name.as_str())).map(String::from),
         })?;
         let layer = &rs.layers[index];
-        let features = spatial::parse_features(collection, layer.kind)
+        let mut features = spatial::parse_features_in(collection, layer.kind, self.crs)
             .map_err(|source| FactError::Layer { layer: name.into(), source })?;
+        if let Some((attribute, values)) = &layer.filter {
+            features.retain(|f| {
+                f.properties.get(attribute).is_some_and(|v| {
+                    let text = v.as_str().map(String::from).unwrap_or_else(|| v.to_string());
+                    values.contains(&text)
+                })
+            });
+        }
         for f in &features {
             for (attribute, ty) in &layer.attributes {
                 check_attribute(name, f, attribute, ty)?;
             }
         }
-        self.layers[index] = Some(BoundLayer { features, merged: OnceLock::new() });
+        self.layers[index] = Some(BoundLayer::new(features));
         Ok(())
     }
 
@@ -215,7 +274,7 @@ fn quantity(v: &Json, dim: Dim) -> Result<Value, String> {
     Ok(Value::Num(number * unit.factor, dim))
 }
 
-fn convert(input: &Input, answer: &Json) -> Result<Value, FactError> {
+fn convert(input: &Input, answer: &Json, crs: Crs) -> Result<Value, FactError> {
     let wrong = |expected: &str| FactError::WrongType { input: input.name.clone(), expected: expected.into(), got: describe_json(answer) };
     match &input.ty {
         Type::Bool => match answer {
@@ -255,7 +314,7 @@ fn convert(input: &Input, answer: &Json) -> Result<Value, FactError> {
             Some("deels") => Ok(Value::Location(Location::Deels)),
             _ => Err(wrong("\"ja\", \"nee\" or \"deels\"")),
         },
-        Type::Geom(kind) => spatial::parse_geometry(answer, *kind)
+        Type::Geom(kind) => spatial::parse_geometry_in(answer, *kind, crs)
             .map(|g| Value::Geom(Arc::new(g)))
             .map_err(|source| FactError::Geometry { input: input.name.clone(), source }),
         Type::Conclusion | Type::List(_) => Err(wrong("a value that can be answered")),

@@ -62,7 +62,8 @@ pub struct Options {
     pub date: Option<Date>,
     /// Record the branches and rows tried.
     pub trace: bool,
-    /// Only these decisions (by title or id) count for `needed`; all when `None`.
+    /// Only these decisions (by title or id) count for `needed`; when `None`, every decision that
+    /// no other decision reads.
     pub decisions: Option<Vec<String>>,
 }
 
@@ -117,14 +118,18 @@ impl Truth {
 /// Evaluate every decision and check of `rs` against `facts`.
 pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcome, EvalError> {
     check_validity(rs, options.date)?;
-    let mut ev = Evaluator::new(rs, facts, options.trace);
+    let mut ev = Evaluator::new(rs, facts, options);
     let mut decisions = Vec::with_capacity(rs.decisions.len());
     let mut all_needs = Needs::new();
+    // A decision that another decision reads matters only through that one: once the reader is
+    // decided, the questions only the inner decision still waits for are not asked.
+    let inner = read_by_other_decisions(rs);
     for (i, d) in rs.decisions.iter().enumerate() {
         let result = ev.decision(i)?;
-        let counts = options.decisions.as_ref().is_none_or(|names| {
-            names.iter().any(|n| n == &d.title || d.id.as_deref() == Some(n.as_str()))
-        });
+        let counts = match &options.decisions {
+            Some(names) => names.iter().any(|n| n == &d.title || d.id.as_deref() == Some(n.as_str())),
+            None => !inner.contains(&i),
+        };
         if counts {
             all_needs.extend(result.needs.iter().copied());
         }
@@ -149,6 +154,40 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
         checks,
         needed: needed_list(rs, &all_needs),
     })
+}
+
+/// The decisions another decision reads (in a condition, a table column or a conclusion).
+fn read_by_other_decisions(rs: &Ruleset) -> BTreeSet<usize> {
+    fn leaf(l: &Leaf, out: &mut Vec<Expr>) {
+        out.extend(reads_of(&l.value));
+    }
+    fn branches(bs: &[Branch], out: &mut Vec<Expr>) {
+        for b in bs {
+            out.extend(b.reads.iter().cloned());
+            match &b.body {
+                BranchBody::Leaf(l) => leaf(l, out),
+                BranchBody::Nested(inner) => branches(inner, out),
+            }
+        }
+    }
+    let mut read = BTreeSet::new();
+    for (i, d) in rs.decisions.iter().enumerate() {
+        let mut reads = Vec::new();
+        match &d.body {
+            Body::Tree(bs) => branches(bs, &mut reads),
+            Body::Table(t) => {
+                reads.extend(t.reads.iter().cloned());
+                for row in &t.rows {
+                    leaf(&row.leaf, &mut reads);
+                }
+            }
+        }
+        read.extend(reads.iter().filter_map(|e| match e.kind {
+            ExprKind::Decision(j) if j != i => Some(j),
+            _ => None,
+        }));
+    }
+    read
 }
 
 /// The next question: the highest-priority input that can still change a requested outcome.
@@ -270,11 +309,19 @@ struct Evaluator<'r> {
     lets: Vec<Option<Val>>,
     decisions: Vec<Option<Rc<DecisionResult<'r>>>>,
     tracing: bool,
+    date: Option<Date>,
 }
 
 impl<'r> Evaluator<'r> {
-    fn new(rs: &'r Ruleset, facts: &'r Facts, tracing: bool) -> Evaluator<'r> {
-        Evaluator { rs, facts, lets: vec![None; rs.lets.len()], decisions: vec![None; rs.decisions.len()], tracing }
+    fn new(rs: &'r Ruleset, facts: &'r Facts, options: &Options) -> Evaluator<'r> {
+        Evaluator {
+            rs,
+            facts,
+            lets: vec![None; rs.lets.len()],
+            decisions: vec![None; rs.decisions.len()],
+            tracing: options.trace,
+            date: options.date,
+        }
     }
 
     // ------------------------------------------------------------------ expressions
@@ -282,6 +329,9 @@ impl<'r> Evaluator<'r> {
     fn expr(&mut self, e: &'r Expr) -> Result<Val, EvalError> {
         Ok(match &e.kind {
             ExprKind::Const(v) => Val::Known(v.clone()),
+            ExprKind::ValidOn(from, until) => Val::Known(Value::Bool(self.date.is_none_or(|d| {
+                from.is_none_or(|f| d >= f) && until.is_none_or(|u| d <= u)
+            }))),
             ExprKind::Input(i) => match self.facts.value(*i) {
                 Some(v) => Val::Known(v.clone()),
                 None => Val::Unknown(BTreeSet::from([*i])),
@@ -784,7 +834,7 @@ impl<'r> Evaluator<'r> {
         }
         let geometry = match (&c.show, status) {
             (Some(show), CheckStatus::Fail) => match self.expr(show)? {
-                Val::Known(Value::Geom(g)) => Some(spatial::to_geojson(&g)),
+                Val::Known(Value::Geom(g)) => Some(spatial::to_geojson_in(&g, self.facts.crs())),
                 _ => None,
             },
             _ => None,

@@ -144,7 +144,7 @@ pub enum GeometryError {
     /// Coordinates in degrees where metres are needed.
     #[error(
         "coordinates look like longitude/latitude (WGS84); this input must be in RD New \
-         (EPSG:28992) metres (found [{x}, {y}])"
+         (EPSG:28992) metres (found [{x}, {y}]), or say that it is WGS84 (EPSG:4326)"
     )]
     LooksLikeWgs84 {
         /// The first such x.
@@ -152,6 +152,20 @@ pub enum GeometryError {
         /// The first such y.
         y: f64,
     },
+    /// Coordinates in metres where longitude/latitude (WGS84) were declared.
+    #[error(
+        "coordinates look like RD New (EPSG:28992) metres, but the input says WGS84 \
+         longitude/latitude (found [{x}, {y}]); drop the `crs` member or declare EPSG:28992"
+    )]
+    LooksLikeRdNew {
+        /// The first such x.
+        x: f64,
+        /// The first such y.
+        y: f64,
+    },
+    /// An unsupported coordinate system, or a position that cannot be converted.
+    #[error("{0}")]
+    Crs(super::crs::CrsError),
     /// A position outside the area RD New is defined for.
     #[error(
         "position [{x}, {y}] is outside the RD New (EPSG:28992) range \

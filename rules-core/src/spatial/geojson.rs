@@ -8,6 +8,7 @@ use geo::orient::Direction;
 use geo::{Coord, CoordsIter, Geometry, LineString, MultiLineString, MultiPoint, MultiPolygon, Orient, Point, Polygon};
 use serde_json::{json, Map, Value};
 
+use super::crs::{declared_crs, to_rd, Crs};
 use super::error::{FeatureError, GeometryError, RingRef};
 use super::validate::{validate, MAX_VERTICES};
 use super::GeomKind;
@@ -47,14 +48,38 @@ pub struct Feature {
 /// # Ok::<(), GeometryError>(())
 /// ```
 pub fn parse_geometry(json: &Value, expected: GeomKind) -> Result<Geometry, GeometryError> {
+    parse_geometry_in(json, expected, Crs::RdNew)
+}
+
+/// [`parse_geometry`] for input that may be in WGS84: the coordinates are in `crs` unless the
+/// object declares its own system in a `crs` member; WGS84 is converted to RD New before
+/// validation, so the result is always RD New. Metres given as WGS84 are refused
+/// ([`GeometryError::LooksLikeRdNew`]), and degrees given as RD New too
+/// ([`GeometryError::LooksLikeWgs84`]).
+///
+/// ```
+/// use rules_core::spatial::{area, crs::Crs, parse_geometry_in, GeomKind};
+/// use serde_json::json;
+///
+/// // A 10 x 10 m square drawn on a web map, in longitude/latitude.
+/// let (dlon, dlat) = (10.0 / 68_460.0, 10.0 / 111_250.0);
+/// let (lon, lat) = (5.7691, 52.0970);
+/// let drawn = json!({"type": "Polygon", "coordinates": [[[lon, lat], [lon + dlon, lat],
+///     [lon + dlon, lat + dlat], [lon, lat + dlat], [lon, lat]]]});
+/// let square = parse_geometry_in(&drawn, GeomKind::Area, Crs::Wgs84)?;
+/// assert!((area(&square) - 100.0).abs() < 0.5);
+/// # Ok::<(), rules_core::spatial::GeometryError>(())
+/// ```
+pub fn parse_geometry_in(json: &Value, expected: GeomKind, crs: Crs) -> Result<Geometry, GeometryError> {
+    let crs = declared_crs(json)?.unwrap_or(crs);
     let object = json.as_object().ok_or_else(|| not_geojson("", "a GeoJSON object"))?;
     match type_name(object, "")? {
-        "Feature" => feature_geometry(object, expected),
+        "Feature" => feature_geometry(object, expected, crs),
         "FeatureCollection" => {
             let features = features_array(object)?;
             let mut parts = Vec::with_capacity(features.len());
             for (index, feature) in features.iter().enumerate() {
-                let geometry = parse_feature_geometry(feature, expected).map_err(|error| GeometryError::InFeature {
+                let geometry = parse_feature_geometry(feature, expected, crs).map_err(|error| GeometryError::InFeature {
                     feature: feature_id(feature, index),
                     error: Box::new(error),
                 })?;
@@ -62,7 +87,7 @@ pub fn parse_geometry(json: &Value, expected: GeomKind) -> Result<Geometry, Geom
             }
             merge(parts, expected)
         }
-        _ => geometry_object(object, expected, ""),
+        _ => geometry_object(object, expected, "", crs),
     }
 }
 
@@ -83,6 +108,13 @@ pub fn parse_geometry(json: &Value, expected: GeomKind) -> Result<Geometry, Geom
 /// assert!(err.to_string().starts_with("feature #1: coordinates look like longitude/latitude"));
 /// ```
 pub fn parse_features(json: &Value, expected: GeomKind) -> Result<Vec<Feature>, FeatureError> {
+    parse_features_in(json, expected, Crs::RdNew)
+}
+
+/// [`parse_features`] for a collection that may be in WGS84 (see [`parse_geometry_in`]): the
+/// collection's `crs` member, else `crs`, says which system; the features come back in RD New.
+pub fn parse_features_in(json: &Value, expected: GeomKind, crs: Crs) -> Result<Vec<Feature>, FeatureError> {
+    let crs = declared_crs(json).map_err(FeatureError::NotFeatureCollection)?.unwrap_or(crs);
     let object = json
         .as_object()
         .ok_or_else(|| not_geojson("", "a GeoJSON FeatureCollection object"))
@@ -97,7 +129,7 @@ pub fn parse_features(json: &Value, expected: GeomKind) -> Result<Vec<Feature>, 
         .enumerate()
         .map(|(index, value)| {
             let id = feature_id(value, index);
-            let parsed = parse_feature_geometry(value, expected).and_then(|geometry| {
+            let parsed = parse_feature_geometry(value, expected, crs).and_then(|geometry| {
                 let properties = match value.get("properties") {
                     None | Some(Value::Null) => Map::new(),
                     Some(Value::Object(p)) => p.clone(),
@@ -124,6 +156,34 @@ pub fn parse_features(json: &Value, expected: GeomKind) -> Result<Vec<Feature>, 
 /// assert_eq!(to_geojson(&p), json!({"type": "Point", "coordinates": [181202.04, 456706.351]}));
 /// ```
 pub fn to_geojson(g: &Geometry) -> Value {
+    write(g, MILLIMETRES)
+}
+
+/// The geometry (in RD New) as GeoJSON in `crs`: RD New rounded to millimetres, WGS84 to 1e-8
+/// degree (about a millimetre). Positions that cannot be converted are written as `null`.
+///
+/// ```
+/// use geo::{point, Geometry};
+/// use rules_core::spatial::{crs::Crs, to_geojson_in};
+/// use serde_json::json;
+///
+/// let origin = Geometry::Point(point!(x: 155000.0, y: 463000.0));
+/// assert_eq!(to_geojson_in(&origin, Crs::Wgs84), json!({"type": "Point", "coordinates": [5.38720366, 52.1551729]}));
+/// ```
+pub fn to_geojson_in(g: &Geometry, crs: Crs) -> Value {
+    match crs {
+        Crs::RdNew => write(g, MILLIMETRES),
+        Crs::Wgs84 => write(&super::crs::from_rd(g, crs), 1e8),
+    }
+}
+
+/// Rounding for RD New output: to millimetres.
+const MILLIMETRES: f64 = 1000.0;
+
+fn write(g: &Geometry, scale: f64) -> Value {
+    let position = |c: Coord<f64>| json!([rounded(c.x, scale), rounded(c.y, scale)]);
+    let positions = |ls: &LineString<f64>| -> Value { ls.coords().map(|c| position(*c)).collect() };
+    let rings = |p: &Polygon<f64>| -> Value { std::iter::once(p.exterior()).chain(p.interiors()).map(positions).collect() };
     match g {
         Geometry::Point(p) => json!({"type": "Point", "coordinates": position(p.0)}),
         Geometry::MultiPoint(mp) => {
@@ -146,28 +206,16 @@ pub fn to_geojson(g: &Geometry) -> Value {
         Geometry::Rect(r) => json!({"type": "Polygon", "coordinates": rings(&r.to_polygon())}),
         Geometry::Triangle(t) => json!({"type": "Polygon", "coordinates": rings(&t.to_polygon())}),
         Geometry::GeometryCollection(gc) => {
-            let members: Vec<Value> = gc.iter().map(to_geojson).collect();
+            let members: Vec<Value> = gc.iter().map(|m| write(m, scale)).collect();
             json!({"type": "GeometryCollection", "geometries": members})
         }
     }
 }
 
-fn position(c: Coord<f64>) -> Value {
-    json!([millimetres(c.x), millimetres(c.y)])
-}
-
-fn millimetres(v: f64) -> Value {
+fn rounded(v: f64, scale: f64) -> Value {
     // `+ 0.0` turns -0.0 into 0.0, which would otherwise print as "-0.0".
-    let rounded = (v * 1000.0).round() / 1000.0 + 0.0;
+    let rounded = (v * scale).round() / scale + 0.0;
     serde_json::Number::from_f64(rounded).map_or(Value::Null, Value::Number)
-}
-
-fn positions(ls: &LineString<f64>) -> Value {
-    ls.coords().map(|c| position(*c)).collect()
-}
-
-fn rings(p: &Polygon<f64>) -> Value {
-    std::iter::once(p.exterior()).chain(p.interiors()).map(positions).collect()
 }
 
 fn not_geojson(at: &str, expected: &'static str) -> GeometryError {
@@ -206,18 +254,18 @@ fn feature_id(feature: &Value, index: usize) -> String {
         .unwrap_or_else(|| format!("#{index}"))
 }
 
-fn parse_feature_geometry(feature: &Value, expected: GeomKind) -> Result<Geometry, GeometryError> {
+fn parse_feature_geometry(feature: &Value, expected: GeomKind, crs: Crs) -> Result<Geometry, GeometryError> {
     let object = feature.as_object().ok_or_else(|| not_geojson("", "a GeoJSON Feature object"))?;
     match type_name(object, "")? {
-        "Feature" => feature_geometry(object, expected),
+        "Feature" => feature_geometry(object, expected, crs),
         _ => Err(not_geojson("type", "\"Feature\"")),
     }
 }
 
-fn feature_geometry(feature: &Map<String, Value>, expected: GeomKind) -> Result<Geometry, GeometryError> {
+fn feature_geometry(feature: &Map<String, Value>, expected: GeomKind, crs: Crs) -> Result<Geometry, GeometryError> {
     match feature.get("geometry") {
         None | Some(Value::Null) => Err(GeometryError::Empty),
-        Some(Value::Object(geometry)) => geometry_object(geometry, expected, "geometry."),
+        Some(Value::Object(geometry)) => geometry_object(geometry, expected, "geometry.", crs),
         Some(_) => Err(not_geojson("geometry", "a GeoJSON geometry object or null")),
     }
 }
@@ -272,7 +320,7 @@ fn merge(parts: Vec<Geometry>, expected: GeomKind) -> Result<Geometry, GeometryE
     Ok(merged)
 }
 
-fn geometry_object(object: &Map<String, Value>, expected: GeomKind, prefix: &str) -> Result<Geometry, GeometryError> {
+fn geometry_object(object: &Map<String, Value>, expected: GeomKind, prefix: &str, crs: Crs) -> Result<Geometry, GeometryError> {
     let name = type_name(object, prefix)?;
     let found = match name {
         "Point" | "MultiPoint" => GeomKind::Point,
@@ -319,8 +367,34 @@ fn geometry_object(object: &Map<String, Value>, expected: GeomKind, prefix: &str
             Geometry::MultiPolygon(MultiPolygon::new(polygons.collect::<Result<_, _>>()?))
         }
     };
+    // Structure first (kind, closed rings, vertex count), then convert, then the checks that
+    // need RD New metres (range, self-intersection, zero area).
+    let geometry = match crs {
+        Crs::RdNew => geometry,
+        Crs::Wgs84 => {
+            check_kind_and_size(&geometry, expected)?;
+            to_rd(&geometry, crs)?
+        }
+    };
     validate(&geometry, expected)?;
     Ok(geometry)
+}
+
+/// The checks of [`validate`] that do not depend on the coordinate system, for WGS84 input
+/// before it is converted (so an empty or huge input fails before any conversion work).
+fn check_kind_and_size(g: &Geometry, expected: GeomKind) -> Result<(), GeometryError> {
+    use geo::HasDimensions;
+    if g.is_empty() {
+        return Err(GeometryError::Empty);
+    }
+    let count = g.coords_count();
+    if count > MAX_VERTICES {
+        return Err(GeometryError::TooManyVertices { count });
+    }
+    match super::kind_of(g) {
+        Some(found) if found != expected => Err(GeometryError::WrongKind { expected, found }),
+        _ => Ok(()),
+    }
 }
 
 /// Positions in nested arrays `depth` levels deep (0: the value is a position).

@@ -7,6 +7,11 @@
 //! By task:
 //! - read input: [`parse_geometry`] (one geometry of an expected [`GeomKind`]),
 //!   [`parse_features`] (a layer), [`validate`] (geometry built elsewhere);
+//! - coordinate systems: [`crs`] (RD New <-> WGS84), [`parse_geometry_in`] / [`parse_features_in`]
+//!   for input that may be WGS84, [`to_geojson_in`] for output in WGS84;
+//! - find: [`FeatureIndex`] (R-tree over a layer's features: what lies at a point);
+//! - derive (Binnen de lijntjes): [`derive::front_line`], [`derive::rear_yard`],
+//!   [`derive::zone_from`], [`derive::coverage`];
 //! - write output: [`to_geojson`];
 //! - measure: [`area`], [`length`], [`distance`];
 //! - relate: [`location`] (ja/nee/deels), [`within`], [`contains`], [`overlaps`], [`intersects`];
@@ -34,8 +39,11 @@
 // Geometry comes from users; a panic would take down a permit check, so errors must be values.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+pub mod crs;
+pub mod derive;
 mod error;
 mod geojson;
+pub mod index;
 mod ops;
 mod segments;
 mod validate;
@@ -46,11 +54,12 @@ pub use geo::Geometry;
 use serde::Serialize;
 
 pub use error::{FeatureError, GeometryError, LineRef, RingRef};
-pub use geojson::{parse_features, parse_geometry, to_geojson, Feature};
+pub use geojson::{parse_features, parse_features_in, parse_geometry, parse_geometry_in, to_geojson, to_geojson_in, Feature};
 pub use ops::{
     area, boundary, buffer, contains, difference, distance, intersection, intersects, is_empty, length, location,
     overlaps, union, within,
 };
+pub use index::{FeatureIndex, IndexedLayer};
 pub use validate::{validate, MAX_VERTICES};
 
 /// The dimension of a geometry as the rules language sees it.

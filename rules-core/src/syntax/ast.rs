@@ -51,6 +51,8 @@ pub struct Header {
     pub valid_until: Option<DateLit>,
     pub source: Option<StrLit>,
     pub activity: Option<StrLit>,
+    /// `extends "../bruidsschat/x.rules"`: the base ruleset this one overrides.
+    pub extends: Option<StrLit>,
     pub span: Span,
 }
 
@@ -118,6 +120,8 @@ pub struct LayerDecl {
     pub kind: Ident,
     pub label: Option<StrLit>,
     pub attributes: Vec<(Ident, TypeExpr)>,
+    /// `where attribute == "value"` / `where attribute in ["a", "b"]`.
+    pub filter: Option<(Ident, Vec<StrLit>)>,
     pub span: Span,
 }
 
@@ -125,6 +129,12 @@ pub struct LayerDecl {
 pub struct LetDecl {
     pub name: Ident,
     pub value: Expr,
+    /// `override let`: replaces the base ruleset's definition of the same name.
+    pub is_override: bool,
+    /// `override let x = ... when cond`: the override only holds where `cond` does.
+    pub when: Option<Expr>,
+    /// For an override: the validity period of the ruleset that declared it (set when composing).
+    pub valid: Option<(Option<Date>, Option<Date>)>,
     pub span: Span,
 }
 

@@ -4,4 +4,4 @@ pub mod ast;
 mod parser;
 pub mod print;
 
-pub use parser::{parse, parse_date};
+pub use parser::{parse, parse_at, parse_date};

@@ -12,11 +12,34 @@ use crate::source::Span;
 #[grammar = "syntax/grammar.pest"]
 struct Grammar;
 
+thread_local! {
+    /// Where the text being parsed starts in its [`crate::source::SourceFile`]: a composed ruleset
+    /// (`extends`) is one source made of several files, and spans must point into the whole.
+    static OFFSET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 /// Parse a ruleset. A syntax error is returned as a diagnostic (code `E001`) pointing at the spot
 /// where the parser stopped, saying what it expected there.
 pub fn parse(text: &str) -> Result<File, Diagnostic> {
+    parse_at(text, 0)
+}
+
+/// Parse a ruleset that starts at byte `offset` of a composed source; spans include the offset.
+pub fn parse_at(text: &str, offset: usize) -> Result<File, Diagnostic> {
+    OFFSET.with(|o| o.set(offset));
+    let result = parse_file(text);
+    OFFSET.with(|o| o.set(0));
+    result
+}
+
+fn shifted(span: Span) -> Span {
+    let offset = OFFSET.with(|o| o.get());
+    Span::new(span.start + offset, span.end + offset)
+}
+
+fn parse_file(text: &str) -> Result<File, Diagnostic> {
     let mut pairs = Grammar::parse(Rule::file, text).map_err(|e| syntax_error(text, e))?;
-    let file = pairs.next().ok_or_else(|| Diagnostic::error("E001", Span::default(), "empty parse"))?;
+    let file = pairs.next().ok_or_else(|| Diagnostic::error("E001", shifted(Span::default()), "empty parse"))?;
     let mut header = None;
     let mut items = Vec::new();
     for pair in file.into_inner() {
@@ -31,7 +54,7 @@ pub fn parse(text: &str) -> Result<File, Diagnostic> {
 
 fn span(pair: &Pair<Rule>) -> Span {
     let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    shifted(Span::new(s.start(), s.end()))
 }
 
 fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
@@ -63,7 +86,7 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
         .find(|c: char| c.is_whitespace())
         .map(|n| offset + n.max(1))
         .unwrap_or(text.len());
-    let mut d = Diagnostic::error("E001", Span::new(offset, end.max(offset)), message).with_label("here");
+    let mut d = Diagnostic::error("E001", shifted(Span::new(offset, end.max(offset))), message).with_label("here");
     if found.starts_with("`\"") || found == "the end of the file" {
         d = d.with_help("check for a missing `}` or an unclosed string");
     }
@@ -82,7 +105,7 @@ fn join_or(items: &[&str]) -> String {
 fn rule_name(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::header => "`ruleset \"...\" { ... }`",
-        Rule::header_prop => "`authority`, `valid from`, `source` or `activity`",
+        Rule::header_prop => "`authority`, `valid from`, `source`, `activity` or `extends`",
         Rule::input_decl | Rule::input_kw => "`input` or `question`",
         Rule::layer_decl => "`layer`",
         Rule::let_decl => "`let`",
@@ -142,6 +165,7 @@ fn header_of(pair: Pair<Rule>) -> Result<Header, Diagnostic> {
         valid_until: None,
         source: None,
         activity: None,
+        extends: None,
         span: sp,
     };
     for prop in inner {
@@ -151,6 +175,7 @@ fn header_of(pair: Pair<Rule>) -> Result<Header, Diagnostic> {
             Rule::authority => h.authority = Some(string(next(&mut p.into_inner(), prop_span)?)),
             Rule::source => h.source = Some(string(next(&mut p.into_inner(), prop_span)?)),
             Rule::activity => h.activity = Some(string(next(&mut p.into_inner(), prop_span)?)),
+            Rule::extends => h.extends = Some(string(next(&mut p.into_inner(), prop_span)?)),
             Rule::validity => {
                 let mut dates = p.into_inner();
                 h.valid_from = Some(date(next(&mut dates, prop_span)?)?);
@@ -260,9 +285,16 @@ fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
             let kind = ident(next(&mut inner, sp)?);
             let mut label = None;
             let mut attributes = Vec::new();
+            let mut filter = None;
             for p in inner {
                 match p.as_rule() {
                     Rule::string => label = Some(string(p)),
+                    Rule::layer_filter => {
+                        let filter_span = span(&p);
+                        let mut parts = p.into_inner();
+                        let attribute = ident(next(&mut parts, filter_span)?);
+                        filter = Some((attribute, parts.map(string).collect()));
+                    }
                     Rule::layer_schema => {
                         for attr in p.into_inner() {
                             let attr_span = span(&attr);
@@ -275,13 +307,15 @@ fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
                     _ => return Err(bad(&p, "layer part")),
                 }
             }
-            Ok(Item::Layer(LayerDecl { name, kind, label, attributes, span: sp }))
+            Ok(Item::Layer(LayerDecl { name, kind, label, attributes, filter, span: sp }))
         }
         Rule::let_decl => {
-            let mut inner = pair.into_inner();
+            let mut inner = pair.into_inner().peekable();
+            let is_override = inner.next_if(|p| p.as_rule() == Rule::override_kw).is_some();
             let name = ident(next(&mut inner, sp)?);
             let value = expr(next(&mut inner, sp)?)?;
-            Ok(Item::Let(LetDecl { name, value, span: sp }))
+            let when = inner.next().map(expr).transpose()?;
+            Ok(Item::Let(LetDecl { name, value, is_override, when, valid: None, span: sp }))
         }
         Rule::decision => {
             let mut id = None;
@@ -605,7 +639,7 @@ fn comments(text: &str) -> Vec<Comment> {
             in_string = true;
         } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
             let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
-            out.push(Comment { text: text[i..end].trim_end().to_string(), span: Span::new(i, end) });
+            out.push(Comment { text: text[i..end].trim_end().to_string(), span: shifted(Span::new(i, end)) });
             i = end;
             continue;
         }

@@ -1,0 +1,168 @@
+//! `rules import-sttr` and `rules tck`, and loading a `.dmn` wherever a ruleset is expected.
+//!
+//! Only file handling and printing live here; the conversion and the TCK logic are in
+//! `rules_core::dmn`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::Args;
+use rules_core::dmn::{sttr, tck};
+use rules_core::Ruleset;
+
+use super::{read, walk, Failure, Format};
+
+#[derive(Args)]
+pub struct ImportSttrArgs {
+    /// The STTR file (a DMN 1.1 / 1.2 / 1.3 `.dmn` with the toepasbare-regels extensions).
+    file: PathBuf,
+    /// Write the ruleset here instead of printing it.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+    /// `json` prints the diagnostics as JSON on stdout (the ruleset then needs `-o`).
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+#[derive(Args)]
+pub struct TckArgs {
+    /// A TCK folder such as `dmn-tck/TestCases/compliance-level-2`: one sub-folder per model,
+    /// with its `.dmn` and `*-test-NN.xml` files.
+    dir: PathBuf,
+    /// Also write the results in the TCK's CSV format (folder, test file, case id, result, comment).
+    #[arg(long)]
+    csv: Option<PathBuf>,
+}
+
+/// Convert and check a `.dmn` file; on errors print them (mapped to DMN elements) and fail.
+pub fn load(path: &Path) -> Result<Ruleset, Failure> {
+    let text = read(path)?;
+    let name = path.display().to_string();
+    match sttr::import(&name, &text) {
+        Ok(imported) => match imported.ruleset {
+            Some(rs) => Ok(rs),
+            None => {
+                let errors: Vec<&sttr::DmnDiagnostic> = imported.diagnostics.iter().filter(|d| d.is_error()).collect();
+                for d in &errors {
+                    eprint!("{}", d.render(&name));
+                }
+                Err(Failure(format!("{name} has {} error{}; run `rules import-sttr {name}`", errors.len(), if errors.len() == 1 { "" } else { "s" })))
+            }
+        },
+        Err(e) => {
+            for d in e.diagnostics() {
+                eprint!("{}", d.render(&name));
+            }
+            Err(Failure(format!("{name}: {e}")))
+        }
+    }
+}
+
+/// `X.rules` next to a case file, or `X.dmn` when only that exists.
+pub fn ruleset_beside(rules: PathBuf) -> PathBuf {
+    let dmn = rules.with_extension("dmn");
+    if !rules.exists() && dmn.exists() {
+        dmn
+    } else {
+        rules
+    }
+}
+
+pub fn import_sttr(args: &ImportSttrArgs) -> Result<ExitCode, Failure> {
+    let text = read(&args.file)?;
+    let name = args.file.display().to_string();
+    let (ruleset_text, diagnostics) = match sttr::import(&name, &text) {
+        Ok(imported) => (Some(imported.text), imported.diagnostics),
+        Err(e) => (None, e.diagnostics()),
+    };
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    match args.format {
+        Format::Json => {
+            let json: Vec<serde_json::Value> = diagnostics.iter().map(|d| d.to_json(&name)).collect();
+            println!("{}", serde_json::to_string_pretty(&json)?);
+        }
+        Format::Text => {
+            for d in &diagnostics {
+                eprint!("{}", d.render(&name));
+            }
+        }
+    }
+    if let Some(rules) = &ruleset_text {
+        match &args.output {
+            Some(out) => {
+                std::fs::write(out, rules).map_err(|e| Failure(format!("cannot write {}: {e}", out.display())))?;
+                eprintln!("wrote {}", out.display());
+            }
+            None if args.format == Format::Text => print!("{rules}"),
+            None => {}
+        }
+    }
+    if args.format == Format::Text {
+        eprintln!("{name}: {errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+    }
+    Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+pub fn tck(args: &TckArgs) -> Result<ExitCode, Failure> {
+    if !args.dir.is_dir() {
+        return Err(Failure(format!("{} is not a folder", args.dir.display())));
+    }
+    let level = args.dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let mut folders: Vec<PathBuf> = std::fs::read_dir(&args.dir)
+        .map_err(|e| Failure(format!("cannot read folder {}: {e}", args.dir.display())))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_dir())
+        .collect();
+    folders.sort();
+    let mut all = Vec::new();
+    let (mut models, mut loaded) = (0, 0);
+    for folder in &folders {
+        let mut files = Vec::new();
+        walk(folder, &mut |f| files.push(f.to_path_buf()))?;
+        let Some(model) = files.iter().find(|f| f.extension().is_some_and(|e| e == "dmn")) else { continue };
+        let mut tests = Vec::new();
+        for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "xml") && f.to_string_lossy().contains("-test-")) {
+            let stem = f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
+            tests.push((stem, read(f)?));
+        }
+        let name = format!("{level}/{}", folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+        let report = tck::run_folder(&name, &read(model)?, &tests);
+        models += 1;
+        match &report.model_error {
+            None => loaded += 1,
+            Some(e) => println!("MODEL {name}: does not load: {e}"),
+        }
+        for r in &report.results {
+            let word = match r.status {
+                tck::Status::Success => "ok  ",
+                tck::Status::Skipped => "skip",
+                tck::Status::Failure | tck::Status::Error => "FAIL",
+            };
+            let detail = if r.message.is_empty() { String::new() } else { format!(": {}", r.message) };
+            println!("{word} {}/{} {}{detail}", r.folder, r.file, r.id);
+        }
+        all.extend(report.results);
+    }
+    if let Some(out) = &args.csv {
+        let mut csv: String = all.iter().map(|r| r.csv() + "\n").collect();
+        if csv.is_empty() {
+            csv.push('\n');
+        }
+        std::fs::write(out, csv).map_err(|e| Failure(format!("cannot write {}: {e}", out.display())))?;
+    }
+    let (passed, failed, skipped) = tck::summary(&all);
+    let total = passed + failed + skipped;
+    let rate = if total == 0 { 0.0 } else { 100.0 * passed as f64 / total as f64 };
+    println!("{loaded} of {models} models load; {rate:.1}% of {total} test cases pass");
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    Ok(if failed > 0 || loaded < models { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
