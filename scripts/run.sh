@@ -1,27 +1,27 @@
 #!/usr/bin/env bash
-# The main job: build the `rules` command, check the bundled rulesets and walk the example ruleset
-# on real Otterlo parcels (Stip op de kaart, the next question, a full evaluation with trace).
+# The main job: build everything (the `rules` command, the WASM package, the npm packages and the
+# web demo), check the bundled rulesets, and serve the demo with the bundled rulesets and the real
+# Otterlo data on http://127.0.0.1:PORT (PORT=8080 unless set). Stop it with Ctrl+C.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+port="${PORT:-8080}"
+
+command -v node >/dev/null || { echo "run.sh needs Node.js 20 or newer (apt-get install nodejs npm)" >&2; exit 2; }
+
+echo "== build the rules command"
 cargo build --release --locked -p rules-cli
-rules=./target/release/rules
-example=rulesets/voorbeeld/bijgebouw.rules
-
 echo "== rules check rulesets/"
-$rules check rulesets/
+./target/release/rules check rulesets/ web-demo/rulesets/
 
-echo
-echo "== Stip op de kaart: a point on the road next to parcel OTL02 B 2626"
-$rules at $example --layers public_space=data/geo/otterlo_bgt_wegdeel.geojson --point 181190,456455
+echo "== npm packages"
+(cd rules-wasm && npm ci --no-audit --no-fund --loglevel=error)
+(cd web-demo && npm ci --no-audit --no-fund --loglevel=error)
 
-echo
-echo "== Toepasbare regels: nothing answered yet, what is the next question?"
-$rules next $example --case scripts/examples/start.json
+echo "== WASM package"
+bash rules-wasm/build.sh
 
-echo
-echo "== Binnen de lijntjes: a shed drawn 0.52 m from the road, all questions answered"
-$rules eval $example --case scripts/examples/near-road.json --trace
+echo "== web demo"
+node web-demo/build.mjs
 
-echo
-echo "== All example cases"
-$rules test rulesets/
+echo "== serving the demo"
+exec node web-demo/serve.mjs "$port"

@@ -21,3 +21,4 @@ echo "== shipped rulesets: no warnings, formatted, every example case passes, ev
 ./target/debug/rules check --deny-warnings rulesets/
 ./target/debug/rules fmt --check rulesets/
 ./target/debug/rules test --coverage rulesets/
+bash scripts/test-web.sh

@@ -53,6 +53,7 @@ const mapLayers = config.map_layers.map((l) => ({ ...l, file: dataUrl(path.resol
 // Rulesets: text, plus layer bindings from their example cases (and the config's defaults).
 const rulesets = [];
 for (const dir of config.rulesets) {
+  // STTR/DMN files (.dmn) are left out: the browser build reads rulesets only (see rules-wasm).
   for (const file of walk(path.resolve(here, dir), ".rules")) {
     const id = path.relative(root, file).split(path.sep).join("/");
     const layers = {};

@@ -46,7 +46,11 @@ pub fn load(path: &Path) -> Result<Ruleset, Failure> {
                 for d in &errors {
                     eprint!("{}", d.render(&name));
                 }
-                Err(Failure(format!("{name} has {} error{}; run `rules import-sttr {name}`", errors.len(), if errors.len() == 1 { "" } else { "s" })))
+                Err(Failure(format!(
+                    "{name} has {} error{}; run `rules import-sttr {name}`",
+                    errors.len(),
+                    if errors.len() == 1 { "" } else { "s" }
+                )))
             }
         },
         Err(e) => {
@@ -130,11 +134,14 @@ pub fn tck(args: &TckArgs) -> Result<ExitCode, Failure> {
         walk(folder, &mut |f| files.push(f.to_path_buf()))?;
         let Some(model) = files.iter().find(|f| f.extension().is_some_and(|e| e == "dmn")) else { continue };
         let mut tests = Vec::new();
-        for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "xml") && f.to_string_lossy().contains("-test-")) {
+        for f in
+            files.iter().filter(|f| f.extension().is_some_and(|e| e == "xml") && f.to_string_lossy().contains("-test-"))
+        {
             let stem = f.file_stem().map(|s| s.to_string_lossy().to_string()).unwrap_or_default();
             tests.push((stem, read(f)?));
         }
-        let name = format!("{level}/{}", folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
+        let name =
+            format!("{level}/{}", folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
         let report = tck::run_folder(&name, &read(model)?, &tests);
         models += 1;
         match &report.model_error {

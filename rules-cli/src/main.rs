@@ -95,17 +95,28 @@ enum Command {
         #[arg(long)]
         coverage: bool,
     },
-    /// Stip op de kaart: what the `at` rules of the rulesets say at one point.
+    /// Stip op de kaart: what the rulesets say at one point: the parcel under it, the `at` texts
+    /// of every layer feature there (grouped by ruleset and authority), and the conclusions the
+    /// location alone decides.
     At {
         /// Ruleset files.
         #[arg(required = true)]
         rulesets: Vec<PathBuf>,
-        /// Layer data: `NAME=FILE.geojson`, or a folder with NAME.geojson per declared layer.
-        #[arg(long = "layers", required = true)]
+        /// Layer data: `NAME=FILE.geojson`, a folder with NAME.geojson per declared layer, or a
+        /// file NAME.geojson.
+        #[arg(long = "layers")]
         layers: Vec<String>,
-        /// The point as `X,Y` (RD New metres).
+        /// The point as `X,Y`: RD New metres, or longitude,latitude with `--crs EPSG:4326`.
         #[arg(long, allow_hyphen_values = true)]
         point: String,
+        /// Coordinate system of the point and of files without a GeoJSON `crs` member:
+        /// EPSG:28992 (RD New, the default) or EPSG:4326 (WGS84).
+        #[arg(long, default_value = "EPSG:28992")]
+        crs: String,
+        /// Cadastral parcels (GeoJSON): the parcel under the point is reported and given to
+        /// rulesets with an input `parcel`.
+        #[arg(long)]
+        parcels: Option<PathBuf>,
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
@@ -140,7 +151,9 @@ fn main() -> ExitCode {
         Command::Eval { ruleset, case, format, date, trace } => eval(&ruleset, &case, format, date, trace),
         Command::Next { ruleset, case, format, decisions } => next(&ruleset, &case, format, decisions),
         Command::Test { paths, coverage } => test(&paths, coverage),
-        Command::At { rulesets, layers, point, format } => at(&rulesets, &layers, &point, format),
+        Command::At { rulesets, layers, point, crs, parcels, format } => {
+            at(&rulesets, &layers, &point, &crs, parcels.as_deref(), format)
+        }
         Command::ImportSttr(args) => dmn::import_sttr(&args),
         Command::Tck(args) => dmn::tck(&args),
     };
@@ -316,6 +329,7 @@ fn eval(ruleset: &Path, case_path: &Path, format: Format, date: Option<String>, 
     let rs = load(ruleset)?;
     let mut loader = FileLoader::new(case_path);
     let mut outputs = Vec::new();
+    let mut failures = 0;
     let cases = cases_of(case_path)?;
     for (i, mut c) in cases.iter().cloned().enumerate() {
         if date.is_some() {
@@ -334,14 +348,25 @@ fn eval(ruleset: &Path, case_path: &Path, format: Format, date: Option<String>, 
                 }
             },
             Err(e) => {
-                eprint!("{}", e.to_diagnostic().render(&rs.source));
-                return Err(Failure(format!("case {label}: evaluation failed")));
+                // Report it and go on: the other cases' outcomes are still worth having.
+                failures += 1;
+                let diagnostic = e.to_diagnostic();
+                if cases.len() > 1 {
+                    eprintln!("== case {label}");
+                }
+                eprint!("{}", diagnostic.render(&rs.source));
+                if format == Format::Json {
+                    outputs.push(serde_json::json!({"case": label, "error": diagnostic.to_json(&rs.source)}));
+                }
             }
         }
     }
     if format == Format::Json {
         let out = if outputs.len() == 1 { outputs.remove(0) } else { Json::Array(outputs) };
         println!("{}", serde_json::to_string_pretty(&out)?);
+    }
+    if failures > 0 {
+        return Err(Failure(format!("{failures} case{} could not be evaluated", plural(failures))));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -476,47 +501,98 @@ fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
     Ok(if failed > 0 || uncovered_total > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn at(rulesets: &[PathBuf], layer_args: &[String], point: &str, format: Format) -> Result<ExitCode, Failure> {
+fn at(rulesets: &[PathBuf], layer_args: &[String], point: &str, crs: &str, parcels: Option<&Path>, format: Format) -> Result<ExitCode, Failure> {
+    use rules_core::spatial::crs::Crs;
+    let crs = Crs::parse(crs)?;
+    let unit = if crs == Crs::Wgs84 { "longitude,latitude in degrees (WGS84)" } else { "in metres (RD New)" };
     let (x, y) = point
         .split_once(',')
         .and_then(|(x, y)| Some((x.trim().parse::<f64>().ok()?, y.trim().parse::<f64>().ok()?)))
-        .ok_or_else(|| Failure(format!("--point must be X,Y in metres (RD New), got \"{point}\"")))?;
-    let mut hits = Vec::new();
+        .ok_or_else(|| Failure(format!("--point must be X,Y {unit}, got \"{point}\"")))?;
+    let read_json = |file: &Path| -> Result<Json, Failure> {
+        serde_json::from_str(&read(file)?).map_err(|e| Failure(format!("{} is not valid JSON: {e}", file.display())))
+    };
+    let mut loaded = Vec::new();
     for path in rulesets {
         let rs = load(path)?;
         let mut facts = rules_core::Facts::new(&rs);
+        facts.set_crs(crs);
         for layer in &rs.layers {
             if let Some(file) = layer_file(layer_args, &layer.name)? {
-                let json: Json = serde_json::from_str(&read(&file)?).map_err(|e| Failure(format!("{} is not valid JSON: {e}", file.display())))?;
-                facts.bind_layer(&rs, &layer.name, &json)?;
+                facts.bind_layer(&rs, &layer.name, &read_json(&file)?).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
             }
         }
-        hits.extend(rules_core::at_point(&rs, &facts, x, y));
+        loaded.push((rs, facts));
     }
-    match format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&hits)?),
-        Format::Text => {
-            if hits.is_empty() {
-                println!("Hier gelden geen regels uit deze regelsets.");
-            }
-            let mut last_group = String::new();
-            for h in &hits {
-                let group = h.authority.clone().unwrap_or_else(|| h.ruleset.clone());
-                if group != last_group {
-                    println!("{group}");
-                    last_group = group;
-                }
-                println!("  {}: {}", h.title, h.text);
-                if let Some(r) = &h.reference {
-                    println!("    ({r})");
-                }
+    // A misspelt NAME= would bind nothing and make every point look free of rules.
+    for a in layer_args {
+        if let Some((name, _)) = a.split_once('=') {
+            if !loaded.iter().any(|(rs, _)| rs.layer_index(name).is_some()) {
+                let declared: Vec<&str> = loaded.iter().flat_map(|(rs, _)| rs.layers.iter().map(|l| l.name.as_str())).collect();
+                return Err(Failure(format!("--layers {a}: no ruleset declares a layer `{name}`; the layers are: {}", declared.join(", "))));
             }
         }
+    }
+    let parcel_layer = match parcels {
+        Some(file) => Some(rules_core::ParcelLayer::from_geojson(&read_json(file)?, crs).map_err(|e| Failure(format!("{}: {e}", file.display())))?),
+        None => None,
+    };
+    let pairs: Vec<(&Ruleset, &rules_core::Facts)> = loaded.iter().map(|(rs, f)| (rs, f)).collect();
+    let report = rules_core::map_report(&pairs, parcel_layer.as_ref(), x, y, crs, &rules_core::Options::default())?;
+    match format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&report)?),
+        Format::Text => print!("{}", at_text(&report)),
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The file for a layer from `NAME=FILE` arguments or folders holding `NAME.geojson`.
+/// Stip op de kaart for a terminal: the parcel, then per ruleset (authority) its texts and the
+/// conclusions the location decides.
+fn at_text(report: &rules_core::MapReport) -> String {
+    let mut out = String::new();
+    if let Some(p) = &report.parcel {
+        let name = p.kadastrale_aanduiding.as_deref().unwrap_or(&p.id);
+        out.push_str(&format!("Perceel {name} ({} m²)\n", p.area.to_string().replace('.', ",")));
+    }
+    let mut said = false;
+    let mut last_group = String::new();
+    for group in &report.rulesets {
+        let decided: Vec<_> = group.decisions.iter().filter(|d| d.status == rules_core::eval::DecisionStatus::Decided).collect();
+        if group.rules.is_empty() && decided.is_empty() && group.error.is_none() {
+            continue;
+        }
+        said = true;
+        let header = group.authority.clone().unwrap_or_else(|| group.ruleset.clone());
+        if header != last_group {
+            out.push_str(&format!("{header}\n"));
+            last_group = header;
+        }
+        for h in &group.rules {
+            out.push_str(&format!("  {}: {}\n", h.title, h.text));
+            if let Some(r) = &h.reference {
+                out.push_str(&format!("    ({r})\n"));
+            }
+        }
+        for d in decided {
+            let outcome = d.outcome.as_str().map(String::from).unwrap_or_else(|| d.outcome.to_string());
+            let activity = group.activity.as_deref().unwrap_or(&group.ruleset);
+            out.push_str(&format!("  {activity}, {}: {outcome}\n", d.name));
+            if let Some(b) = &d.because {
+                out.push_str(&format!("    {b}\n"));
+            }
+        }
+        if let Some(e) = &group.error {
+            out.push_str(&format!("  (kon niet worden bepaald: {e})\n"));
+        }
+    }
+    if !said {
+        out.push_str("Hier gelden geen regels uit deze regelsets.\n");
+    }
+    out
+}
+
+/// The file for a layer from `NAME=FILE` arguments, folders holding `NAME.geojson`, or a file
+/// `NAME.geojson`.
 fn layer_file(args: &[String], name: &str) -> Result<Option<PathBuf>, Failure> {
     for a in args {
         if let Some((n, file)) = a.split_once('=') {
@@ -531,6 +607,9 @@ fn layer_file(args: &[String], name: &str) -> Result<Option<PathBuf>, Failure> {
             let candidate = p.join(format!("{name}.geojson"));
             if p.is_dir() && candidate.exists() {
                 return Ok(Some(candidate));
+            }
+            if p.is_file() && p.file_stem().is_some_and(|s| s == name) {
+                return Ok(Some(p.to_path_buf()));
             }
         }
     }

@@ -197,10 +197,21 @@ fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
     if handler.render_report(&mut out, &rendered).is_err() {
         return String::new();
     }
-    // miette starts with its own "× message" line; our header already says that.
+    // miette starts with its own "× message" line; our header already says that. Its frame
+    // counts columns in bytes; ours count characters, so the frame is rewritten to match the header.
     let lines: Vec<&str> = out.lines().collect();
     let first_snippet = lines.iter().position(|l| l.contains('╭')).unwrap_or(0);
-    let mut excerpt = lines[first_snippet..].join("\n");
+    let pos = file.position(diagnostic.span.start);
+    let frame = format!("[{}:{}:{}]", file.name_at(diagnostic.span.start), pos.line, pos.column);
+    let mut excerpt = lines[first_snippet..]
+        .iter()
+        .enumerate()
+        .map(|(i, l)| match (i, l.find("╭─["), l.rfind(']')) {
+            (0, Some(open), Some(close)) if close > open => format!("{}{frame}{}", &l[..open + "╭─".len()], &l[close + 1..]),
+            _ => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
     excerpt.push('\n');
     excerpt
 }

@@ -10,12 +10,14 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use rules_core::case;
+#[cfg(feature = "dmn")]
+use rules_core::dmn::sttr;
 use rules_core::eval::{format_date, Needed, Outcome};
 use rules_core::spatial::{self, Feature, GeomKind};
 use rules_core::syntax::ast::{Date, InputKind};
 use rules_core::syntax::parse_date;
 use rules_core::value::{Dim, Type, Value};
-use rules_core::{compile, AtHit, EvalError, Facts, Options, Ruleset, SourceFile};
+use rules_core::{compile, AtHit, EvalError, Facts, Options, Ruleset};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
@@ -302,6 +304,7 @@ fn parse_day(text: Option<&str>) -> Result<Option<Date>, Failure> {
 pub struct Engine {
     rulesets: BTreeMap<String, Loaded>,
     warnings: BTreeMap<String, Vec<Json>>,
+    texts: BTreeMap<String, String>,
     layers: BTreeMap<String, StoredLayer>,
 }
 
@@ -311,22 +314,12 @@ impl Engine {
     }
 
     /// Compile a ruleset and bind the layers already loaded. A ruleset of the same `id` is replaced.
+    /// An STTR/DMN file (XML) is imported as `rules eval` does, in builds with the `dmn` feature. A ruleset that
+    /// `extends` another finds it among the texts loaded before (path relative to `id`).
     /// Errors fail with every diagnostic rendered as `rules check` prints it.
     pub fn load_ruleset(&mut self, id: &str, text: &str) -> Result<RulesetInfo, Failure> {
-        let checked = compile(id, text);
-        let source = SourceFile::new(id, text);
-        let Some(rs) = checked.ruleset else {
-            let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
-            let rendered: String = checked.diagnostics.iter().map(|d| d.render(&source)).collect();
-            let n = errors.len();
-            let first = errors.first().map(|d| d.to_json(&source)).unwrap_or(Json::Null);
-            return Err(Failure::new(format!("{id} has {n} error{}\n{}", if n == 1 { "" } else { "s" }, rendered.trim_end()))
-                .with("code", first["code"].clone())
-                .with("line", first["line"].clone())
-                .with("column", first["column"].clone())
-                .with("diagnostics", Json::Array(checked.diagnostics.iter().map(|d| d.to_json(&source)).collect())));
-        };
-        let warnings: Vec<Json> = checked.diagnostics.iter().map(|d| d.to_json(&source)).collect();
+        let xml = text.trim_start().starts_with('<');
+        let (rs, warnings) = if xml { import_dmn(id, text)? } else { self.compile(id, text)? };
         let mut loaded = Loaded { base: Facts::new(&rs), rs: Rc::new(rs) };
         for (name, stored) in &self.layers {
             bind(&mut loaded, name, &stored.collection).map_err(|f| Failure::new(format!("{id}: {}", f.message)))?;
@@ -334,12 +327,45 @@ impl Engine {
         let result = info(id, &loaded, warnings.clone());
         self.rulesets.insert(id.into(), loaded);
         self.warnings.insert(id.into(), warnings);
+        self.texts.insert(id.into(), text.into());
         Ok(result)
+    }
+
+    fn compile(&self, id: &str, text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
+        let checked = rules_core::compile_with(id, text, &mut |relative: &str, from: &str| {
+            // Named as the `rules` command names it (its folder joined, `..` kept); found normalised.
+            let shown = match from.rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/{relative}"),
+                None => relative.to_string(),
+            };
+            let base = join(from, relative);
+            self.texts.get(&base).map(|t| (shown, t.clone())).ok_or_else(|| format!("{base} is not loaded"))
+        });
+        let source = &checked.source;
+        let all: Vec<Json> = checked.diagnostics.iter().map(|d| d.to_json(source)).collect();
+        let Some(rs) = checked.ruleset else {
+            let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+            let rendered: String = checked.diagnostics.iter().map(|d| d.render(source)).collect();
+            let n = errors.len();
+            let first = errors.first().map(|d| d.to_json(source)).unwrap_or(Json::Null);
+            return Err(Failure::new(format!("{id} has {n} error{}\n{}", if n == 1 { "" } else { "s" }, rendered.trim_end()))
+                .with("code", first["code"].clone())
+                .with("line", first["line"].clone())
+                .with("column", first["column"].clone())
+                .with("diagnostics", Json::Array(all)));
+        };
+        Ok((rs, all))
+    }
+
+    /// Make a ruleset text known without compiling it: a base that other rulesets `extends`.
+    pub fn add_source(&mut self, id: &str, text: &str) {
+        self.texts.insert(id.into(), text.into());
     }
 
     /// Forget a ruleset. Returns whether it was loaded.
     pub fn remove_ruleset(&mut self, id: &str) -> bool {
         self.warnings.remove(id);
+        self.texts.remove(id);
         self.rulesets.remove(id).is_some()
     }
 
@@ -420,14 +446,13 @@ impl Engine {
     /// Every diagnostic of a ruleset text (errors and warnings) as JSON with line and column.
     pub fn diagnostics(name: &str, text: &str) -> Vec<Json> {
         let checked = compile(name, text);
-        let source = SourceFile::new(name, text);
-        checked.diagnostics.iter().map(|d| d.to_json(&source)).collect()
+        checked.diagnostics.iter().map(|d| d.to_json(&checked.source)).collect()
     }
 
     /// `rules eval RULESET --case CASES --format json`: the outcome JSON, one object or an array,
     /// byte for byte what the command prints (without the final newline).
-    pub fn evaluate_cases(name: &str, text: &str, cases: &str, load: &mut Loader) -> Result<String, Failure> {
-        let rs = compile_or_fail(name, text)?;
+    pub fn evaluate_cases(&self, name: &str, text: &str, cases: &str, load: &mut Loader) -> Result<String, Failure> {
+        let (rs, _) = self.compile(name, text)?;
         let mut outputs = Vec::new();
         for (i, c) in case::parse_cases(cases)?.iter().enumerate() {
             let label = c.label(i);
@@ -440,8 +465,8 @@ impl Engine {
     }
 
     /// `rules test`: run example cases against a ruleset text and report each one.
-    pub fn test_cases(name: &str, text: &str, cases: &str, load: &mut Loader) -> Result<Vec<CaseResult>, Failure> {
-        let rs = compile_or_fail(name, text)?;
+    pub fn test_cases(&self, name: &str, text: &str, cases: &str, load: &mut Loader) -> Result<Vec<CaseResult>, Failure> {
+        let (rs, _) = self.compile(name, text)?;
         let mut results = Vec::new();
         for (i, c) in case::parse_cases(cases)?.iter().enumerate() {
             let label = c.label(i);
@@ -458,10 +483,45 @@ impl Engine {
     }
 }
 
-fn compile_or_fail(name: &str, text: &str) -> Result<Ruleset, Failure> {
-    let mut engine = Engine::new();
-    engine.load_ruleset(name, text)?;
-    engine.rulesets.remove(name).map(|l| (*l.rs).clone()).ok_or_else(|| Failure::new("ruleset vanished"))
+/// `dir/of/from` + `relative`, with `.` and `..` resolved (ids are paths with `/`).
+fn join(from: &str, relative: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for part in relative.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// Without the `dmn` feature: say how to get a ruleset from a DMN file.
+#[cfg(not(feature = "dmn"))]
+fn import_dmn(id: &str, _text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
+    Err(Failure::new(format!(
+        "{id} is an STTR/DMN file; this build reads rulesets only: convert it with `rules import-sttr {id}`"
+    )))
+}
+
+/// An STTR/DMN file as a ruleset, with its diagnostics rendered as `rules eval` prints them.
+#[cfg(feature = "dmn")]
+fn import_dmn(id: &str, text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
+    let render = |ds: &[sttr::DmnDiagnostic]| ds.iter().map(|d| d.render(id)).collect::<Vec<_>>().join("\n");
+    match sttr::import(id, text) {
+        Ok(imported) => match imported.ruleset {
+            Some(rs) => Ok((rs, Vec::new())),
+            None => {
+                let errors: Vec<_> = imported.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+                let n = errors.len();
+                Err(Failure::new(format!("{id} has {n} error{}\n{}", if n == 1 { "" } else { "s" }, render(&errors))))
+            }
+        },
+        Err(e) => Err(Failure::new(format!("{id}: {e}\n{}", render(&e.diagnostics())))),
+    }
 }
 
 /// One resident's walk through one ruleset: the answers so far, the drawn plan, the evaluation date.

@@ -115,6 +115,13 @@ impl WasmEngine {
         to_js(&self.inner.load_ruleset(id, text).map_err(throw)?)
     }
 
+    /// Make a ruleset text known without compiling it: a base ruleset that others `extends`
+    /// (found by path relative to the extending ruleset's id).
+    #[wasm_bindgen(js_name = addSource)]
+    pub fn add_source(&mut self, id: &str, text: &str) {
+        self.inner.add_source(id, text)
+    }
+
     /// Forget a ruleset; returns whether it was loaded.
     #[wasm_bindgen(js_name = removeRuleset)]
     pub fn remove_ruleset(&mut self, id: &str) -> bool {
@@ -194,7 +201,7 @@ impl WasmEngine {
         cases: &str,
         #[wasm_bindgen(unchecked_param_type = "(path: string) => string | object")] load: &js_sys::Function,
     ) -> Result<String, JsValue> {
-        Engine::evaluate_cases(name, text, cases, &mut js_loader(load)).map_err(throw)
+        self.inner.evaluate_cases(name, text, cases, &mut js_loader(load)).map_err(throw)
     }
 
     /// `rules test` in the browser: run example cases against a ruleset text.
@@ -206,7 +213,7 @@ impl WasmEngine {
         cases: &str,
         #[wasm_bindgen(unchecked_param_type = "(path: string) => string | object")] load: &js_sys::Function,
     ) -> Result<JsValue, JsValue> {
-        to_js(&Engine::test_cases(name, text, cases, &mut js_loader(load)).map_err(throw)?)
+        to_js(&self.inner.test_cases(name, text, cases, &mut js_loader(load)).map_err(throw)?)
     }
 }
 

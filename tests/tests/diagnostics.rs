@@ -254,7 +254,6 @@ fn library_and_cli_agree() {
 /// A declaration that fails (bad type, bad range, built-in name) leaves its name undeclared, so
 /// every use gets a second, false "unknown name" error.
 #[test]
-#[ignore = "bug: a failed declaration cascades into false E002 `unknown name` errors"]
 fn a_failed_declaration_gives_one_error() {
     for file in [
         "tests/broken/21-range-reversed.rules",
@@ -269,14 +268,12 @@ fn a_failed_declaration_gives_one_error() {
 }
 
 #[test]
-#[ignore = "bug: a syntax error at the end of the file renders no underline"]
 fn eof_syntax_error_has_an_underline() {
     let c = check("tests/broken/01-syntax-missing-brace.rules", &[]);
     assert!(c.excerpts[0].iter().any(|l| is_underline(l)), "{}", c.excerpts[0].join("\n"));
 }
 
 #[test]
-#[ignore = "bug: the excerpt frame counts columns in bytes, the header in characters"]
 fn excerpt_frame_column_matches_header() {
     let file = "tests/broken/44-unknown-unit-after-accents.rules";
     let c = check(file, &[]);
@@ -286,7 +283,6 @@ fn excerpt_frame_column_matches_header() {
 }
 
 #[test]
-#[ignore = "bug: W004/W005 example values are printed without their unit"]
 fn gap_and_overlap_examples_carry_units() {
     for file in ["tests/broken/30-gap.rules", "tests/broken/31-unique-overlap.rules", "tests/broken/39-table-gap.rules"]
     {
@@ -296,7 +292,6 @@ fn gap_and_overlap_examples_carry_units() {
 }
 
 #[test]
-#[ignore = "bug: a table row's span runs on to the start of the next row"]
 fn table_row_spans_end_on_their_own_line() {
     let out = rules().args(["check", "--format", "json", "tests/broken/29-shadowed-row.rules"]).output().expect("runs");
     let json: Json = serde_json::from_slice(&out.stdout).expect("json");
@@ -306,7 +301,6 @@ fn table_row_spans_end_on_their_own_line() {
 /// `aera(plan)`: the arguments of an unknown function are never looked at, so `plan` is reported as
 /// unused although the officer used it.
 #[test]
-#[ignore = "bug: arguments of an unknown function get a false W001 `never used`"]
 fn unknown_function_arguments_count_as_used() {
     let c = check("tests/broken/09-unknown-function.rules", &[]);
     let codes: Vec<&str> = c.headers.iter().map(|h| h.code.as_str()).collect();

@@ -96,7 +96,7 @@ enum Set {
 /// The values a variable can take.
 #[derive(Debug, Clone)]
 enum Universe {
-    Num(Interval),
+    Num(Interval, crate::value::Dim),
     /// Named values: options of a choice, true/false, ja/nee/deels.
     Finite(Vec<Value>),
 }
@@ -104,16 +104,19 @@ enum Universe {
 impl Universe {
     fn full(&self) -> Set {
         match self {
-            Universe::Num(i) => Set::Num(vec![*i]),
+            Universe::Num(i, _) => Set::Num(vec![*i]),
             Universe::Finite(v) => Set::Finite((0..v.len()).collect()),
         }
     }
 
     fn describe(&self, set: &Set) -> Option<String> {
         match (self, set) {
-            (Universe::Num(_), Set::Num(parts)) => {
+            (Universe::Num(_, dim), Set::Num(parts)) => {
                 let first = parts.iter().find(|i| !i.is_empty())?;
-                Some(crate::value::plain_number(first.sample()))
+                Some(match Value::Num(first.sample(), *dim).to_json() {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                })
             }
             (Universe::Finite(values), Set::Finite(members)) => {
                 let v = values.get(*members.iter().next()?)?;
@@ -156,7 +159,7 @@ impl Set {
     /// The universe minus this set.
     fn complement(&self, universe: &Universe) -> Set {
         match (self, universe) {
-            (Set::Num(parts), Universe::Num(u)) => {
+            (Set::Num(parts), Universe::Num(u, _)) => {
                 // Walk the sorted parts and keep the gaps between them.
                 let mut sorted: Vec<Interval> = parts.iter().copied().filter(|i| !i.is_empty()).collect();
                 sorted.sort_by(|a, b| a.lo.total_cmp(&b.lo).then(b.lo_closed.cmp(&a.lo_closed)));
@@ -198,15 +201,18 @@ fn var_of(e: &Expr) -> Option<Var> {
 
 fn universe(rs: &Ruleset, var: Var, ty: &Type) -> Option<Universe> {
     match ty {
-        Type::Num(_) => {
+        Type::Num(dim) => {
             let range = match var {
                 Var::Input(i) => rs.inputs.get(i).and_then(|inp| inp.range),
                 Var::Let(_) => None,
             };
-            Some(Universe::Num(match range {
-                Some((lo, hi)) => Interval { lo, lo_closed: true, hi, hi_closed: true },
-                None => EVERYTHING,
-            }))
+            Some(Universe::Num(
+                match range {
+                    Some((lo, hi)) => Interval { lo, lo_closed: true, hi, hi_closed: true },
+                    None => EVERYTHING,
+                },
+                *dim,
+            ))
         }
         Type::Bool => Some(Universe::Finite(vec![Value::Bool(true), Value::Bool(false)])),
         Type::Location => Some(Universe::Finite(
@@ -230,7 +236,7 @@ fn constant(e: &Expr) -> Option<&Value> {
 /// The set of values of `var` for which a test against a constant holds.
 fn compare_set(op: CompareOp, value: &Value, universe: &Universe) -> Option<Set> {
     match (universe, value) {
-        (Universe::Num(_), Value::Num(n, _)) => {
+        (Universe::Num(..), Value::Num(n, _)) => {
             let n = *n;
             let iv = |lo, lo_closed, hi, hi_closed| Interval { lo, lo_closed, hi, hi_closed };
             let inf = f64::INFINITY;
@@ -467,14 +473,14 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
 
 fn any_universe(ty: &Type) -> Option<Universe> {
     match ty {
-        Type::Num(_) => Some(Universe::Num(EVERYTHING)),
+        Type::Num(dim) => Some(Universe::Num(EVERYTHING, *dim)),
         _ => None,
     }
 }
 
 fn empty_like(u: &Universe) -> Set {
     match u {
-        Universe::Num(_) => Set::Num(Vec::new()),
+        Universe::Num(..) => Set::Num(Vec::new()),
         Universe::Finite(_) => Set::Finite(BTreeSet::new()),
     }
 }
@@ -537,16 +543,16 @@ mod tests {
 
     #[test]
     fn complement_of_intervals() {
-        let u = Universe::Num(EVERYTHING);
+        let u = Universe::Num(EVERYTHING, crate::value::Dim::LENGTH);
         let s = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, true), iv(10.0, false, f64::INFINITY, false)]);
         let c = s.complement(&u);
         assert_eq!(c, Set::Num(vec![iv(5.0, false, 10.0, true)]));
-        assert_eq!(u.describe(&c).as_deref(), Some("6"));
+        assert_eq!(u.describe(&c).as_deref(), Some("6 m"));
     }
 
     #[test]
     fn touching_intervals_leave_no_gap() {
-        let u = Universe::Num(EVERYTHING);
+        let u = Universe::Num(EVERYTHING, crate::value::Dim::NUMBER);
         let s = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, true, f64::INFINITY, false)]);
         assert!(s.complement(&u).is_empty());
         let gap = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, false, f64::INFINITY, false)]).complement(&u);
@@ -555,7 +561,7 @@ mod tests {
 
     #[test]
     fn subsets() {
-        let u = Universe::Num(EVERYTHING);
+        let u = Universe::Num(EVERYTHING, crate::value::Dim::NUMBER);
         let a = Set::Num(vec![iv(6.0, false, f64::INFINITY, false)]);
         let b = Set::Num(vec![iv(5.0, false, f64::INFINITY, false)]);
         assert!(a.subset_of(&b, &u));

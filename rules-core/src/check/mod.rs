@@ -48,6 +48,8 @@ enum Symbol {
     Layer(usize),
     Let(usize),
     Decision(usize),
+    /// A declaration that had an error: its uses fail quietly, without a second "unknown name".
+    Broken,
 }
 
 /// Lets and named decisions are lowered on first use, so a cycle is found as "in progress".
@@ -108,6 +110,7 @@ impl<'a> Checker<'a> {
                 Diagnostic::error("E003", name.span, format!("`{}` is the name of a built-in function", name.name))
                     .with_help("choose another name"),
             );
+            self.symbols.insert(name.name.clone(), (Symbol::Broken, name.span));
             return;
         }
         if let Some((previous, earlier)) = self.symbols.get(&name.name) {
@@ -132,16 +135,22 @@ impl<'a> Checker<'a> {
             match item {
                 ast::Item::Input(decl) => {
                     let index = self.inputs.len();
-                    if let Ok(input) = self.input(decl) {
-                        self.inputs.push(input);
-                        self.define(&decl.name, Symbol::Input(index));
+                    match self.input(decl) {
+                        Ok(input) => {
+                            self.inputs.push(input);
+                            self.define(&decl.name, Symbol::Input(index));
+                        }
+                        Err(()) => self.define(&decl.name, Symbol::Broken),
                     }
                 }
                 ast::Item::Layer(decl) => {
                     let index = self.layers.len();
-                    if let Ok(layer) = self.layer(decl) {
-                        self.layers.push(layer);
-                        self.define(&decl.name, Symbol::Layer(index));
+                    match self.layer(decl) {
+                        Ok(layer) => {
+                            self.layers.push(layer);
+                            self.define(&decl.name, Symbol::Layer(index));
+                        }
+                        Err(()) => self.define(&decl.name, Symbol::Broken),
                     }
                 }
                 ast::Item::Let(decl) if decl.is_override => match self.symbols.get(&decl.name.name) {
@@ -235,6 +244,14 @@ impl<'a> Checker<'a> {
             authority: header.and_then(|h| h.authority.as_ref()).map(|s| s.value.clone()),
             valid_from: header.and_then(|h| h.valid_from.as_ref()).map(|d| d.date),
             valid_until: header.and_then(|h| h.valid_until.as_ref()).map(|d| d.date),
+            validity_span: header
+                .map(|h| match (&h.valid_from, &h.valid_until) {
+                    (Some(f), Some(u)) => f.span.to(u.span),
+                    (Some(f), None) => f.span,
+                    (None, Some(u)) => u.span,
+                    (None, None) => h.name.span,
+                })
+                .unwrap_or_default(),
             source: header.and_then(|h| h.source.as_ref()).map(|s| s.value.clone()),
             activity: header.and_then(|h| h.activity.as_ref()).map(|s| s.value.clone()),
         };
@@ -354,7 +371,11 @@ impl<'a> Checker<'a> {
             Some(unit) => Ok(unit),
             None => {
                 let mut d = Diagnostic::error("E007", u.span, format!("unknown unit `{}`", u.name)).with_label("not a unit");
-                d = match suggest(&u.name, Unit::KNOWN.iter().copied()) {
+                // Only suggest what is plainly the same unit written differently (M2, CM), not a
+                // near spelling: `kg` is not a misspelt `km`.
+                let lower = u.name.to_lowercase();
+                let same = Unit::KNOWN.iter().copied().find(|k| *k == lower);
+                d = match same {
                     Some(s) => d.with_help(format!("did you mean `{s}`? Units are: {}", Unit::KNOWN.join(", "))),
                     None => d.with_help(format!("units are: {}", Unit::KNOWN.join(", "))),
                 };
@@ -785,7 +806,7 @@ impl<'a> Checker<'a> {
                 Symbol::Input(_) => "input",
                 Symbol::Layer(_) => "layer",
                 Symbol::Let(_) => "definition",
-                Symbol::Decision(_) => continue,
+                Symbol::Decision(_) | Symbol::Broken => continue,
             };
             unused.push((*span, name.clone(), what));
         }
@@ -821,6 +842,7 @@ impl<'a> Checker<'a> {
             Symbol::Layer(i) => (ExprKind::Layer(i), Type::Geom(self.layers[i].kind)),
             Symbol::Let(i) => (ExprKind::Let(i), self.lower_let(i)?),
             Symbol::Decision(i) => (ExprKind::Decision(i), self.lower_decision(i)?),
+            Symbol::Broken => return Err(()),
         };
         Ok(Expr { kind, ty, span })
     }
@@ -854,6 +876,8 @@ impl<'a> Checker<'a> {
             ast::ExprKind::Name(name) => self.name(name, span),
             ast::ExprKind::Call(f, args) => {
                 let Some(builtin) = Builtin::lookup(&f.name) else {
+                    // Still read the arguments: they count as used and may hold errors of their own.
+                    let _ = self.exprs(args);
                     let candidates = crate::builtins::ALL.iter().map(|(_, n, _)| *n);
                     let mut d = Diagnostic::error("E006", f.span, format!("unknown function `{}`", f.name)).with_label("not a function");
                     if let Some(s) = suggest(&f.name, candidates) {

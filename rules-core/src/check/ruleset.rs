@@ -26,6 +26,8 @@ pub struct Meta {
     pub authority: Option<String>,
     pub valid_from: Option<Date>,
     pub valid_until: Option<Date>,
+    /// Where the validity period is written (for the "not valid on this date" error).
+    pub validity_span: Span,
     pub source: Option<String>,
     pub activity: Option<String>,
 }

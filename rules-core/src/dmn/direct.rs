@@ -128,13 +128,18 @@ impl Model {
                 Some(l) => compile(l, &names)?,
                 None => Compiled::Empty,
             };
-            bkms.push(BkmDef { name: b.name.clone(), parameters: b.parameters.iter().map(|(n, _)| n.clone()).collect(), logic });
+            bkms.push(BkmDef {
+                name: b.name.clone(),
+                parameters: b.parameters.iter().map(|(n, _)| n.clone()).collect(),
+                logic,
+            });
         }
         let mut allowed = BTreeMap::new();
         for i in &definitions.inputs {
             let Some(item) = i.type_ref.as_deref().and_then(|t| definitions.item_definition(t)) else { continue };
             if let Some(values) = &item.allowed_values {
-                let tests = feel::parse_unary_tests(values, &names).map_err(|source| ModelError::Feel { element: i.id.clone(), source })?;
+                let tests = feel::parse_unary_tests(values, &names)
+                    .map_err(|source| ModelError::Feel { element: i.id.clone(), source })?;
                 allowed.insert(i.name.clone(), tests);
             }
         }
@@ -231,7 +236,10 @@ fn compile(logic: &Logic, names: &Names) -> Result<Compiled, ModelError> {
             Compiled::Invocation { function: function.clone(), bindings: out }
         }
         Expression::Unsupported(kind) => {
-            return Err(ModelError::Unsupported { element: logic.id.clone(), what: format!("boxed expression <{kind}>") })
+            return Err(ModelError::Unsupported {
+                element: logic.id.clone(),
+                what: format!("boxed expression <{kind}>"),
+            })
         }
     })
 }
@@ -250,12 +258,20 @@ impl<'m> Run<'m> {
         let mut map = BTreeMap::new();
         for (name, value) in inputs {
             let value = match model.allowed.get(name) {
-                Some(tests) if !matches!(value, Value::Null) && !feel::matches(tests, value, &feel::NoEnv) => Value::Null,
+                Some(tests) if !matches!(value, Value::Null) && !feel::matches(tests, value, &feel::NoEnv) => {
+                    Value::Null
+                }
                 _ => value.clone(),
             };
             map.insert(name.clone(), value);
         }
-        Run { model, inputs: map, done: RefCell::new(BTreeMap::new()), busy: RefCell::new(BTreeSet::new()), error: RefCell::new(None) }
+        Run {
+            model,
+            inputs: map,
+            done: RefCell::new(BTreeMap::new()),
+            busy: RefCell::new(BTreeSet::new()),
+            error: RefCell::new(None),
+        }
     }
 
     fn decision(&self, name: &str) -> Result<Value, ModelError> {
@@ -270,7 +286,12 @@ impl<'m> Run<'m> {
         if let Some(v) = self.done.borrow().get(name) {
             return Ok(v.clone());
         }
-        let d = self.model.decisions.iter().find(|d| d.name == name).ok_or_else(|| ModelError::UnknownDecision(name.to_string()))?;
+        let d = self
+            .model
+            .decisions
+            .iter()
+            .find(|d| d.name == name)
+            .ok_or_else(|| ModelError::UnknownDecision(name.to_string()))?;
         if !self.busy.borrow_mut().insert(name.to_string()) {
             return Err(ModelError::Cycle(name.to_string()));
         }
@@ -360,7 +381,12 @@ impl<'m> Run<'m> {
             if t.outputs.iter().all(|o| o.default.is_none()) {
                 return Value::Null;
             }
-            shape(t.outputs.iter().map(|o| o.default.as_ref().map(|d| feel::evaluate(d, env)).unwrap_or(Value::Null)).collect())
+            shape(
+                t.outputs
+                    .iter()
+                    .map(|o| o.default.as_ref().map(|d| feel::evaluate(d, env)).unwrap_or(Value::Null))
+                    .collect(),
+            )
         };
         let rank = |values: &[Value]| -> Vec<usize> {
             t.outputs
@@ -381,7 +407,10 @@ impl<'m> Run<'m> {
                 match rows.split_first() {
                     None => default(),
                     Some((first, rest)) => {
-                        if rest.iter().all(|r| feel::equal(&Value::List(r.clone()), &Value::List(first.clone())) == Some(true)) {
+                        if rest
+                            .iter()
+                            .all(|r| feel::equal(&Value::List(r.clone()), &Value::List(first.clone())) == Some(true))
+                        {
                             shape(first.clone())
                         } else {
                             Value::Null
@@ -465,14 +494,20 @@ mod tests {
     use super::*;
 
     fn model(body: &str) -> Model {
-        Model::load(&format!("<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\" name=\"t\">{body}</definitions>"))
-            .unwrap_or_else(|e| panic!("{e}"))
+        Model::load(&format!(
+            "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\" name=\"t\">{body}</definitions>"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
     }
 
     fn table(hit: &str, rows: &[(&str, &str)]) -> String {
         let rules: String = rows
             .iter()
-            .map(|(i, o)| format!("<rule><inputEntry><text>{i}</text></inputEntry><outputEntry><text>{o}</text></outputEntry></rule>"))
+            .map(|(i, o)| {
+                format!(
+                    "<rule><inputEntry><text>{i}</text></inputEntry><outputEntry><text>{o}</text></outputEntry></rule>"
+                )
+            })
             .collect();
         format!(
             "<inputData id=\"x\" name=\"x\"/><decision id=\"d\" name=\"D\"><decisionTable {hit}><input><inputExpression><text>x</text></inputExpression></input>\

@@ -136,7 +136,9 @@ impl Expr {
             Expr::Range(r) => r.low.uses_input_value() || r.high.uses_input_value(),
             Expr::Neg(e) | Expr::Path(e, _) => e.uses_input_value(),
             Expr::Binary(_, a, b) | Expr::Filter(a, b) => a.uses_input_value() || b.uses_input_value(),
-            Expr::If(a, b, c) | Expr::Between(a, b, c) => a.uses_input_value() || b.uses_input_value() || c.uses_input_value(),
+            Expr::If(a, b, c) | Expr::Between(a, b, c) => {
+                a.uses_input_value() || b.uses_input_value() || c.uses_input_value()
+            }
             Expr::In(e, tests) => e.uses_input_value() || tests.iter().any(|t| t.uses_input_value()),
         }
     }
@@ -201,7 +203,9 @@ impl Names {
             .iter()
             .find(|n| {
                 rest.starts_with(n)
-                    && !rest.get(n.len()).is_some_and(|c| is_name_char(*c) && n.last().is_some_and(|l| is_name_char(*l)))
+                    && !rest
+                        .get(n.len())
+                        .is_some_and(|c| is_name_char(*c) && n.last().is_some_and(|l| is_name_char(*l)))
             })
             .map(Vec::len)
     }
@@ -216,8 +220,24 @@ fn is_name_char(c: char) -> bool {
 }
 
 const KEYWORDS: [&str; 18] = [
-    "if", "then", "else", "and", "or", "in", "between", "instance", "of", "true", "false", "null", "for", "some", "every",
-    "return", "satisfies", "function",
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "in",
+    "between",
+    "instance",
+    "of",
+    "true",
+    "false",
+    "null",
+    "for",
+    "some",
+    "every",
+    "return",
+    "satisfies",
+    "function",
 ];
 
 // ---------------------------------------------------------------- parser
@@ -301,7 +321,7 @@ impl<'n> Parser<'n> {
                 }
             } else if self.peek() == Some('/') && self.peek_at(1) == Some('*') {
                 self.pos += 2;
-                while !self.at_end() && !(self.peek() == Some('*') && self.peek_at(1) == Some('/')) {
+                while !(self.at_end() || self.peek() == Some('*') && self.peek_at(1) == Some('/')) {
                     self.pos += 1;
                 }
                 self.pos = (self.pos + 2).min(self.chars.len());
@@ -362,7 +382,7 @@ impl<'n> Parser<'n> {
         if self.peek_at(n).is_some_and(is_name_char) {
             return false;
         }
-        !self.names.match_at(&self.chars, self.pos).is_some_and(|len| len > n)
+        self.names.match_at(&self.chars, self.pos).is_none_or(|len| len <= n)
     }
 
     fn keyword(&mut self, kw: &str) -> bool {
@@ -423,7 +443,14 @@ impl<'n> Parser<'n> {
     }
 
     fn compare_op(&mut self) -> Option<CmpOp> {
-        for (s, op) in [("<=", CmpOp::Le), (">=", CmpOp::Ge), ("!=", CmpOp::Ne), ("=", CmpOp::Eq), ("<", CmpOp::Lt), (">", CmpOp::Gt)] {
+        for (s, op) in [
+            ("<=", CmpOp::Le),
+            (">=", CmpOp::Ge),
+            ("!=", CmpOp::Ne),
+            ("=", CmpOp::Eq),
+            ("<", CmpOp::Lt),
+            (">", CmpOp::Gt),
+        ] {
             if self.eat_str(s) {
                 return Some(op);
             }
@@ -534,7 +561,7 @@ impl<'n> Parser<'n> {
         loop {
             let save = self.pos;
             self.skip_ws();
-            if self.eat('.') && !self.peek().is_some_and(|c| c == '.') {
+            if self.eat('.') && self.peek().is_none_or(|c| c != '.') {
                 self.skip_ws();
                 let field = self.name().ok_or_else(|| self.error("expected a name after `.`"))?;
                 e = Expr::Path(Box::new(e), field);
@@ -645,11 +672,7 @@ impl<'n> Parser<'n> {
                 }
                 loop {
                     self.skip_ws();
-                    let key = if self.peek() == Some('"') {
-                        self.string()?
-                    } else {
-                        self.context_key()?
-                    };
+                    let key = if self.peek() == Some('"') { self.string()? } else { self.context_key()? };
                     self.expect(':')?;
                     let value = self.expression()?;
                     entries.push((key, value));
@@ -731,8 +754,12 @@ impl<'n> Parser<'n> {
                         't' => out.push('\t'),
                         'r' => out.push('\r'),
                         'u' => {
-                            let hex: String = self.chars.get(self.pos..self.pos + 4).map(|h| h.iter().collect()).unwrap_or_default();
-                            let ch = u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32).ok_or_else(|| self.error("bad \\u escape"))?;
+                            let hex: String =
+                                self.chars.get(self.pos..self.pos + 4).map(|h| h.iter().collect()).unwrap_or_default();
+                            let ch = u32::from_str_radix(&hex, 16)
+                                .ok()
+                                .and_then(char::from_u32)
+                                .ok_or_else(|| self.error("bad \\u escape"))?;
                             self.pos += 4;
                             out.push(ch);
                         }
@@ -809,15 +836,12 @@ impl<'n> Parser<'n> {
 /// A decimal from its text (`12`, `-0.5`, `1e3` is not FEEL); `None` when out of range.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let t = text.trim();
-    Decimal::from_str_exact(t)
-        .ok()
-        .or_else(|| Decimal::from_scientific(t).ok())
-        .or_else(|| {
-            // More digits than a Decimal holds: round the fraction.
-            let (int, frac) = t.split_once('.')?;
-            let keep = 28usize.saturating_sub(int.trim_start_matches('-').len());
-            Decimal::from_str_exact(&format!("{int}.{}", frac.get(..keep.min(frac.len()))?)).ok()
-        })
+    Decimal::from_str_exact(t).ok().or_else(|| Decimal::from_scientific(t).ok()).or_else(|| {
+        // More digits than a Decimal holds: round the fraction.
+        let (int, frac) = t.split_once('.')?;
+        let keep = 28usize.saturating_sub(int.trim_start_matches('-').len());
+        Decimal::from_str_exact(&format!("{int}.{}", frac.get(..keep.min(frac.len()))?)).ok()
+    })
 }
 
 // ---------------------------------------------------------------- values
@@ -927,7 +951,9 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
             Some(true)
         }
         (Value::Context(x), Value::Context(y)) => Some(
-            x.len() == y.len() && x.iter().all(|(k, v)| b.get(k).is_some_and(|w| equal(v, w) == Some(true))) && y.iter().all(|(k, _)| a.get(k).is_some()),
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| b.get(k).is_some_and(|w| equal(v, w) == Some(true)))
+                && y.iter().all(|(k, _)| a.get(k).is_some()),
         ),
         _ => None,
     }
@@ -1035,7 +1061,9 @@ pub fn evaluate(e: &Expr, env: &dyn Env) -> Value {
             }
             Value::Context(out)
         }
-        Expr::Range(r) => Value::Range(Box::new((evaluate(&r.low, env), r.low_closed, evaluate(&r.high, env), r.high_closed))),
+        Expr::Range(r) => {
+            Value::Range(Box::new((evaluate(&r.low, env), r.low_closed, evaluate(&r.high, env), r.high_closed)))
+        }
         Expr::Neg(inner) => match evaluate(inner, env) {
             Value::Number(n) => Value::Number(-n),
             _ => Value::Null,
@@ -1167,7 +1195,9 @@ fn test_one(t: &Test, input: &Value, env: &dyn Env) -> bool {
     let scope = Bindings::new(env).with(INPUT_VALUE, input.clone());
     match t {
         Test::Compare(op, e) => matches!(compare(*op, input, &evaluate(e, &scope)), Value::Bool(true)),
-        Test::Range(r) => in_range(input, &evaluate(&r.low, &scope), r.low_closed, &evaluate(&r.high, &scope), r.high_closed),
+        Test::Range(r) => {
+            in_range(input, &evaluate(&r.low, &scope), r.low_closed, &evaluate(&r.high, &scope), r.high_closed)
+        }
         Test::Expr(e) => {
             let v = evaluate(e, &scope);
             if equal(input, &v) == Some(true) {
@@ -1212,22 +1242,32 @@ fn builtin(name: &str, args: &[Value]) -> Value {
         ("string length", [Value::String(x)]) => Some(Value::number(x.chars().count() as i64)),
         ("upper case", [Value::String(x)]) => Some(s(x.to_uppercase())),
         ("lower case", [Value::String(x)]) => Some(s(x.to_lowercase())),
-        ("substring before", [Value::String(x), Value::String(y)]) => Some(s(x.split_once(y.as_str()).map(|(a, _)| a.to_string()).unwrap_or_default())),
-        ("substring after", [Value::String(x), Value::String(y)]) => Some(s(x.split_once(y.as_str()).map(|(_, a)| a.to_string()).unwrap_or_default())),
-        ("substring", [Value::String(x), start, rest @ ..]) => substring(x, num(start), rest.first().and_then(num)).map(s),
+        ("substring before", [Value::String(x), Value::String(y)]) => {
+            Some(s(x.split_once(y.as_str()).map(|(a, _)| a.to_string()).unwrap_or_default()))
+        }
+        ("substring after", [Value::String(x), Value::String(y)]) => {
+            Some(s(x.split_once(y.as_str()).map(|(_, a)| a.to_string()).unwrap_or_default()))
+        }
+        ("substring", [Value::String(x), start, rest @ ..]) => {
+            substring(x, num(start), rest.first().and_then(num)).map(s)
+        }
         ("string", [v]) => Some(match v {
             Value::Null => Value::Null,
             Value::String(x) => s(x.clone()),
             other => s(other.to_string()),
         }),
         ("number", [Value::String(x), ..]) => parse_decimal(x).map(n),
-        ("decimal", [Value::Number(x), Value::Number(scale)]) => scale.to_u32().map(|sc| n(x.round_dp_with_strategy(sc, RoundingStrategy::MidpointNearestEven))),
+        ("decimal", [Value::Number(x), Value::Number(scale)]) => {
+            scale.to_u32().map(|sc| n(x.round_dp_with_strategy(sc, RoundingStrategy::MidpointNearestEven)))
+        }
         ("floor", [Value::Number(x)]) => Some(n(x.floor())),
         ("ceiling", [Value::Number(x)]) => Some(n(x.ceil())),
         ("abs", [Value::Number(x)]) => Some(n(x.abs())),
         ("modulo", [Value::Number(x), Value::Number(y)]) if !y.is_zero() => {
             // FEEL: the result has the sign of the divisor.
-            x.checked_rem(*y).map(|m| if !m.is_zero() && (m.is_sign_negative() != y.is_sign_negative()) { m + y } else { m }).map(n)
+            x.checked_rem(*y)
+                .map(|m| if !m.is_zero() && (m.is_sign_negative() != y.is_sign_negative()) { m + y } else { m })
+                .map(n)
         }
         ("sqrt", [Value::Number(x)]) => x.sqrt().map(n),
         ("count", [Value::List(items)]) => Some(Value::number(items.len() as i64)),
@@ -1312,7 +1352,10 @@ mod tests {
     #[test]
     fn names_with_spaces_and_hyphens() {
         let names = Names::new(["Employment Status", "Employment Status Statement", "_6955a83b-e19c-4014"]);
-        assert_eq!(parse_expression("Employment Status Statement", &names), Ok(Expr::Name("Employment Status Statement".into())));
+        assert_eq!(
+            parse_expression("Employment Status Statement", &names),
+            Ok(Expr::Name("Employment Status Statement".into()))
+        );
         assert_eq!(parse_expression("_6955a83b-e19c-4014", &names), Ok(Expr::Name("_6955a83b-e19c-4014".into())));
         let e = parse_expression("\"You are \" + Employment Status", &names).expect("parses");
         let env = Bindings::new(&NoEnv).with("Employment Status", Value::String("EMPLOYED".into()));
@@ -1322,7 +1365,9 @@ mod tests {
     #[test]
     fn unary_tests() {
         let names = Names::new(["x"]);
-        let t = |cell: &str, v: Value| matches(&parse_unary_tests(cell, &names).unwrap_or_else(|e| panic!("{e}")), &v, &NoEnv);
+        let t = |cell: &str, v: Value| {
+            matches(&parse_unary_tests(cell, &names).unwrap_or_else(|e| panic!("{e}")), &v, &NoEnv)
+        };
         assert!(t("-", Value::Null));
         assert!(t(">= 18", Value::number(18)));
         assert!(!t("<18", Value::number(18)));

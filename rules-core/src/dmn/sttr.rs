@@ -10,7 +10,7 @@
 //! | `inputData` + `uitv:vraag` (boolean, number, string, list with options) | `question` of type bool, number, text, `choice(...)` |
 //! | `uitv:geoVerwijzing` (area id) | `input x: location` (ja / nee / deels), with the area id in a comment |
 //! | `uitv:vasteWaarde` | `let` (never asked) |
-//! | `uitv:vasteWaardeVoorbehoud` | `let` plus a `check "Voorbehoud: ..."` that shows the caveat |
+//! | `uitv:vasteWaardeVoorbehoud` | `let` plus a `decision "Voorbehoud: ..."` whose outcome is the caveat text |
 //! | `uitv:bijlage` | a bool question "Voegt u de bijlage ... toe?" |
 //! | `inter:prioriteit`, `inter:regelgroepen` | `priority`, group comments |
 //! | `content:toelichting` | `help` |
@@ -41,7 +41,7 @@
 //! </definitions>"##;
 //! let imported = import("schuur.dmn", dmn).unwrap();
 //! assert!(imported.text.contains("question hoog: bool \"Hoog\""));
-//! assert!(imported.text.contains("rule true -> Vergunningplicht // dmn: r1"));
+//! assert!(imported.text.contains("-> Vergunningplicht // dmn: r1"));
 //! assert!(imported.ruleset.is_some());
 //! ```
 
@@ -208,7 +208,8 @@ impl LineMap {
                 continue;
             }
             let mut k = i + 1;
-            while k < text.len() && !text[k].trim_start().starts_with("rule ") && !text[k].trim_start().starts_with('}') {
+            while k < text.len() && !text[k].trim_start().starts_with("rule ") && !text[k].trim_start().starts_with('}')
+            {
                 if let Some((id, true)) = &lines[k] {
                     lines[i] = Some((id.clone(), true));
                     break;
@@ -219,7 +220,13 @@ impl LineMap {
         LineMap { lines, text }
     }
 
-    fn map(&self, d: &Diagnostic, source: &SourceFile, cells: &BTreeMap<String, Vec<String>>, defs: &Definitions) -> DmnDiagnostic {
+    fn map(
+        &self,
+        d: &Diagnostic,
+        source: &SourceFile,
+        cells: &BTreeMap<String, Vec<String>>,
+        defs: &Definitions,
+    ) -> DmnDiagnostic {
         let pos = source.position(d.span.start);
         let index = pos.line.saturating_sub(1);
         let mut element = None;
@@ -229,6 +236,8 @@ impl LineMap {
             let column: String = line.chars().take(pos.column.saturating_sub(1)).collect();
             let entry = cell_index(&column);
             element = match (cells.get(id), entry) {
+                // A diagnostic about the whole rule starts at `rule`.
+                _ if column.trim().is_empty() => None,
                 (Some(ids), Some(k)) => ids.get(k).cloned(),
                 (Some(ids), None) => ids.last().cloned(),
                 _ => None,
@@ -236,13 +245,10 @@ impl LineMap {
             .or_else(|| Some(id.clone()));
         }
         if element.is_none() {
-            element = self.lines[..=index.min(self.lines.len().saturating_sub(1))]
-                .iter()
-                .rev()
-                .find_map(|l| match l {
-                    Some((id, false)) => Some(id.clone()),
-                    _ => None,
-                });
+            element = self.lines[..=index.min(self.lines.len().saturating_sub(1))].iter().rev().find_map(|l| match l {
+                Some((id, false)) => Some(id.clone()),
+                _ => None,
+            });
         }
         let position = element.as_deref().and_then(|e| defs.position(e));
         DmnDiagnostic {
@@ -305,7 +311,9 @@ impl Ty {
             Ty::Bool => "bool".into(),
             Ty::Number => "number".into(),
             Ty::Text | Ty::List | Ty::Conclusion => "text".into(),
-            Ty::Choice(options) => format!("choice({})", options.iter().map(|o| quote(o)).collect::<Vec<_>>().join(", ")),
+            Ty::Choice(options) => {
+                format!("choice({})", options.iter().map(|o| quote(o)).collect::<Vec<_>>().join(", "))
+            }
             Ty::Location => "location".into(),
         }
     }
@@ -341,6 +349,21 @@ fn conclusion(s: &str) -> Option<&'static str> {
         "NietVanToepassing" | "no hit" => "NietVanToepassing",
         _ => return None,
     })
+}
+
+/// A text that is almost an STTR conclusion: a typo or a capitalisation away.
+fn near_conclusion(s: &str) -> bool {
+    const NAMES: [&str; 8] = [
+        "Toestemmingsvrij",
+        "Meldingsplicht",
+        "Vergunningplicht",
+        "Informatieplicht",
+        "Verbod",
+        "NeemContactOpMet",
+        "NeemContactOp",
+        "NietVanToepassing",
+    ];
+    NAMES.iter().any(|n| n.eq_ignore_ascii_case(s) || strsim::levenshtein(&n.to_lowercase(), &s.to_lowercase()) <= 3)
 }
 
 fn quote(s: &str) -> String {
@@ -381,7 +404,15 @@ fn decimal_text(n: Decimal) -> String {
 
 fn value_written(v: &Value, ty: &Ty) -> Option<String> {
     Some(match (v, ty) {
-        (Value::String(s), Ty::Conclusion) => conclusion(s).map(String::from).unwrap_or_else(|| s.clone()),
+        (Value::String(s), Ty::Conclusion) => match conclusion(s) {
+            Some(c) => c.to_string(),
+            // Not a conclusion: as a capitalised word the checker says "unknown conclusion, did you
+            // mean ...?"; anything else stays a text (a type error).
+            None if s.starts_with(|c: char| c.is_ascii_uppercase()) && s.chars().all(|c| c.is_ascii_alphanumeric()) => {
+                s.clone()
+            }
+            None => quote(s),
+        },
         (Value::String(s), Ty::Location) if matches!(s.as_str(), "ja" | "nee" | "deels") => s.clone(),
         (Value::String(s), _) => quote(s),
         (Value::Bool(b), _) => b.to_string(),
@@ -393,19 +424,58 @@ fn value_written(v: &Value, ty: &Ty) -> Option<String> {
 // ---------------------------------------------------------------- names
 
 const KEYWORDS: [&str; 43] = [
-    "ruleset", "authority", "valid", "from", "until", "source", "activity", "input", "question", "layer", "let", "decision",
-    "table", "when", "otherwise", "because", "ref", "check", "show", "at", "if", "then", "else", "and", "or", "not", "in",
-    "true", "false", "ja", "nee", "deels", "help", "intent", "range", "priority", "rule", "inputs", "within", "contains",
-    "overlaps", "intersects", "choice",
+    "ruleset",
+    "authority",
+    "valid",
+    "from",
+    "until",
+    "source",
+    "activity",
+    "input",
+    "question",
+    "layer",
+    "let",
+    "decision",
+    "table",
+    "when",
+    "otherwise",
+    "because",
+    "ref",
+    "check",
+    "show",
+    "at",
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "in",
+    "true",
+    "false",
+    "ja",
+    "nee",
+    "deels",
+    "help",
+    "intent",
+    "range",
+    "priority",
+    "rule",
+    "inputs",
+    "within",
+    "contains",
+    "overlaps",
+    "intersects",
+    "choice",
 ];
 
 const STOPWORDS: [&str; 78] = [
-    "de", "het", "een", "van", "op", "in", "u", "uw", "is", "zijn", "wordt", "worden", "gaat", "gaan", "te", "aan", "of",
-    "en", "met", "voor", "bij", "naar", "dan", "als", "er", "die", "dat", "deze", "dit", "wat", "welk", "welke", "hoe",
-    "hoeveel", "wanneer", "waar", "waarop", "ik", "je", "we", "wij", "hij", "zij", "ze", "heeft", "hebben", "moet", "moeten",
-    "kan", "kunnen", "mag", "mogen", "zal", "zullen", "ligt", "liggen", "staat", "vanaf", "tot", "om", "door", "uit", "over",
-    "onder", "boven", "maken", "gemeten", "ook", "nog", "al", "geen", "niet", "cm", "m", "bouwen", "bestaat", "waarin",
-    "deel",
+    "de", "het", "een", "van", "op", "in", "u", "uw", "is", "zijn", "wordt", "worden", "gaat", "gaan", "te", "aan",
+    "of", "en", "met", "voor", "bij", "naar", "dan", "als", "er", "die", "dat", "deze", "dit", "wat", "welk", "welke",
+    "hoe", "hoeveel", "wanneer", "waar", "waarop", "ik", "je", "we", "wij", "hij", "zij", "ze", "heeft", "hebben",
+    "moet", "moeten", "kan", "kunnen", "mag", "mogen", "zal", "zullen", "ligt", "liggen", "staat", "vanaf", "tot",
+    "om", "door", "uit", "over", "onder", "boven", "maken", "gemeten", "ook", "nog", "al", "geen", "niet", "cm", "m",
+    "bouwen", "bestaat", "waarin", "deel",
 ];
 
 fn fold(c: char) -> Option<char> {
@@ -452,7 +522,8 @@ fn words(text: &str) -> Vec<String> {
 
 /// A DMN name that a reader can use as it is (not a generated id).
 fn readable(name: &str) -> bool {
-    let hexish = name.trim_start_matches('_').chars().take(9).filter(|c| c.is_ascii_hexdigit() || *c == '-').count() >= 9;
+    let hexish =
+        name.trim_start_matches('_').chars().take(9).filter(|c| c.is_ascii_hexdigit() || *c == '-').count() >= 9;
     !hexish && name.chars().any(char::is_alphabetic)
 }
 
@@ -470,7 +541,9 @@ impl Namer {
         if !base.starts_with(|c: char| c.is_ascii_lowercase()) {
             base = format!("v_{base}");
         }
-        let taken = |n: &str, used: &BTreeSet<String>| used.contains(n) || KEYWORDS.contains(&n) || crate::builtins::Builtin::lookup(n).is_some();
+        let taken = |n: &str, used: &BTreeSet<String>| {
+            used.contains(n) || KEYWORDS.contains(&n) || crate::builtins::Builtin::lookup(n).is_some()
+        };
         let mut name = base.clone();
         let mut k = 2;
         while taken(&name, &self.used) {
@@ -482,12 +555,12 @@ impl Namer {
     }
 
     /// From a DMN name: `Plat dak` -> `plat_dak`.
-    fn from_name(&mut self, name: &str) -> String {
+    fn name_for(&mut self, name: &str) -> String {
         self.unique(&words(name).join("_"))
     }
 
     /// From a question: the first words that carry meaning, up to about 30 characters.
-    fn from_question(&mut self, text: &str) -> String {
+    fn name_for_question(&mut self, text: &str) -> String {
         let mut name = String::new();
         for w in words(text) {
             let meaningful = !STOPWORDS.contains(&w.as_str()) && (w.len() > 1 || w.chars().all(|c| c.is_ascii_digit()));
@@ -565,10 +638,25 @@ impl<'d> Converter<'d> {
         }
     }
 
-    fn diag(&mut self, code: &'static str, severity: Severity, element: &str, message: impl Into<String>, help: Option<String>) {
+    fn diag(
+        &mut self,
+        code: &'static str,
+        severity: Severity,
+        element: &str,
+        message: impl Into<String>,
+        help: Option<String>,
+    ) {
         let element = (!element.is_empty()).then(|| element.to_string());
         let position = element.as_deref().and_then(|e| self.defs.position(e));
-        self.diags.push(DmnDiagnostic { code, severity, message: message.into(), element, position, rules_line: None, help });
+        self.diags.push(DmnDiagnostic {
+            code,
+            severity,
+            message: message.into(),
+            element,
+            position,
+            rules_line: None,
+            help,
+        });
     }
 
     fn error(&mut self, code: &'static str, element: &str, message: impl Into<String>) {
@@ -600,7 +688,12 @@ impl<'d> Converter<'d> {
             let used = self.defs.inputs.iter().any(|i| i.execution_rule.as_deref() == Some(r.id.as_str()));
             if !used {
                 let id = r.id.clone();
-                self.warn("D013", &id, format!("uitvoeringsregel {id} is not bound to any inputData, so it is never used"), None);
+                self.warn(
+                    "D013",
+                    &id,
+                    format!("uitvoeringsregel {id} is not bound to any inputData, so it is never used"),
+                    None,
+                );
             }
         }
     }
@@ -641,9 +734,20 @@ impl<'d> Converter<'d> {
         };
         let oin = defs.namespace.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_string();
         let gm = activity.split(['-', '.']).find(|p| p.starts_with("gm") && p.len() == 6).map(String::from);
-        let _ = writeln!(self.out, "// Converted by `rules import-sttr` from {} (DMN {}).", self.file, defs.version.map(|v| v.name()).unwrap_or("?"));
-        let _ = writeln!(self.out, "// Each item is preceded by `// dmn: <id>` naming the DMN element it comes from; table rules end with it.");
-        let _ = writeln!(self.out, "// Validity dates are not part of the DMN file (they come with the delivery), so none are set here.");
+        let _ = writeln!(
+            self.out,
+            "// Converted by `rules import-sttr` from {} (DMN {}).",
+            self.file,
+            defs.version.map(|v| v.name()).unwrap_or("?")
+        );
+        let _ = writeln!(
+            self.out,
+            "// Each item is preceded by `// dmn: <id>` naming the DMN element it comes from; table rules end with it."
+        );
+        let _ = writeln!(
+            self.out,
+            "// Validity dates are not part of the DMN file (they come with the delivery), so none are set here."
+        );
         if !defs.id.is_empty() {
             let _ = writeln!(self.out, "// dmn: {}", defs.id);
         }
@@ -679,14 +783,22 @@ impl<'d> Converter<'d> {
             Some(r) => match defs.execution_rule(r) {
                 Some(rule) => Some(rule),
                 None => {
-                    self.error("D003", &input.id, format!("inputData \"{}\" refers to uitvoeringsregel {r}, which does not exist", input.name));
+                    self.error(
+                        "D003",
+                        &input.id,
+                        format!("inputData \"{}\" refers to uitvoeringsregel {r}, which does not exist", input.name),
+                    );
                     None
                 }
             },
             None => None,
         };
         let group = rule.and_then(|r| r.group.as_deref()).and_then(|g| defs.groups.iter().find(|x| x.id == g));
-        let order = (group.and_then(|g| g.priority).unwrap_or(i64::MAX), rule.and_then(|r| r.priority).unwrap_or(i64::MAX), index);
+        let order = (
+            group.and_then(|g| g.priority).unwrap_or(i64::MAX),
+            rule.and_then(|r| r.priority).unwrap_or(i64::MAX),
+            index,
+        );
         let mut help = rule.and_then(|r| r.help.clone());
         if let Some(long) = rule.and_then(|r| r.long_help.as_deref()) {
             help = Some(match help {
@@ -710,18 +822,34 @@ impl<'d> Converter<'d> {
         let kind = rule.map(|r| r.kind.clone());
         let (var, declaration) = match kind {
             Some(RuleKind::Question(q)) => {
-                let ident = if readable(&input.name) { self.namer.from_name(&input.name) } else { self.namer.from_question(&q.text) };
+                let ident = if readable(&input.name) {
+                    self.namer.name_for(&input.name)
+                } else {
+                    self.namer.name_for_question(&q.text)
+                };
                 let mut ty = match q.data_type.as_str() {
                     "boolean" => Ty::Bool,
                     "number" | "integer" | "decimal" => Ty::Number,
                     "list" if !q.options.is_empty() => Ty::Choice(q.options.iter().map(|o| o.text.clone()).collect()),
                     "string" | "list" => Ty::Text,
                     "date" | "dateTime" | "time" => {
-                        self.warn("D012", &input.id, format!("question \"{}\" asks for a {}; the rules language has no dates, so it is read as text", q.text, q.data_type), None);
+                        self.warn(
+                            "D012",
+                            &input.id,
+                            format!(
+                                "question \"{}\" asks for a {}; the rules language has no dates, so it is read as text",
+                                q.text, q.data_type
+                            ),
+                            None,
+                        );
                         Ty::Text
                     }
                     other => {
-                        self.error("D010", &input.id, format!("question \"{}\" has data type \"{other}\", which is not supported", q.text));
+                        self.error(
+                            "D010",
+                            &input.id,
+                            format!("question \"{}\" has data type \"{other}\", which is not supported", q.text),
+                        );
                         Ty::Text
                     }
                 };
@@ -738,13 +866,17 @@ impl<'d> Converter<'d> {
                 }
                 self.type_ref_mismatch(input, type_ref.as_deref(), &ty);
                 let label = if q.text.is_empty() { input.name.clone() } else { q.text.clone() };
-                let d = decl(DeclKind::Asked { keyword: "question", ident: ident.clone(), ty: ty.declaration(), label, help }, lines, true);
+                let d = decl(
+                    DeclKind::Asked { keyword: "question", ident: ident.clone(), ty: ty.declaration(), label, help },
+                    lines,
+                    true,
+                );
                 (Var::input(ident, ty.clone(), domain_of(&ty)), d)
             }
             Some(RuleKind::Location { areas, text }) => {
                 let area = areas.first().cloned().unwrap_or_default();
                 let ident = match &text {
-                    Some(t) => self.namer.from_question(t),
+                    Some(t) => self.namer.name_for_question(t),
                     None => {
                         let tail = area.rsplit_once("gebied").map(|(_, t)| t).unwrap_or(&area);
                         self.namer.unique(&format!("in_gebied_{}", words(tail).join("_")))
@@ -752,7 +884,9 @@ impl<'d> Converter<'d> {
                 };
                 let label = text.unwrap_or_else(|| format!("Ligt de locatie in het gebied {area}?"));
                 lines.push(format!("// Location question: answered ja, nee or deels for area {}.", areas.join(", ")));
-                lines.push("// A host that has this area as a layer answers it from the map: location(plan, <layer>).".into());
+                lines.push(
+                    "// A host that has this area as a layer answers it from the map: location(plan, <layer>).".into(),
+                );
                 let declared_bool = type_ref.as_deref() == Some("boolean");
                 let mut domain = domain_of(&Ty::Location);
                 if declared_bool {
@@ -767,11 +901,19 @@ impl<'d> Converter<'d> {
                         DomainValue { feel: Value::Bool(false), written: vec!["nee".into()] },
                     ]);
                 }
-                let d = decl(DeclKind::Asked { keyword: "input", ident: ident.clone(), ty: "location".into(), label, help }, lines, true);
+                let d = decl(
+                    DeclKind::Asked { keyword: "input", ident: ident.clone(), ty: "location".into(), label, help },
+                    lines,
+                    true,
+                );
                 (Var::input(ident, Ty::Location, domain), d)
             }
             Some(RuleKind::Fixed(v)) | Some(RuleKind::FixedWithCaveat { value: v, .. }) => {
-                let ident = if readable(&input.name) { self.namer.from_name(&input.name) } else { self.namer.from_question(&v.question) };
+                let ident = if readable(&input.name) {
+                    self.namer.name_for(&input.name)
+                } else {
+                    self.namer.name_for_question(&v.question)
+                };
                 let (ty, value) = match v.data_type.as_str() {
                     "boolean" => (Ty::Bool, v.value.trim().to_ascii_lowercase()),
                     "number" | "integer" | "decimal" => (Ty::Number, v.value.trim().to_string()),
@@ -783,7 +925,11 @@ impl<'d> Converter<'d> {
                     _ => true,
                 };
                 if !valid {
-                    self.error("D009", &input.id, format!("fixed value \"{}\" is not a valid {}", v.value, v.data_type));
+                    self.error(
+                        "D009",
+                        &input.id,
+                        format!("fixed value \"{}\" is not a valid {}", v.value, v.data_type),
+                    );
                 }
                 let value = match ty {
                     Ty::Number => feel::parse_decimal(&value).map(decimal_text).unwrap_or(value),
@@ -793,10 +939,18 @@ impl<'d> Converter<'d> {
                 if let Some(RuleKind::FixedWithCaveat { caveat, .. }) = &rule.map(|r| r.kind.clone()) {
                     let rid = rule.map(|r| r.id.clone()).unwrap_or_default();
                     let title = if v.question.is_empty() { input.name.clone() } else { v.question.clone() };
+                    let caveat_ident = self.namer.unique(&format!("voorbehoud_{ident}"));
+                    let assumed = match value.as_str() {
+                        "true" => "ja".to_string(),
+                        "false" => "nee".to_string(),
+                        other => other.trim_matches('"').to_string(),
+                    };
                     self.caveats.push(format!(
-                        "// dmn: {rid} (vasteWaardeVoorbehoud: the answer is assumed, shown as a caveat)\ncheck {} {{ {ident} == {value} because {} }}\n",
+                        "// dmn: {rid} (vasteWaardeVoorbehoud: the answer is assumed, not asked; the caveat is shown with the outcome)\n\
+                         decision {caveat_ident} {} {{\n  otherwise -> {} because {}\n}}\n",
                         quote(&format!("Voorbehoud: {title}")),
                         quote(&prose(caveat)),
+                        quote(&format!("Aangenomen antwoord: {assumed}.")),
                     ));
                 }
                 let d = decl(DeclKind::Fixed { ident: ident.clone(), value }, lines, false);
@@ -804,17 +958,32 @@ impl<'d> Converter<'d> {
             }
             Some(RuleKind::Attachment { kind }) => {
                 let ident = self.namer.unique(&format!("bijlage_{}", words(&kind).join("_")));
-                lines.push(format!("// Bijlage (attachment) {}: the resident adds it to the application.", quote(&kind)));
+                lines.push(format!(
+                    "// Bijlage (attachment) {}: the resident adds it to the application.",
+                    quote(&kind)
+                ));
                 let label = format!("Voegt u de bijlage \"{kind}\" toe?");
-                let d = decl(DeclKind::Asked { keyword: "question", ident: ident.clone(), ty: "bool".into(), label, help }, lines, true);
+                let d = decl(
+                    DeclKind::Asked { keyword: "question", ident: ident.clone(), ty: "bool".into(), label, help },
+                    lines,
+                    true,
+                );
                 (Var::input(ident, Ty::Bool, domain_of(&Ty::Bool)), d)
             }
             other => {
                 if let Some(RuleKind::Other(k)) = &other {
                     let rid = rule.map(|r| r.id.clone()).unwrap_or_default();
-                    self.warn("D013", &rid, format!("uitvoeringsregel of unknown kind <{k}>; inputData \"{}\" is asked as a plain question", input.name), None);
+                    self.warn(
+                        "D013",
+                        &rid,
+                        format!(
+                            "uitvoeringsregel of unknown kind <{k}>; inputData \"{}\" is asked as a plain question",
+                            input.name
+                        ),
+                        None,
+                    );
                 }
-                let ident = self.namer.from_name(&input.name);
+                let ident = self.namer.name_for(&input.name);
                 let ty = match type_ref.as_deref() {
                     Some("boolean") => Ty::Bool,
                     Some("number") => Ty::Number,
@@ -822,14 +991,22 @@ impl<'d> Converter<'d> {
                         Some(item) => self.item_type(item, &input.id),
                         None if t == "string" => Ty::Text,
                         None => {
-                            self.error("D010", &input.id, format!("inputData \"{}\" has type \"{t}\", which is not supported", input.name));
+                            self.error(
+                                "D010",
+                                &input.id,
+                                format!("inputData \"{}\" has type \"{t}\", which is not supported", input.name),
+                            );
                             Ty::Text
                         }
                     },
                     None => Ty::Text,
                 };
                 let label = input.label.clone().filter(|l| readable(l)).unwrap_or_else(|| input.name.clone());
-                let d = decl(DeclKind::Asked { keyword: "question", ident: ident.clone(), ty: ty.declaration(), label, help }, lines, true);
+                let d = decl(
+                    DeclKind::Asked { keyword: "question", ident: ident.clone(), ty: ty.declaration(), label, help },
+                    lines,
+                    true,
+                );
                 (Var::input(ident, ty.clone(), domain_of(&ty)), d)
             }
         };
@@ -842,25 +1019,31 @@ impl<'d> Converter<'d> {
         match base {
             Some("boolean") => Ty::Bool,
             Some("number") => Ty::Number,
-            Some("string") => match item.allowed_values.as_deref().map(|v| feel::parse_unary_tests(v, &Names::default())) {
-                Some(Ok(UnaryTests::Tests(tests))) => {
-                    let options: Vec<String> = tests
-                        .iter()
-                        .filter_map(|t| match t {
-                            Test::Expr(Expr::String(s)) => Some(s.clone()),
-                            _ => None,
-                        })
-                        .collect();
-                    if options.len() == tests.len() && !options.is_empty() {
-                        Ty::Choice(options)
-                    } else {
-                        Ty::Text
+            Some("string") => {
+                match item.allowed_values.as_deref().map(|v| feel::parse_unary_tests(v, &Names::default())) {
+                    Some(Ok(UnaryTests::Tests(tests))) => {
+                        let options: Vec<String> = tests
+                            .iter()
+                            .filter_map(|t| match t {
+                                Test::Expr(Expr::String(s)) => Some(s.clone()),
+                                _ => None,
+                            })
+                            .collect();
+                        if options.len() == tests.len() && !options.is_empty() {
+                            Ty::Choice(options)
+                        } else {
+                            Ty::Text
+                        }
                     }
+                    _ => Ty::Text,
                 }
-                _ => Ty::Text,
-            },
+            }
             _ => {
-                self.error("D010", element, format!("type \"{}\" (a structure or collection) is not supported", item.name));
+                self.error(
+                    "D010",
+                    element,
+                    format!("type \"{}\" (a structure or collection) is not supported", item.name),
+                );
                 Ty::Text
             }
         }
@@ -902,7 +1085,12 @@ impl<'d> Converter<'d> {
             if d.group.is_some() && d.group != last_group {
                 let g = d.group.clone().unwrap_or_default();
                 let prio = self.defs.groups.iter().find(|x| x.name == g).and_then(|x| x.priority);
-                let _ = writeln!(self.out, "// Regelgroep {}{}\n", quote(&g), prio.map(|p| format!(" (prioriteit {p})")).unwrap_or_default());
+                let _ = writeln!(
+                    self.out,
+                    "// Regelgroep {}{}\n",
+                    quote(&g),
+                    prio.map(|p| format!(" (prioriteit {p})")).unwrap_or_default()
+                );
                 last_group = d.group.clone();
             }
             for l in &d.lines {
@@ -939,8 +1127,10 @@ impl<'d> Converter<'d> {
 
     /// Decisions no other decision requires come first (the conclusion), then the rest in file order.
     fn decision_order(&self) -> Vec<usize> {
-        let required: BTreeSet<&str> = self.defs.decisions.iter().flat_map(|d| d.required_decisions.iter().map(String::as_str)).collect();
-        let (top, rest): (Vec<usize>, Vec<usize>) = (0..self.defs.decisions.len()).partition(|&i| !required.contains(self.defs.decisions[i].id.as_str()));
+        let required: BTreeSet<&str> =
+            self.defs.decisions.iter().flat_map(|d| d.required_decisions.iter().map(String::as_str)).collect();
+        let (top, rest): (Vec<usize>, Vec<usize>) =
+            (0..self.defs.decisions.len()).partition(|&i| !required.contains(self.defs.decisions[i].id.as_str()));
         top.into_iter().chain(rest).collect()
     }
 
@@ -950,7 +1140,9 @@ impl<'d> Converter<'d> {
         }
         // Builders name the top decision `_Conclusie_dummy`; its output column says what it is.
         if let Some(Expression::Table(t)) = d.logic.as_ref().map(|l| &l.expression) {
-            if let Some(label) = t.outputs.first().and_then(|o| o.label.clone().or(o.name.clone())).filter(|l| !l.trim().is_empty()) {
+            if let Some(label) =
+                t.outputs.first().and_then(|o| o.label.clone().or(o.name.clone())).filter(|l| !l.trim().is_empty())
+            {
                 return label;
             }
             if let Some(l) = t.output_label.as_deref() {
@@ -963,12 +1155,18 @@ impl<'d> Converter<'d> {
     fn declare_decision(&mut self, index: usize) {
         let d = &self.defs.decisions[index];
         let title = self.title_of(d);
-        let ident = self.namer.from_name(&title);
+        let ident = self.namer.name_for(&title);
         let (ty, row_ty, values) = self.output_type(d);
         let domain = match &ty {
             Ty::Bool => domain_of(&Ty::Bool),
             Ty::Conclusion | Ty::Text if !values.is_empty() => Some(
-                values.iter().map(|s| DomainValue { feel: Value::String(s.clone()), written: vec![value_written(&Value::String(s.clone()), &ty).unwrap_or_default()] }).collect(),
+                values
+                    .iter()
+                    .map(|s| DomainValue {
+                        feel: Value::String(s.clone()),
+                        written: vec![value_written(&Value::String(s.clone()), &ty).unwrap_or_default()],
+                    })
+                    .collect(),
             ),
             _ => None,
         };
@@ -1013,12 +1211,17 @@ impl<'d> Converter<'d> {
                 }
             }
         }
-        let multi = matches!(t.hit_policy, HitPolicy::RuleOrder | HitPolicy::OutputOrder) || (t.hit_policy == HitPolicy::Collect && t.aggregation.is_none());
+        let multi = matches!(t.hit_policy, HitPolicy::RuleOrder | HitPolicy::OutputOrder)
+            || (t.hit_policy == HitPolicy::Collect && t.aggregation.is_none());
         let ty = if literals.iter().all(|v| matches!(v, Value::Bool(_))) && !literals.is_empty() {
             Ty::Bool
         } else if literals.iter().all(|v| matches!(v, Value::Number(_))) && !literals.is_empty() {
             Ty::Number
-        } else if !texts.is_empty() && texts.iter().all(|s| conclusion(s).is_some()) && texts.iter().any(|s| s != "no hit") {
+        } else if !texts.is_empty()
+            && texts.iter().all(|s| conclusion(s).is_some() || near_conclusion(s))
+            && texts.iter().any(|s| s != "no hit" && conclusion(s).is_some())
+        {
+            // A misspelt conclusion (`Meldingsplichtig`) stays one, so the checker names it.
             Ty::Conclusion
         } else if type_ref == Some("boolean") {
             Ty::Bool
@@ -1050,7 +1253,11 @@ impl<'d> Converter<'d> {
         }
         for r in &d.required_decisions {
             if defs.decision_by_id(r).is_none() {
-                self.error("D003", &d.id, format!("decision \"{}\" requires decision {r}, which does not exist", d.name));
+                self.error(
+                    "D003",
+                    &d.id,
+                    format!("decision \"{}\" requires decision {r}, which does not exist", d.name),
+                );
             }
         }
         let title = self.title_of(d);
@@ -1088,7 +1295,11 @@ impl<'d> Converter<'d> {
                     Expression::Unsupported(k) => format!("<{k}>"),
                     _ => "this expression".to_string(),
                 };
-                self.error("D010", &logic.id, format!("decision \"{}\" uses {what}, which STTR import does not support", d.name));
+                self.error(
+                    "D010",
+                    &logic.id,
+                    format!("decision \"{}\" uses {what}, which STTR import does not support", d.name),
+                );
             }
         }
     }
@@ -1115,7 +1326,11 @@ impl<'d> Converter<'d> {
             }
         }
         if matches!(e, Expr::Null) {
-            self.error("D009", element, format!("`{}` gives no conclusion (null); the rules language has no null", text.trim()));
+            self.error(
+                "D009",
+                element,
+                format!("`{}` gives no conclusion (null); the rules language has no null", text.trim()),
+            );
             return None;
         }
         self.expr(e, element, text)
@@ -1144,7 +1359,13 @@ impl<'d> Converter<'d> {
         for input in &t.inputs {
             let col = match feel::parse_expression(&input.expression, &self.names) {
                 Ok(Expr::Name(n)) => match self.vars.get(&n) {
-                    Some(v) => Column { text: v.ident.clone(), ty: Some(v.ty.clone()), domain: v.domain.clone(), decision: v.is_decision, name: n.clone() },
+                    Some(v) => Column {
+                        text: v.ident.clone(),
+                        ty: Some(v.ty.clone()),
+                        domain: v.domain.clone(),
+                        decision: v.is_decision,
+                        name: n.clone(),
+                    },
                     None => {
                         self.error("D003", &input.id, format!("input column `{n}` names no inputData or decision"));
                         return;
@@ -1158,10 +1379,20 @@ impl<'d> Converter<'d> {
                         Some("string") => Some(Ty::Text),
                         _ => None,
                     };
-                    Column { text, domain: ty.as_ref().and_then(domain_of), ty, decision: false, name: input.expression.clone() }
+                    Column {
+                        text,
+                        domain: ty.as_ref().and_then(domain_of),
+                        ty,
+                        decision: false,
+                        name: input.expression.clone(),
+                    }
                 }
                 Err(err) => {
-                    self.error("D002", &input.id, format!("input expression `{}` does not parse: {err}", input.expression));
+                    self.error(
+                        "D002",
+                        &input.id,
+                        format!("input expression `{}` does not parse: {err}", input.expression),
+                    );
                     return;
                 }
             };
@@ -1175,7 +1406,15 @@ impl<'d> Converter<'d> {
         let mut rows: Vec<Row> = Vec::new();
         for rule in &t.rules {
             if rule.input_entries.len() != columns.len() {
-                self.error("D009", &rule.id, format!("rule has {} input entries, the table has {} inputs", rule.input_entries.len(), columns.len()));
+                self.error(
+                    "D009",
+                    &rule.id,
+                    format!(
+                        "rule has {} input entries, the table has {} inputs",
+                        rule.input_entries.len(),
+                        columns.len()
+                    ),
+                );
                 continue;
             }
             let mut cells = Vec::new();
@@ -1207,14 +1446,22 @@ impl<'d> Converter<'d> {
                     None
                 }
                 Err(err) => {
-                    self.error("D002", &out_entry.id, format!("output entry `{}` does not parse: {err}", out_entry.text));
+                    self.error(
+                        "D002",
+                        &out_entry.id,
+                        format!("output entry `{}` does not parse: {err}", out_entry.text),
+                    );
                     None
                 }
             };
             let (Some(output), true) = (output, ok) else { continue };
-            let reference = rule.annotations.iter().map(|a| annotation_text(a)).filter(|a| !a.is_empty()).collect::<Vec<_>>();
+            let reference =
+                rule.annotations.iter().map(|a| annotation_text(a)).filter(|a| !a.is_empty()).collect::<Vec<_>>();
             let priority_value = feel::parse_expression(&out_entry.text, &self.names).ok().and_then(|e| literal(&e));
-            self.cells.insert(rule.id.clone(), rule.input_entries.iter().map(|e| e.id.clone()).chain([out_entry.id.clone()]).collect());
+            self.cells.insert(
+                rule.id.clone(),
+                rule.input_entries.iter().map(|e| e.id.clone()).chain([out_entry.id.clone()]).collect(),
+            );
             rows.push(Row {
                 id: rule.id.clone(),
                 cells,
@@ -1246,13 +1493,22 @@ impl<'d> Converter<'d> {
                 let order = self.priority_order(t);
                 match order {
                     Some(order) => {
-                        rows.sort_by_key(|r| r.value.as_ref().and_then(|v| order.iter().position(|o| feel::equal(o, v) == Some(true))).unwrap_or(usize::MAX));
+                        rows.sort_by_key(|r| {
+                            r.value
+                                .as_ref()
+                                .and_then(|v| order.iter().position(|o| feel::equal(o, v) == Some(true)))
+                                .unwrap_or(usize::MAX)
+                        });
                         notes.push(format!(
                             "{} in the DMN: rows are sorted by the outputValues order ({}), so the first that applies has the highest priority.",
                             t.hit_policy.name(),
                             order.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")
                         ));
-                        if t.hit_policy == HitPolicy::Priority { "FIRST".into() } else { "RULE ORDER".into() }
+                        if t.hit_policy == HitPolicy::Priority {
+                            "FIRST".into()
+                        } else {
+                            "RULE ORDER".into()
+                        }
                     }
                     None => {
                         self.warn("D014", &t.id, format!("{} table without outputValues: the engine's order of conclusions (most restrictive first) is used", t.hit_policy.name()), None);
@@ -1285,14 +1541,29 @@ impl<'d> Converter<'d> {
         if t.hit_policy == HitPolicy::Unique && any_decision_column {
             if let Some((i, j, example)) = self.overlap(&rows, &columns) {
                 let id = rows[j].id.clone();
-                self.warn("D011", &id, format!("rules {} and {} of UNIQUE table \"{}\" can both apply ({example})", i + 1, j + 1, d.name), Some("make the rules exclusive, or use FIRST".into()));
+                self.warn(
+                    "D011",
+                    &id,
+                    format!("rules {} and {} of UNIQUE table \"{}\" can both apply ({example})", i + 1, j + 1, d.name),
+                    Some("make the rules exclusive, or use FIRST".into()),
+                );
             }
         }
         if hit == "FIRST" && any_decision_column {
             for j in 1..rows.len() {
                 if let Some(i) = (0..j).find(|&i| covers(&rows[i].sets, &rows[j].sets)) {
                     let id = rows[j].id.clone();
-                    self.warn("D015", &id, format!("rule {} of \"{}\" can never apply: rule {} comes first and takes all its cases", j + 1, d.name, i + 1), None);
+                    self.warn(
+                        "D015",
+                        &id,
+                        format!(
+                            "rule {} of \"{}\" can never apply: rule {} comes first and takes all its cases",
+                            j + 1,
+                            d.name,
+                            i + 1
+                        ),
+                        None,
+                    );
                 }
             }
         }
@@ -1301,7 +1572,8 @@ impl<'d> Converter<'d> {
         for n in notes {
             let _ = writeln!(self.out, "  // {n}");
         }
-        let _ = writeln!(self.out, "  inputs {}", columns.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" | "));
+        let _ =
+            writeln!(self.out, "  inputs {}", columns.iter().map(|c| c.text.as_str()).collect::<Vec<_>>().join(" | "));
         for r in &rows {
             let mut line = format!("  rule {} -> {}", r.cells.join(" | "), r.output);
             if let Some(b) = &r.because {
@@ -1349,7 +1621,8 @@ impl<'d> Converter<'d> {
         let mentions_null = list.iter().any(|t| matches!(t, Test::Expr(Expr::Null) | Test::Compare(_, Expr::Null)));
         let refers_to_names = list.iter().any(test_has_names);
         if let (Some(domain), false) = (&col.domain, refers_to_names) {
-            let accepted: Vec<usize> = (0..domain.len()).filter(|&k| feel::matches(&tests, &domain[k].feel, &feel::NoEnv)).collect();
+            let accepted: Vec<usize> =
+                (0..domain.len()).filter(|&k| feel::matches(&tests, &domain[k].feel, &feel::NoEnv)).collect();
             let null_accepted = feel::matches(&tests, &Value::Null, &feel::NoEnv);
             if accepted.is_empty() {
                 if null_accepted && mentions_null {
@@ -1364,12 +1637,20 @@ impl<'d> Converter<'d> {
                 }
                 let possible: Vec<String> = domain.iter().map(|v| v.feel.to_string()).collect();
                 let lowered = text.trim().to_lowercase();
-                let hint = domain.iter().find(|v| v.feel.to_string().to_lowercase() == lowered).map(|v| format!("did you mean {}? Values are compared exactly, including capitals", v.feel));
+                let hint = domain
+                    .iter()
+                    .find(|v| v.feel.to_string().to_lowercase() == lowered)
+                    .map(|v| format!("did you mean {}? Values are compared exactly, including capitals", v.feel));
                 if col.decision || !matches!(col.ty, Some(Ty::Choice(_))) {
                     self.warn(
                         "D006",
                         element,
-                        format!("`{}` can never match `{}`: its possible values are {}", text.trim(), col.name, possible.join(", ")),
+                        format!(
+                            "`{}` can never match `{}`: its possible values are {}",
+                            text.trim(),
+                            col.name,
+                            possible.join(", ")
+                        ),
                         hint.or_else(|| Some("this rule can never apply".into())),
                     );
                 }
@@ -1379,12 +1660,20 @@ impl<'d> Converter<'d> {
             let written = self.render_accepted(&tests, &accepted, domain, col);
             return Some((written, CellSet::Finite(accepted.into_iter().collect())));
         }
-        if mentions_null {
+        // `not(null)` (has an answer) is an everyday STTR test; a test that passes on null is not.
+        let passes_on_null = match &tests {
+            UnaryTests::Tests(l) => {
+                l.iter().any(|t| matches!(t, Test::Expr(Expr::Null) | Test::Compare(CmpOp::Eq, Expr::Null)))
+            }
+            UnaryTests::Not(l) => l.iter().any(|t| matches!(t, Test::Compare(CmpOp::Ne, Expr::Null))),
+            UnaryTests::Any => false,
+        };
+        if mentions_null && passes_on_null {
             self.warn(
                 "D007",
                 element,
-                format!("`{}` tests for null on `{}`, which has no fixed set of values; read as \"has an answer\"", text.trim(), col.name),
-                None,
+                format!("`{}` applies while `{}` has no value; an unanswered question is unknown here, never a value, so this test is never met", text.trim(), col.name),
+                Some("test the answers instead, or remove the rule".into()),
             );
         }
         let written = self.structural(&tests, col, element, text)?;
@@ -1398,7 +1687,9 @@ impl<'d> Converter<'d> {
             let plain: Option<Vec<usize>> = list
                 .iter()
                 .map(|t| match t {
-                    Test::Expr(e) => literal(e).and_then(|v| domain.iter().position(|d| feel::equal(&d.feel, &v) == Some(true))),
+                    Test::Expr(e) => {
+                        literal(e).and_then(|v| domain.iter().position(|d| feel::equal(&d.feel, &v) == Some(true)))
+                    }
                     _ => None,
                 })
                 .collect();
@@ -1425,17 +1716,19 @@ impl<'d> Converter<'d> {
             UnaryTests::Tests(l) => (l, false),
             UnaryTests::Not(l) => (l, true),
         };
+        let is_null = |t: &Test| matches!(t, Test::Expr(Expr::Null) | Test::Compare(CmpOp::Eq, Expr::Null));
+        let not_null = |t: &Test| matches!(t, Test::Compare(CmpOp::Ne, Expr::Null));
+        // An unanswered question is unknown, never null: "has a value" becomes a test every answer
+        // passes (so the question is still asked), "is null" one no answer passes.
+        let (any_answer, no_answer) = match col.ty {
+            Some(Ty::Number) => ("< 0, >= 0", "not(< 0, >= 0)"),
+            _ => ("!= \"\"", "\"\""),
+        };
+        let wants_value = (negated && list.iter().any(is_null)) || (!negated && list.iter().any(not_null));
+        let rest: Vec<&Test> = list.iter().filter(|t| !is_null(t) && !not_null(t)).collect();
         let mut parts = Vec::new();
-        for t in list {
+        for t in &rest {
             let part = match t {
-                Test::Expr(Expr::Null) | Test::Compare(CmpOp::Eq, Expr::Null) => Some(match col.ty {
-                    Some(Ty::Number) => "not(< 0, >= 0)".to_string(),
-                    _ => "\"\"".to_string(),
-                }),
-                Test::Compare(CmpOp::Ne, Expr::Null) => Some(match col.ty {
-                    Some(Ty::Number) => "< 0, >= 0".to_string(),
-                    _ => "!= \"\"".to_string(),
-                }),
                 _ if t.uses_input_value() => {
                     self.error("D002", element, format!("`{}` tests `?` on `{}`, which has no fixed set of values to check it against; this is not supported", text.trim(), col.name));
                     None
@@ -1451,7 +1744,11 @@ impl<'d> Converter<'d> {
                     let lo = self.cell_value(&r.low, col, element, text);
                     let hi = self.cell_value(&r.high, col, element, text);
                     match (lo, hi) {
-                        (Some(lo), Some(hi)) => Some(format!("{}{lo} .. {hi}{}", if r.low_closed { "[" } else { "(" }, if r.high_closed { "]" } else { ")" })),
+                        (Some(lo), Some(hi)) => Some(format!(
+                            "{}{lo} .. {hi}{}",
+                            if r.low_closed { "[" } else { "(" },
+                            if r.high_closed { "]" } else { ")" }
+                        )),
                         _ => None,
                     }
                 }
@@ -1460,7 +1757,12 @@ impl<'d> Converter<'d> {
             parts.push(part?);
         }
         let joined = parts.join(", ");
-        Some(if negated { format!("not({joined})") } else { joined })
+        Some(match (negated, parts.is_empty(), wants_value) {
+            (_, true, true) => any_answer.to_string(),
+            (_, true, false) => no_answer.to_string(),
+            (true, false, _) => format!("not({joined})"),
+            (false, false, _) => joined,
+        })
     }
 
     fn cell_value(&mut self, e: &Expr, col: &Column, element: &str, text: &str) -> Option<String> {
@@ -1708,12 +2010,18 @@ fn common(a: &CellSet, b: &CellSet, col: &Column) -> Option<Option<String>> {
     match (a, b) {
         (CellSet::Unknown, _) | (_, CellSet::Unknown) => None,
         (CellSet::Any, CellSet::Any) => Some(None),
-        (CellSet::Any, CellSet::Finite(s)) | (CellSet::Finite(s), CellSet::Any) => s.iter().next().map(|&k| describe(k)),
-        (CellSet::Finite(x), CellSet::Finite(y)) => x.intersection(y).next().map(|&k| describe(k)),
-        (CellSet::Any, CellSet::Numeric(p)) | (CellSet::Numeric(p), CellSet::Any) => p.iter().find(|i| !interval_empty(i)).map(|i| Some(sample(i))),
-        (CellSet::Numeric(x), CellSet::Numeric(y)) => {
-            x.iter().flat_map(|i| y.iter().map(move |j| intersect(i, j))).find(|i| !interval_empty(i)).map(|i| Some(sample(&i)))
+        (CellSet::Any, CellSet::Finite(s)) | (CellSet::Finite(s), CellSet::Any) => {
+            s.iter().next().map(|&k| describe(k))
         }
+        (CellSet::Finite(x), CellSet::Finite(y)) => x.intersection(y).next().map(|&k| describe(k)),
+        (CellSet::Any, CellSet::Numeric(p)) | (CellSet::Numeric(p), CellSet::Any) => {
+            p.iter().find(|i| !interval_empty(i)).map(|i| Some(sample(i)))
+        }
+        (CellSet::Numeric(x), CellSet::Numeric(y)) => x
+            .iter()
+            .flat_map(|i| y.iter().map(move |j| intersect(i, j)))
+            .find(|i| !interval_empty(i))
+            .map(|i| Some(sample(&i))),
         _ => None,
     }
 }
@@ -1732,9 +2040,8 @@ fn sample(i: &Interval) -> String {
 fn both_apply(a: &[CellSet], b: &[CellSet], columns: &[Column]) -> Option<String> {
     let mut example = Vec::new();
     for ((x, y), col) in a.iter().zip(b).zip(columns) {
-        match common(x, y, col)? {
-            Some(v) => example.push(format!("{} = {v}", col.text)),
-            None => {}
+        if let Some(v) = common(x, y, col)? {
+            example.push(format!("{} = {v}", col.text));
         }
     }
     Some(if example.is_empty() { "for any answers".to_string() } else { format!("when {}", example.join(", ")) })
@@ -1775,7 +2082,9 @@ fn translate(e: &Expr, vars: &BTreeMap<String, Var>) -> Result<String, String> {
             };
             format!("({} {sym} {})", translate(a, vars)?, translate(b, vars)?)
         }
-        Expr::If(c, t, f) => format!("(if {} then {} else {})", translate(c, vars)?, translate(t, vars)?, translate(f, vars)?),
+        Expr::If(c, t, f) => {
+            format!("(if {} then {} else {})", translate(c, vars)?, translate(t, vars)?, translate(f, vars)?)
+        }
         Expr::Between(x, lo, hi) => {
             let x = translate(x, vars)?;
             format!("({x} >= {} and {x} <= {})", translate(lo, vars)?, translate(hi, vars)?)
@@ -1821,15 +2130,29 @@ mod tests {
     }
 
     fn table(id: &str, name: &str, hit: &str, inputs: &[&str], rows: &[(&str, &[&str], &str)]) -> String {
-        let cols: String = inputs.iter().enumerate().map(|(k, i)| format!(r#"<input id="{id}_c{k}"><inputExpression><text>{i}</text></inputExpression></input>"#)).collect();
+        let cols: String = inputs
+            .iter()
+            .enumerate()
+            .map(|(k, i)| {
+                format!(r#"<input id="{id}_c{k}"><inputExpression><text>{i}</text></inputExpression></input>"#)
+            })
+            .collect();
         let rules: String = rows
             .iter()
             .map(|(rid, cells, out)| {
-                let entries: String = cells.iter().enumerate().map(|(k, c)| format!(r#"<inputEntry id="{rid}_{k}"><text>{c}</text></inputEntry>"#)).collect();
-                format!(r#"<rule id="{rid}">{entries}<outputEntry id="{rid}_o"><text>{out}</text></outputEntry></rule>"#)
+                let entries: String = cells
+                    .iter()
+                    .enumerate()
+                    .map(|(k, c)| format!(r#"<inputEntry id="{rid}_{k}"><text>{c}</text></inputEntry>"#))
+                    .collect();
+                format!(
+                    r#"<rule id="{rid}">{entries}<outputEntry id="{rid}_o"><text>{out}</text></outputEntry></rule>"#
+                )
             })
             .collect();
-        format!(r#"<decision id="{id}" name="{name}"><decisionTable id="{id}_t" hitPolicy="{hit}">{cols}<output id="{id}_out"/>{rules}</decisionTable></decision>"#)
+        format!(
+            r#"<decision id="{id}" name="{name}"><decisionTable id="{id}_t" hitPolicy="{hit}">{cols}<output id="{id}_out"/>{rules}</decisionTable></decision>"#
+        )
     }
 
     fn codes(i: &Import) -> Vec<&'static str> {
@@ -1841,7 +2164,13 @@ mod tests {
         let text = dmn(&format!(
             "{}{}",
             bool_input("i1", "Monument"),
-            table("d1", "Conclusie", "UNIQUE", &["Monument"], &[("r1", &["true"], "\"Vergunningplicht\""), ("r2", &["false"], "\"Toestemmingsvrij\"")])
+            table(
+                "d1",
+                "Conclusie",
+                "UNIQUE",
+                &["Monument"],
+                &[("r1", &["true"], "\"Vergunningplicht\""), ("r2", &["false"], "\"Toestemmingsvrij\"")]
+            )
         ));
         let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
         assert!(i.text.contains("// dmn: i1"), "{}", i.text);
@@ -1855,7 +2184,17 @@ mod tests {
             "{}{}{}",
             bool_input("i1", "A"),
             bool_input("i2", "B"),
-            table("d1", "Conclusie", "ANY", &["A", "B"], &[("r1", &["true", "-"], "\"NeemContactOpMet\""), ("r2", &["-", "true"], "\"Vergunningplicht\""), ("r3", &["false", "false"], "\"Toestemmingsvrij\"")])
+            table(
+                "d1",
+                "Conclusie",
+                "ANY",
+                &["A", "B"],
+                &[
+                    ("r1", &["true", "-"], "\"NeemContactOpMet\""),
+                    ("r2", &["-", "true"], "\"Vergunningplicht\""),
+                    ("r3", &["false", "false"], "\"Toestemmingsvrij\"")
+                ]
+            )
         ));
         let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}"));
         let d = i.diagnostics.iter().find(|d| d.code == "D005").expect("D005");
@@ -1874,7 +2213,8 @@ mod tests {
             <inputData id="i1" name="Dakvlak"><extensionElements><uitv:uitvoeringsregelRef xmlns:uitv="http://toepasbare-regels.omgevingswet.overheid.nl/v1.0/Uitvoeringsregel" href="#u1"/></extensionElements><variable name="Dakvlak" typeRef="string"/></inputData>"##.to_string()
             + &table("d1", "Conclusie", "FIRST", &["Dakvlak"], &[("r1", &["\"zijkant\""], "\"Vergunningplicht\""), ("r2", &["-"], "\"Toestemmingsvrij\"")])));
         let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
-        let e008 = i.diagnostics.iter().find(|d| d.code == "E008").unwrap_or_else(|| panic!("{:?}\n{}", codes(&i), i.text));
+        let e008 =
+            i.diagnostics.iter().find(|d| d.code == "E008").unwrap_or_else(|| panic!("{:?}\n{}", codes(&i), i.text));
         assert_eq!(e008.element.as_deref(), Some("r1_0"), "{e008:?}");
         assert!(e008.help.as_deref().unwrap_or("").contains("Zijkant"));
         assert!(i.ruleset.is_none());
@@ -1885,11 +2225,18 @@ mod tests {
         let text = dmn(&format!(
             "{}{}",
             bool_input("i1", "Monument"),
-            table("d1", "Conclusie", "FIRST", &["Monument"], &[("r1", &["\"ja\""], "\"Vergunningplicht\""), ("r2", &["-"], "\"Toestemmingsvrij\"")])
+            table(
+                "d1",
+                "Conclusie",
+                "FIRST",
+                &["Monument"],
+                &[("r1", &["\"ja\""], "\"Vergunningplicht\""), ("r2", &["-"], "\"Toestemmingsvrij\"")]
+            )
         ));
         let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}"));
         assert!(codes(&i).contains(&"D006"), "{:?}", codes(&i));
-        let e = i.diagnostics.iter().find(|d| d.code == "E005").unwrap_or_else(|| panic!("{:?}\n{}", codes(&i), i.text));
+        let e =
+            i.diagnostics.iter().find(|d| d.code == "E005").unwrap_or_else(|| panic!("{:?}\n{}", codes(&i), i.text));
         assert_eq!(e.element.as_deref(), Some("r1_0"));
     }
 
@@ -1898,12 +2245,22 @@ mod tests {
         let text = dmn(&format!(
             "{}{}",
             bool_input("i1", "A"),
-            table("d1", "Conclusie", "FIRST", &["A"], &[("r1", &["true"], "\"x\" ** 2"), ("r2", &["-"], "for x in [1] return x")])
+            table(
+                "d1",
+                "Conclusie",
+                "FIRST",
+                &["A"],
+                &[("r1", &["true"], "\"x\" ** 2"), ("r2", &["-"], "for x in [1] return x")]
+            )
         ));
         let err = import("t.dmn", &text).expect_err("unsupported");
         let ds = err.diagnostics();
         assert!(ds.iter().any(|d| d.code == "D002" && d.element.as_deref() == Some("r1_o")), "{ds:?}");
-        assert!(ds.iter().any(|d| d.code == "D002" && d.element.as_deref() == Some("r2_o") && d.message.contains("for x in")), "{ds:?}");
+        assert!(
+            ds.iter()
+                .any(|d| d.code == "D002" && d.element.as_deref() == Some("r2_o") && d.message.contains("for x in")),
+            "{ds:?}"
+        );
     }
 
     #[test]
@@ -1912,8 +2269,11 @@ mod tests {
         assert!(matches!(import("x.dmn", "<definitions/>"), Err(SttrError::Xml(XmlError::NotDmn { .. }))));
         let bad_hit = dmn(r#"<decision id="d" name="D"><decisionTable id="t" hitPolicy="MOSTLY"/></decision>"#);
         assert!(matches!(import("x.dmn", &bad_hit), Err(SttrError::Xml(XmlError::UnknownHitPolicy { .. }))));
-        let bad_feel = dmn(&format!("{}{}", bool_input("i1", "A"), table("d1", "D", "FIRST", &["A"], &[("r1", &["[1..("], "1")])));
-        assert!(matches!(import("x.dmn", &bad_feel), Err(SttrError::Conversion(ref d)) if d[0].code == "D002" && d[0].element.as_deref() == Some("r1_0")));
+        let bad_feel =
+            dmn(&format!("{}{}", bool_input("i1", "A"), table("d1", "D", "FIRST", &["A"], &[("r1", &["[1..("], "1")])));
+        assert!(
+            matches!(import("x.dmn", &bad_feel), Err(SttrError::Conversion(ref d)) if d[0].code == "D002" && d[0].element.as_deref() == Some("r1_0"))
+        );
         let no_logic = dmn(r#"<decision id="d" name="D"/>"#);
         assert!(matches!(import("x.dmn", &no_logic), Err(SttrError::Conversion(ref d)) if d[0].code == "D009"));
     }
@@ -1923,8 +2283,23 @@ mod tests {
         let body = format!(
             "{}{}{}",
             bool_input("i1", "A"),
-            table("p1", "Pad 1", "UNIQUE", &["A"], &[("a1", &["true"], "\"Vergunningplicht pad 1_\""), ("a2", &["false"], "\"no hit\"")]),
-            table("top", "Conclusie", "FIRST", &["Pad 1"], &[("t1", &["if ?=null then false else contains(?,\"Vergunningplicht\")"], "\"Vergunningplicht\""), ("t2", &["-"], "\"Toestemmingsvrij\"")])
+            table(
+                "p1",
+                "Pad 1",
+                "UNIQUE",
+                &["A"],
+                &[("a1", &["true"], "\"Vergunningplicht pad 1_\""), ("a2", &["false"], "\"no hit\"")]
+            ),
+            table(
+                "top",
+                "Conclusie",
+                "FIRST",
+                &["Pad 1"],
+                &[
+                    ("t1", &["if ?=null then false else contains(?,\"Vergunningplicht\")"], "\"Vergunningplicht\""),
+                    ("t2", &["-"], "\"Toestemmingsvrij\"")
+                ]
+            )
         );
         let i = import("t.dmn", &dmn(&body)).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
         assert!(i.text.contains("rule \"Vergunningplicht pad 1_\" -> Vergunningplicht"), "{}", i.text);
@@ -1948,14 +2323,40 @@ mod tests {
     }
 
     #[test]
+    fn null_tests_become_answer_tests() {
+        let inputs = r#"<inputData id="n" name="N"><variable name="N" typeRef="number"/></inputData>
+            <inputData id="s" name="S"><variable name="S" typeRef="string"/></inputData>"#;
+        let body = format!(
+            "{inputs}{}{}",
+            bool_input("b", "B"),
+            table(
+                "d1",
+                "D",
+                "FIRST",
+                &["N", "S", "B"],
+                &[
+                    ("r1", &["not(null)", "not(null)", "not(null)"], "1"),
+                    ("r2", &["-", "-", "null"], "2"),
+                    ("r3", &["-", "-", "-"], "3")
+                ]
+            )
+        );
+        let i = import("t.dmn", &dmn(&body)).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
+        assert!(i.text.contains("rule < 0, >= 0 | != \"\" | true, false"), "{}", i.text);
+        assert!(i.text.contains("| not(true, false) -> 2"), "{}", i.text);
+        assert_eq!(i.diagnostics.iter().find(|d| d.code == "D007").and_then(|d| d.element.as_deref()), Some("r2_2"));
+        assert!(i.ruleset.is_some(), "{:?}", i.diagnostics);
+    }
+
+    #[test]
     fn names_read_well() {
         let mut n = Namer::default();
-        assert_eq!(n.from_question("Gaat u een aanbouw maken aan een rijksmonument?"), "aanbouw_rijksmonument");
-        assert_eq!(n.from_question("Wordt de aanbouw hoger dan 0,3m boven de vloer?"), "aanbouw_hoger_0_3m_vloer");
-        assert_eq!(n.from_question("Wordt de 2e bouwlaag gebruikt?"), "vraag_2e_bouwlaag_gebruikt");
-        assert_eq!(n.from_name("Plat dak"), "plat_dak");
-        assert_eq!(n.from_name("Plat dak"), "plat_dak_2");
-        assert_eq!(n.from_name("Area"), "area_2");
+        assert_eq!(n.name_for_question("Gaat u een aanbouw maken aan een rijksmonument?"), "aanbouw_rijksmonument");
+        assert_eq!(n.name_for_question("Wordt de aanbouw hoger dan 0,3m boven de vloer?"), "aanbouw_hoger_0_3m_vloer");
+        assert_eq!(n.name_for_question("Wordt de 2e bouwlaag gebruikt?"), "vraag_2e_bouwlaag_gebruikt");
+        assert_eq!(n.name_for("Plat dak"), "plat_dak");
+        assert_eq!(n.name_for("Plat dak"), "plat_dak_2");
+        assert_eq!(n.name_for("Area"), "area_2");
         assert!(!readable("_6955a83b-e19c-4014-9655-3076879ea74f"));
         assert!(readable("Pad 1"));
         assert_eq!(cell_index("  rule a | \"x|y\" | "), Some(2));

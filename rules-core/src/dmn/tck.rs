@@ -49,7 +49,10 @@ pub enum TckError {
 pub enum Written {
     Nil,
     /// `<value xsi:type="xsd:decimal">12</value>` (type without prefix: `decimal`).
-    Simple { xsd_type: Option<String>, text: String },
+    Simple {
+        xsd_type: Option<String>,
+        text: String,
+    },
     Components(Vec<(String, Written)>),
     List(Vec<Written>),
 }
@@ -98,7 +101,9 @@ pub fn parse_suite(text: &str) -> Result<Suite, TckError> {
             id: tc.attribute("id").unwrap_or_default().to_string(),
             description: children(tc, "description").next().and_then(|d| d.text()).map(|t| t.trim().to_string()),
             kind: tc.attribute("type").map(String::from),
-            inputs: children(tc, "inputNode").map(|n| (n.attribute("name").unwrap_or_default().to_string(), written(n))).collect(),
+            inputs: children(tc, "inputNode")
+                .map(|n| (n.attribute("name").unwrap_or_default().to_string(), written(n)))
+                .collect(),
             results: children(tc, "resultNode")
                 .map(|r| ResultNode {
                     name: r.attribute("name").unwrap_or_default().to_string(),
@@ -163,7 +168,10 @@ pub fn compare(expected: &Written, actual: &Value) -> Result<(), String> {
     match (expected, actual) {
         (Written::Nil, Value::Null) => Ok(()),
         (Written::Simple { xsd_type, text }, actual) => {
-            let numeric = matches!(xsd_type.as_deref(), Some("decimal" | "double" | "float" | "integer" | "int" | "long" | "short"));
+            let numeric = matches!(
+                xsd_type.as_deref(),
+                Some("decimal" | "double" | "float" | "integer" | "int" | "long" | "short")
+            );
             match (numeric, actual) {
                 (true, Value::Number(a)) => match feel::parse_decimal(text) {
                     Some(e) if numbers_match(e, *a) => Ok(()),
@@ -275,7 +283,13 @@ pub fn run_folder(folder: &str, model_xml: &str, test_files: &[(String, String)]
         let suite = match parse_suite(text) {
             Ok(s) => s,
             Err(e) => {
-                results.push(CaseResult { folder: folder.into(), file: file.clone(), id: String::new(), status: Status::Error, message: e.to_string() });
+                results.push(CaseResult {
+                    folder: folder.into(),
+                    file: file.clone(),
+                    id: String::new(),
+                    status: Status::Error,
+                    message: e.to_string(),
+                });
                 continue;
             }
         };
@@ -284,7 +298,13 @@ pub fn run_folder(folder: &str, model_xml: &str, test_files: &[(String, String)]
                 Err(e) => (Status::Error, format!("model does not load: {e}")),
                 Ok(m) => run_case(m, case),
             };
-            results.push(CaseResult { folder: folder.into(), file: file.clone(), id: case.id.clone(), status, message });
+            results.push(CaseResult {
+                folder: folder.into(),
+                file: file.clone(),
+                id: case.id.clone(),
+                status,
+                message,
+            });
         }
     }
     FolderReport { folder: folder.into(), model_error, results }

@@ -7,7 +7,7 @@
 //! ```
 //! use rules_core::dmn::xml::{read, HitPolicy};
 //!
-//! let model = read(r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="Voorbeeld">
+//! let model = read(r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="d" name="Voorbeeld">
 //!   <inputData id="i" name="Hoogte"><variable name="Hoogte" typeRef="number"/></inputData>
 //!   <decision id="c" name="Conclusie">
 //!     <informationRequirement><requiredInput href="#i"/></informationRequirement>
@@ -17,7 +17,7 @@
 //!       <rule id="r1"><inputEntry id="e1"><text>&gt; 5</text></inputEntry><outputEntry id="x1"><text>"Vergunningplicht"</text></outputEntry></rule>
 //!     </decisionTable>
 //!   </decision>
-//! </definitions>"#).unwrap();
+//! </definitions>"##).unwrap();
 //! assert_eq!(model.name, "Voorbeeld");
 //! assert_eq!(model.decisions[0].required_inputs, vec!["i".to_string()]);
 //! let rules_core::dmn::xml::Expression::Table(table) = &model.decisions[0].logic.as_ref().unwrap().expression else { panic!() };
@@ -178,12 +178,18 @@ pub struct Logic {
 
 #[derive(Debug, Clone)]
 pub enum Expression {
-    Literal { text: String, type_ref: Option<String> },
+    Literal {
+        text: String,
+        type_ref: Option<String>,
+    },
     Table(DecisionTable),
     /// A boxed context: entries in order, the last one without a name gives the result.
     Context(Vec<ContextEntry>),
     /// A boxed invocation of a business knowledge model.
-    Invocation { function: String, bindings: Vec<(String, Option<Logic>)> },
+    Invocation {
+        function: String,
+        bindings: Vec<(String, Option<Logic>)>,
+    },
     /// An element this reader does not know (`relation`, `list`, `functionDefinition`, ...).
     Unsupported(String),
 }
@@ -430,7 +436,8 @@ impl<'a, 'input> Reader<'a, 'input> {
         'a: 'n,
     {
         let ns = self.dmn_ns.clone();
-        node.children().filter(move |c| c.is_element() && local(*c) == name && c.tag_name().namespace() == Some(ns.as_str()))
+        node.children()
+            .filter(move |c| c.is_element() && local(*c) == name && c.tag_name().namespace() == Some(ns.as_str()))
     }
 
     fn dmn_child<'n>(&self, node: Node<'n, 'input>, name: &'n str) -> Option<Node<'n, 'input>>
@@ -591,13 +598,15 @@ impl<'a, 'input> Reader<'a, 'input> {
                 Expression::Context(entries)
             }
             "invocation" => {
-                let function = self
-                    .dmn_child(node, "literalExpression")
-                    .and_then(|l| self.text_child(l))
-                    .unwrap_or_default();
+                let function =
+                    self.dmn_child(node, "literalExpression").and_then(|l| self.text_child(l)).unwrap_or_default();
                 let mut bindings = Vec::new();
                 for b in self.dmn_children(node, "binding") {
-                    let name = self.dmn_child(b, "parameter").and_then(|p| p.attribute("name")).unwrap_or_default().to_string();
+                    let name = self
+                        .dmn_child(b, "parameter")
+                        .and_then(|p| p.attribute("name"))
+                        .unwrap_or_default()
+                        .to_string();
                     let value = self.logic_in(b)?;
                     bindings.push((name, value));
                 }
@@ -655,7 +664,10 @@ impl<'a, 'input> Reader<'a, 'input> {
                 default: self.dmn_child(o, "defaultOutputEntry").and_then(|v| self.text_child(v)),
             })
             .collect();
-        let annotations = self.dmn_children(node, "annotation").map(|a| a.attribute("name").unwrap_or_default().to_string()).collect();
+        let annotations = self
+            .dmn_children(node, "annotation")
+            .map(|a| a.attribute("name").unwrap_or_default().to_string())
+            .collect();
         let rules = self.dmn_children(node, "rule").map(|r| self.rule(r)).collect();
         Ok(DecisionTable {
             id,
@@ -703,7 +715,9 @@ impl<'a, 'input> Reader<'a, 'input> {
         if let Some(logic) = self.dmn_child(node, "encapsulatedLogic") {
             bkm.parameters = self
                 .dmn_children(logic, "formalParameter")
-                .map(|p| (p.attribute("name").unwrap_or_default().to_string(), p.attribute("typeRef").map(String::from)))
+                .map(|p| {
+                    (p.attribute("name").unwrap_or_default().to_string(), p.attribute("typeRef").map(String::from))
+                })
                 .collect();
             bkm.body = self.logic_in(logic)?;
         }
@@ -788,14 +802,18 @@ fn question(node: Node) -> Question {
     Question {
         data_type: ext_text(node, "gegevensType").unwrap_or_default(),
         text: ext_text(node, "vraagTekst").unwrap_or_default(),
-        multiple: options_node.and_then(|o| ext_text(o, "optieType")).is_some_and(|t| t.eq_ignore_ascii_case("meerdereAntwoorden")),
+        multiple: options_node
+            .and_then(|o| ext_text(o, "optieType"))
+            .is_some_and(|t| t.eq_ignore_ascii_case("meerdereAntwoorden")),
         options: options_node
             .into_iter()
             .flat_map(|o| o.children())
             .filter(|c| c.is_element() && local(*c) == "optie")
             .map(|o| QuestionOption {
                 text: ext_text(o, "optieText").unwrap_or_default(),
-                help: ext_child(o, "uitvoeringsregelToelichting").and_then(|h| ext_text(h, "toelichting")).filter(|t| !t.is_empty()),
+                help: ext_child(o, "uitvoeringsregelToelichting")
+                    .and_then(|h| ext_text(h, "toelichting"))
+                    .filter(|t| !t.is_empty()),
             })
             .collect(),
     }
@@ -817,7 +835,10 @@ mod tests {
     fn rejects_what_is_not_dmn() {
         assert!(matches!(read("dit is geen xml"), Err(XmlError::NotXml(_))));
         assert!(matches!(read("<definitions name=\"x\"/>"), Err(XmlError::NotDmn { namespace: None, .. })));
-        assert!(matches!(read("<foo xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\"/>"), Err(XmlError::NotDmn { .. })));
+        assert!(matches!(
+            read("<foo xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\"/>"),
+            Err(XmlError::NotDmn { .. })
+        ));
         assert!(matches!(read("<definitions xmlns=\"http://example.org/\"/>"), Err(XmlError::NotDmn { .. })));
         // A DTD (entity expansion) is refused by the XML reader, never expanded.
         let dtd = "<!DOCTYPE d [<!ENTITY a \"aaaa\">]><definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\">&a;</definitions>";
@@ -837,7 +858,8 @@ mod tests {
 
     #[test]
     fn missing_name_is_reported() {
-        let text = "<definitions xmlns=\"http://www.omg.org/spec/DMN/20151101/dmn.xsd\"><inputData id=\"i\"/></definitions>";
+        let text =
+            "<definitions xmlns=\"http://www.omg.org/spec/DMN/20151101/dmn.xsd\"><inputData id=\"i\"/></definitions>";
         assert!(matches!(read(text), Err(XmlError::MissingAttribute { attribute: "name", .. })));
     }
 
@@ -869,8 +891,12 @@ mod tests {
         let RuleKind::Question(q) = &d.execution_rules[0].kind else { panic!() };
         assert_eq!(q.options.iter().map(|o| o.text.as_str()).collect::<Vec<_>>(), ["Voorkant", "Zijkant"]);
         assert_eq!(d.execution_rules[0].help.as_deref(), Some("Kijk *goed*."));
-        assert!(matches!(&d.execution_rules[1].kind, RuleKind::Location { areas, .. } if areas == &["nl.imow-gm0001.gebied.1"]));
-        assert!(matches!(&d.execution_rules[2].kind, RuleKind::FixedWithCaveat { value, caveat } if value.value == "false" && caveat == "Geen vogel."));
+        assert!(
+            matches!(&d.execution_rules[1].kind, RuleKind::Location { areas, .. } if areas == &["nl.imow-gm0001.gebied.1"])
+        );
+        assert!(
+            matches!(&d.execution_rules[2].kind, RuleKind::FixedWithCaveat { value, caveat } if value.value == "false" && caveat == "Geen vogel.")
+        );
         assert!(matches!(&d.execution_rules[3].kind, RuleKind::Attachment { kind } if kind == "Situatieschets"));
     }
 }

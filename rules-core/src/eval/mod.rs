@@ -210,7 +210,7 @@ fn check_validity(rs: &Ruleset, date: Option<Date>) -> Result<(), EvalError> {
             (None, Some(u)) => format!("until {}", format_date(u)),
             (None, None) => String::new(),
         };
-        let span = Span::new(0, rs.source.text.find('{').unwrap_or(0));
+        let span = rs.meta.validity_span;
         return Err(EvalError::new(
             "R010",
             span,
@@ -606,8 +606,14 @@ impl<'r> Evaluator<'r> {
                 let definite: Vec<&(&Row, Val, bool)> = matches.iter().filter(|m| m.2).collect();
                 if t.hit == HitPolicy::Unique && definite.len() > 1 {
                     let rows: Vec<String> = definite.iter().map(|m| row_number(t, m.0)).collect();
-                    return Err(EvalError::new("R004", d.span, format!("rules {} of UNIQUE table \"{}\" all apply", rows.join(" and "), d.title))
+                    let all = if rows.len() == 2 { "both" } else { "all" };
+                    return Err(EvalError::new("R004", d.span, format!("rules {} of UNIQUE table \"{}\" {all} apply", rows.join(" and "), d.title))
                         .with_help("a UNIQUE table must have exactly one applying rule; make the rules exclusive or use FIRST"));
+                }
+                if t.hit == HitPolicy::Unique && !definite.is_empty() && matches.iter().any(|m| !m.2) {
+                    // Another rule may still apply, which would make the table fail (R004):
+                    // not a definite answer yet.
+                    return Ok(DecisionResult { value: None, leaf: None, leaves: Vec::new(), needs, steps });
                 }
                 if t.hit == HitPolicy::Any {
                     if let Some(first) = definite.first() {
@@ -844,7 +850,11 @@ impl<'r> Evaluator<'r> {
             status,
             measured,
             limit,
-            because: c.because.as_ref().map(|t| self.fill(t)).transpose()?,
+            // The text explains a failure; on a pass it would say the opposite of the status.
+            because: match status {
+                CheckStatus::Fail => c.because.as_ref().map(|t| self.fill(t)).transpose()?,
+                _ => None,
+            },
             reference: c.reference.clone(),
             geometry,
             needed: needed_names(self.rs, &needs),

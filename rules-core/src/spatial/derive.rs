@@ -52,7 +52,7 @@ use super::ops::{buffer, difference, intersection};
 
 /// A parcel edge borders public space when public space lies within this many metres of it:
 /// cadastral and BGT outlines are measured separately and differ by some centimetres to decimetres.
-pub const FRONTAGE_GAP: f64 = 1.5;
+pub const FRONTAGE_GAP: f64 = 3.0;
 
 /// How far behind the front of the main building the rear yard starts (the law: 1 m).
 pub const BEHIND_FRONT: f64 = 1.0;

@@ -154,8 +154,8 @@ pub enum GeometryError {
     },
     /// Coordinates in metres where longitude/latitude (WGS84) were declared.
     #[error(
-        "coordinates look like RD New (EPSG:28992) metres, but the input says WGS84 \
-         longitude/latitude (found [{x}, {y}]); drop the `crs` member or declare EPSG:28992"
+        "coordinates look like RD New (EPSG:28992) metres, but WGS84 longitude/latitude \
+         (EPSG:4326) was declared (found [{x}, {y}])"
     )]
     LooksLikeRdNew {
         /// The first such x.

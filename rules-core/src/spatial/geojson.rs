@@ -168,7 +168,7 @@ pub fn to_geojson(g: &Geometry) -> Value {
 /// use serde_json::json;
 ///
 /// let origin = Geometry::Point(point!(x: 155000.0, y: 463000.0));
-/// assert_eq!(to_geojson_in(&origin, Crs::Wgs84), json!({"type": "Point", "coordinates": [5.38720366, 52.1551729]}));
+/// assert_eq!(to_geojson_in(&origin, Crs::Wgs84), json!({"type": "Point", "coordinates": [5.38720371, 52.1551729]}));
 /// ```
 pub fn to_geojson_in(g: &Geometry, crs: Crs) -> Value {
     match crs {

@@ -52,12 +52,47 @@ fn parse_file(text: &str) -> Result<File, Diagnostic> {
     Ok(File { header, items, comments: comments(text) })
 }
 
+/// The span of a pair without the whitespace and comments pest lets a rule swallow at its end.
 fn span(pair: &Pair<Rule>) -> Span {
-    let s = pair.as_span();
-    shifted(Span::new(s.start(), s.end()))
+    let start = pair.as_span().start();
+    shifted(Span::new(start, start + trimmed_len(pair.as_str())))
+}
+
+fn trimmed_len(text: &str) -> usize {
+    let mut t = text.trim_end();
+    // A trailing `// comment` is not part of the construct either.
+    while let Some(line_start) = t.rfind('\n').map(|i| i + 1).or(Some(0)) {
+        let line = &t[line_start..];
+        match comment_start(line) {
+            Some(c) if line_start + c > 0 => t = t[..line_start + c].trim_end(),
+            _ => break,
+        }
+    }
+    t.len()
+}
+
+/// Where a `//` comment starts in one line, outside strings.
+fn comment_start(line: &str) -> Option<usize> {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
+    // The two mistakes that derail a parser far from their cause get a message about the cause.
+    if let Some(d) = unclosed_string(text).or_else(|| unclosed_brace(text)) {
+        return d;
+    }
     let offset = match e.location {
         pest::error::InputLocation::Pos(p) => p,
         pest::error::InputLocation::Span((s, _)) => s,
@@ -82,15 +117,70 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     } else {
         format!("expected {}, found {found}", join_or(&expected))
     };
-    let end = text[offset.min(text.len())..]
-        .find(|c: char| c.is_whitespace())
-        .map(|n| offset + n.max(1))
-        .unwrap_or(text.len());
-    let mut d = Diagnostic::error("E001", shifted(Span::new(offset, end.max(offset))), message).with_label("here");
-    if found.starts_with("`\"") || found == "the end of the file" {
-        d = d.with_help("check for a missing `}` or an unclosed string");
+    let end = text[offset.min(text.len())..].find(|c: char| c.is_whitespace()).map(|n| offset + n.max(1)).unwrap_or(text.len());
+    Diagnostic::error("E001", shifted(Span::new(offset, end.max(offset))), message).with_label("here")
+}
+
+/// A `"` with no closing `"` on its line (strings do not span lines in practice).
+fn unclosed_string(text: &str) -> Option<Diagnostic> {
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let code = match comment_start(line) {
+            Some(c) => &line[..c],
+            None => line,
+        };
+        let mut open = None;
+        let mut i = 0;
+        let bytes = code.as_bytes();
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\\' if open.is_some() => i += 1,
+                b'"' => open = if open.is_some() { None } else { Some(i) },
+                _ => {}
+            }
+            i += 1;
+        }
+        if let Some(at) = open {
+            let start = line_start + at;
+            return Some(
+                Diagnostic::error("E001", shifted(Span::new(start, start + 1)), "this string is not closed")
+                    .with_label("string starts here")
+                    .with_help("end the text with `\"` on the same line"),
+            );
+        }
+        line_start += line.len();
     }
-    d
+    None
+}
+
+/// A `{` that is never closed: point at it rather than at the end of the file.
+fn unclosed_brace(text: &str) -> Option<Diagnostic> {
+    let mut open: Vec<usize> = Vec::new();
+    let mut in_string = false;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => {
+                i = text[i..].find('\n').map(|n| i + n).unwrap_or(bytes.len());
+                continue;
+            }
+            b'{' if !in_string => open.push(i),
+            b'}' if !in_string => {
+                open.pop()?;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let at = *open.last()?;
+    Some(
+        Diagnostic::error("E001", shifted(Span::new(at, at + 1)), "this `{` is never closed")
+            .with_label("opened here")
+            .with_help("add the missing `}` where this block ends"),
+    )
 }
 
 fn join_or(items: &[&str]) -> String {
@@ -115,7 +205,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::input_props => "`{`",
         Rule::input_prop => "`help`, `intent`, `range` or `priority`",
         Rule::type_expr | Rule::type_name => "a type (bool, number, length, surface, text, choice(...), area, ...)",
-        Rule::branch | Rule::when_head => "`when`",
+        Rule::branch | Rule::when_head => "`when` or `otherwise`",
         Rule::otherwise_head => "`otherwise`",
         Rule::leaf => "`->`",
         Rule::tree => "`{`",
@@ -714,6 +804,14 @@ at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
         assert_eq!(err.code, "E001");
         assert!(err.message.contains("expected"), "{}", err.message);
         assert_eq!(err.span.start, 52);
+    }
+
+    #[test]
+    fn unclosed_strings_and_braces_point_at_their_start() {
+        let err = parse("ruleset \"X\" {\n  authority \"Gemeente\n}\n").expect_err("unclosed string");
+        assert_eq!((err.message.as_str(), err.span.start), ("this string is not closed", 26));
+        let err = parse("ruleset \"X\" { authority \"{a}\" }\ndecision \"D\" {\n  otherwise -> Verbod\n").expect_err("unclosed brace");
+        assert_eq!((err.message.as_str(), err.span.start), ("this `{` is never closed", 45));
     }
 
     #[test]

@@ -28,8 +28,9 @@ const CONTINUATION: usize = 4;
 
 /// Format a parsed file in the canonical layout, keeping every comment.
 ///
-/// `source` must be the text `file` was parsed from: comments and blank lines are read from it.
-/// A mismatched text gives a badly placed comment, never a panic.
+/// `source` must be the text `file` was parsed from with [`parse`](super::parse) (spans from
+/// `parse_at` with an offset do not fit it): comments and blank lines are read from it. A mismatched
+/// text gives badly placed comments, never a panic.
 ///
 /// ```
 /// use rules_core::syntax::{parse, print::format};
@@ -56,6 +57,8 @@ pub fn format(file: &File, source: &str) -> String {
 /// assert_eq!(format_source("let  x = 20 %").unwrap(), "let x = 20%\n");
 /// assert_eq!(format_source("let x = ").unwrap_err().code, "E001");
 /// ```
+// Same error type as `parse`, whose diagnostic this passes on unchanged.
+#[allow(clippy::result_large_err)]
 pub fn format_source(source: &str) -> Result<String, Diagnostic> {
     let file = super::parse(source)?;
     Ok(format(&file, source))
@@ -68,7 +71,7 @@ struct Line {
     text: String,
     /// Source position of the first token this line prints; the line owns the source from there to
     /// the next line's start (in source order).
-    start: Option<usize>,
+    start: usize,
     /// Indentation of comments placed before this line (deeper for a closing brace).
     comment_indent: usize,
     blank_before: bool,
@@ -129,9 +132,9 @@ impl<'a> Printer<'a> {
             while pos > 0 && self.byte(pos - 1).is_some_and(|b| b.is_ascii_whitespace()) {
                 pos -= 1;
             }
-            match self.comment_containing(pos.wrapping_sub(1)) {
-                Some(c) if pos > 0 => pos = c.span.start,
-                _ => return pos,
+            match pos.checked_sub(1).and_then(|last| self.comment_containing(last)) {
+                Some(c) => pos = c.span.start,
+                None => return pos,
             }
         }
     }
@@ -218,31 +221,18 @@ impl<'a> Printer<'a> {
     // ------------------------------------------------------------ building lines
 
     fn push(&mut self, indent: usize, text: String, start: usize) {
-        self.lines.push(Line { indent, comment_indent: indent, text, start: Some(start), ..Line::default() });
+        self.lines.push(Line { indent, comment_indent: indent, text, start, ..Line::default() });
     }
 
     fn push_continuation(&mut self, indent: usize, text: String, start: usize) {
-        self.lines.push(Line {
-            indent,
-            comment_indent: indent,
-            text,
-            start: Some(start),
-            tight: true,
-            ..Line::default()
-        });
+        self.lines.push(Line { indent, comment_indent: indent, text, start, tight: true, ..Line::default() });
     }
 
-    /// The `}` that ends a block whose span ends at `end`.
+    /// The `}` that ends a block whose span ends at `end`; comments before it keep the block's indent.
     fn push_close(&mut self, indent: usize, end: usize) {
-        let brace = self.code_end(end).saturating_sub(1);
-        self.lines.push(Line {
-            indent,
-            comment_indent: indent + INDENT,
-            text: "}".into(),
-            start: Some(brace),
-            tight: true,
-            ..Line::default()
-        });
+        let start = self.code_end(end).saturating_sub(1);
+        let comment_indent = indent + INDENT;
+        self.lines.push(Line { indent, comment_indent, text: "}".into(), start, tight: true, ..Line::default() });
     }
 
     fn file(&mut self, file: &File) {
@@ -293,6 +283,9 @@ impl<'a> Printer<'a> {
         if let Some(a) = &h.activity {
             prop(3, a.span.start, a.span.end, format!("activity {}", string(&a.value)));
         }
+        if let Some(e) = &h.extends {
+            prop(4, e.span.start, e.span.end, format!("extends {}", string(&e.value)));
+        }
         let body = self.after_brace(h.name.span.end);
         self.props(props, INDENT, body);
         self.push_close(0, h.span.end);
@@ -332,18 +325,18 @@ impl<'a> Printer<'a> {
         };
         let head = format!("{kw} {}: {} {}", i.name.name, type_expr(&i.ty), string(&i.label.value));
         let mut props = Vec::new();
+        let mut prop = |order: usize, at: usize, end: usize, text: String| props.push(Prop { order, at, end, text });
         if let Some(h) = &i.help {
-            props.push(Prop { order: 0, at: h.span.start, end: h.span.end, text: format!("help {}", string(&h.value)) });
+            prop(0, h.span.start, h.span.end, format!("help {}", string(&h.value)));
         }
         if let Some(t) = &i.intent {
-            props.push(Prop { order: 1, at: t.span.start, end: t.span.end, text: format!("intent {}", string(&t.value)) });
+            prop(1, t.span.start, t.span.end, format!("intent {}", string(&t.value)));
         }
         if let Some((low, high)) = &i.range {
-            let text = format!("range {} .. {}", expr(low), expr(high));
-            props.push(Prop { order: 2, at: low.span.start, end: self.expr_end(high), text });
+            prop(2, low.span.start, self.expr_end(high), format!("range {} .. {}", expr(low), expr(high)));
         }
         if let Some((n, span)) = &i.priority {
-            props.push(Prop { order: 3, at: span.start, end: span.end, text: format!("priority {n}") });
+            prop(3, span.start, span.end, format!("priority {n}"));
         }
         if props.is_empty() {
             self.push(indent, head, i.span.start);
@@ -357,18 +350,21 @@ impl<'a> Printer<'a> {
 
     /// `let x = v` on one line; a long `if` chain breaks before each `else`.
     fn let_decl(&mut self, l: &LetDecl, indent: usize) {
-        let one_line = format!("let {} = {}", l.name.name, expr(&l.value));
+        let head = format!("{}let {} = ", if l.is_override { "override " } else { "" }, l.name.name);
+        let when = l.when.as_ref().map(|w| format!(" when {}", expr(w))).unwrap_or_default();
+        let one_line = format!("{head}{}{when}", expr(&l.value));
         if indent + width(&one_line) <= MAX_WIDTH || !matches!(l.value.kind, ExprKind::If(..)) {
             self.push(indent, one_line, l.span.start);
             return;
         }
         let mut current = &l.value;
-        let mut text = format!("let {} = ", l.name.name);
+        let mut text = head;
         let mut start = l.span.start;
         let mut first = true;
         loop {
             let ExprKind::If(c, t, f) = &current.kind else {
                 text.push_str(&expr(current));
+                text.push_str(&when);
                 self.push_continuation(indent + CONTINUATION, text, start);
                 return;
             };
@@ -481,37 +477,29 @@ impl<'a> Printer<'a> {
 
     /// A check on one line when it fits, else one clause per line.
     fn check(&mut self, c: &Check, indent: usize) {
-        let mut clauses = vec![expr(&c.condition)];
+        // Each clause with the end of its source, where the next clause's line starts owning.
+        let mut clauses = vec![(expr(&c.condition), self.expr_end(&c.condition))];
         if let Some(s) = &c.show {
-            clauses.push(format!("show {}", expr(s)));
+            clauses.push((format!("show {}", expr(s)), self.expr_end(s)));
         }
         if let Some(b) = &c.because {
-            clauses.push(format!("because {}", string(&b.value)));
+            clauses.push((format!("because {}", string(&b.value)), b.span.end));
         }
         if let Some(r) = &c.reference {
-            clauses.push(format!("ref {}", string(&r.value)));
+            clauses.push((format!("ref {}", string(&r.value)), r.span.end));
         }
         let head = format!("check {} {{", string(&c.name.value));
-        let one_line = format!("{head} {} }}", clauses.join(" "));
+        let texts: Vec<&str> = clauses.iter().map(|(text, _)| text.as_str()).collect();
+        let one_line = format!("{head} {} }}", texts.join(" "));
         if indent + width(&one_line) <= MAX_WIDTH {
             self.push(indent, one_line, c.span.start);
             return;
         }
         self.push(indent, head, c.span.start);
-        let mut ends = vec![self.expr_end(&c.condition)];
-        if let Some(s) = &c.show {
-            ends.push(self.expr_end(s));
-        }
-        if let Some(b) = &c.because {
-            ends.push(b.span.end);
-        }
-        if let Some(r) = &c.reference {
-            ends.push(r.span.end);
-        }
         let mut prev_end = self.after_brace(c.name.span.end);
-        for (clause, end) in clauses.into_iter().zip(ends) {
+        for (text, end) in clauses {
             let at = self.next_token(prev_end);
-            self.push(indent + INDENT, clause, at);
+            self.push(indent + INDENT, text, at);
             prev_end = end;
         }
         self.push_close(indent, c.span.end);
@@ -520,8 +508,7 @@ impl<'a> Printer<'a> {
     // ------------------------------------------------------------ comments and output
 
     fn attach_comments(&mut self) {
-        let mut owners: Vec<(usize, usize)> =
-            self.lines.iter().enumerate().filter_map(|(i, l)| l.start.map(|s| (s, i))).collect();
+        let mut owners: Vec<(usize, usize)> = self.lines.iter().enumerate().map(|(i, l)| (l.start, i)).collect();
         owners.sort_unstable();
         owners.dedup_by_key(|o| o.0);
         let owner = |pos: usize| -> Option<usize> {
@@ -557,8 +544,7 @@ impl<'a> Printer<'a> {
             let moved: &[usize] = if line.trailing.len() > 1 { &line.trailing } else { &[] };
             // Blank lines are kept only around comments that stood before the line's first token;
             // comments moved out of the statement never bring blank lines along.
-            let line_start = line.start.unwrap_or(0);
-            let in_gap = |ci: usize| self.comment_span(ci).1 <= line_start;
+            let in_gap = |ci: usize| self.comment_span(ci).1 <= line.start;
             for (k, &ci) in line.leading.iter().enumerate() {
                 if k > 0 && in_gap(ci) && self.blank_before_comment(ci) {
                     out.push('\n');
@@ -646,6 +632,13 @@ fn layer(l: &LayerDecl) -> String {
         let attributes: Vec<String> =
             l.attributes.iter().map(|(name, ty)| format!("{}: {}", name.name, type_expr(ty))).collect();
         text.push_str(&format!(" {{ {} }}", attributes.join(", ")));
+    }
+    if let Some((attribute, values)) = &l.filter {
+        let values: Vec<String> = values.iter().map(|v| string(&v.value)).collect();
+        match &values[..] {
+            [one] => text.push_str(&format!(" where {} == {one}", attribute.name)),
+            _ => text.push_str(&format!(" where {} in [{}]", attribute.name, values.join(", "))),
+        }
     }
     text
 }
@@ -1037,7 +1030,10 @@ at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
             ("a or (b or c)", "a or (b or c)"),
             ("(if a then 1 else 2) + 3", "(if a then 1 else 2) + 3"),
             ("if a then 1 else if b then 2 else 3", "if a then 1 else if b then 2 else 3"),
-            ("if (if a then b else c) then (if d then e else f) else g", "if (if a then b else c) then (if d then e else f) else g"),
+            (
+                "if (if a then b else c) then (if d then e else f) else g",
+                "if (if a then b else c) then (if d then e else f) else g",
+            ),
             ("(x + 1) in [1, 2 , 3]", "x + 1 in [1, 2, 3]"),
             ("(x in [1]) == true", "(x in [1]) == true"),
             ("f( a ,[b,c] , g() )", "f(a, [b, c], g())"),
@@ -1071,6 +1067,13 @@ at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
     }
 
     #[test]
+    fn composition_syntax() {
+        let source = "ruleset \"Stad\" { extends \"../basis.rules\" // basis\n valid from 2025-01-01 authority \"Stad\" }\nlayer bouwvlak: area \"Bouwvlak\" where imro_type == \"Bouwvlak\"\nlayer wonen: area { naam: text } where naam in [\"Wonen\" , \"Wonen - 1\"]\nlayer een: area where naam in [\"Wonen\"]\noverride let max_height = 6 m when location(parcel, centrum) == ja\noverride let max_area = if parcel_area <= 100 m2 then 50% * parcel_area else if parcel_area <= 300 m2 then 60 m2 else 90 m2 when location(parcel, centrum) == ja\n";
+        let expected = "ruleset \"Stad\" {\n  authority \"Stad\"\n  valid from 2025-01-01\n  extends \"../basis.rules\" // basis\n}\n\nlayer bouwvlak: area \"Bouwvlak\" where imro_type == \"Bouwvlak\"\nlayer wonen: area { naam: text } where naam in [\"Wonen\", \"Wonen - 1\"]\nlayer een: area where naam == \"Wonen\"\n\noverride let max_height = 6 m when location(parcel, centrum) == ja\noverride let max_area = if parcel_area <= 100 m2 then 50% * parcel_area\n    else if parcel_area <= 300 m2 then 60 m2\n    else 90 m2 when location(parcel, centrum) == ja\n";
+        assert_eq!(check_round_trip(source), expected);
+    }
+
+    #[test]
     fn comments_inside_a_statement_move_before_it() {
         let source = "let x = a +   // eerste\n  // tussen\n  b +  // tweede\n  c\nlet y = 1 // alleen\n";
         let expected = "// tussen\n// eerste\n// tweede\nlet x = a + b + c\nlet y = 1 // alleen\n";
@@ -1093,6 +1096,13 @@ at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
         assert_eq!(check_round_trip("  // een\n\n   // twee\n"), "// een\n\n// twee\n");
         assert_eq!(check_round_trip("ruleset \"R\" {}"), "ruleset \"R\" {\n}\n");
         assert!(format_source("let x = ").is_err());
+    }
+
+    #[test]
+    fn windows_line_endings_and_tabs() {
+        let source = "let a = 1\r\n\r\n// over b\r\nlet b =\t2 // twee\r\ndecision \"D\" {\r\n\twhen a -> X\r\n\t// einde\r\n}\r\n";
+        let expected = "let a = 1\n\n// over b\nlet b = 2 // twee\n\ndecision \"D\" {\n  when a -> X\n  // einde\n}\n";
+        assert_eq!(check_round_trip(source), expected);
     }
 
     #[test]
@@ -1145,5 +1155,51 @@ at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
             }
         }
         assert!(parsed > 300, "only {parsed} variants parsed");
+    }
+}
+#[cfg(test)]
+mod probe {
+    use super::*;
+    use crate::syntax::parse;
+    fn strip(debug: &str) -> String {
+        let mut out = String::new();
+        let mut rest = debug;
+        while let Some(i) = rest.find("Span { start: ") {
+            out.push_str(&rest[..i]);
+            rest = &rest[i..];
+            let close = rest.find('}').map_or(rest.len(), |n| n + 1);
+            rest = &rest[close..];
+        }
+        out.push_str(rest);
+        out
+    }
+    fn rt(src: &str) -> Result<bool, String> {
+        let Ok(f) = parse(src) else { return Ok(false) };
+        let once = format(&f, src);
+        let g = parse(&once).map_err(|e| format!("reparse {e:?}\n{once}"))?;
+        if strip(&format!("{:?}{:?}", f.header, f.items)) != strip(&format!("{:?}{:?}", g.header, g.items)) { return Err(format!("tree\n{src}\n----\n{once}")); }
+        let mut a: Vec<_> = f.comments.iter().map(|c| c.text.clone()).collect(); a.sort();
+        let mut b: Vec<_> = g.comments.iter().map(|c| c.text.clone()).collect(); b.sort();
+        if a != b { return Err(format!("comments\n{src}\n----\n{once}")); }
+        let twice = format(&g, &once);
+        if twice != once { return Err(format!("idem\n{src}\n----\n{once}\n----\n{twice}")); }
+        Ok(true)
+    }
+    #[test]
+    fn probe() {
+        let list = std::process::Command::new("sh").arg("-c").arg("cd .. && find . -name '*.rules' -not -path './target/*'").output().unwrap();
+        let files: Vec<String> = String::from_utf8(list.stdout).unwrap().lines().map(|p| std::fs::read_to_string(format!("../{p}")).unwrap()).collect();
+        let mut fails = 0; let mut ok = 0;
+        for text in &files {
+            if let Err(e) = rt(text) { fails += 1; println!("FAIL whole: {e}"); continue; }
+            let ws: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            for (k, &i) in ws.iter().enumerate() {
+                let ins = [" // t\n", "\n// own\n", "\n\n// b\n\n", " // t1\n// own2\n"][k % 4];
+                let v = format!("{}{}{}", &text[..i], ins, &text[i..]);
+                match rt(&v) { Err(e) => { fails += 1; if fails < 4 { println!("FAIL {k}: {e}\n=========="); } } Ok(true) => ok += 1, _ => {} }
+            }
+        }
+        println!("files {} ok {ok} fails {fails}", files.len());
+        assert_eq!(fails, 0);
     }
 }

@@ -1,0 +1,239 @@
+// End-to-end tests of the web demo in headless Chromium: what a resident and a permit officer do.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { start, withScreenshot, clickMap } from "./browser.mjs";
+
+let browser;
+before(async () => {
+  browser = await start();
+});
+after(async () => {
+  await browser?.close();
+});
+
+// Real Otterlo data: parcel OTL02 B 2626 (967 m²) with a road in front of it.
+const PARCEL_2626 = [181159.082, 456453.946];
+const ROAD = [181190, 456455];
+const FITS = [[181152, 456460], [181160, 456460], [181160, 456467], [181152, 456467]]; // 56 m², far from the road
+const NEAR_ROAD = [[181178, 456444], [181184.8, 456444], [181184.8, 456450], [181178, 456450]]; // 0,52 m from the road
+
+async function openActivity(page, activity = "Bijgebouw bouwen") {
+  await clickMap(page, ...PARCEL_2626);
+  await page.getByRole("button", { name: new RegExp(`^${activity}:`) }).click();
+  await page.waitForSelector("#check-title");
+}
+
+async function drawPlan(page, vertices) {
+  const draw = page.locator("[data-action=draw]");
+  await draw.click();
+  for (const [i, [x, y]] of vertices.entries()) await clickMap(page, x, y, { center: i === 0, zoom: 18 });
+  await page.locator("[data-action=draw]").click(); // "Klaar met tekenen"
+}
+
+async function answerQuestion(page, name, value) {
+  const card = page.locator(`[data-testid=question][data-input=${name}]`);
+  await card.waitFor();
+  if (typeof value === "string" && !["ja", "nee", "geen", "dakterras", "balkon"].includes(value)) {
+    await card.locator("input[type=text]").fill(value);
+  } else {
+    await card.getByLabel(value.charAt(0).toUpperCase() + value.slice(1), { exact: true }).check();
+  }
+  await card.getByRole("button", { name: /Volgende|Bewaar/ }).click();
+}
+
+test("Stip op de kaart: a click on a real parcel lists the rules that apply there, grouped by authority", async () => {
+  const page = await browser.page();
+  await withScreenshot(page, "stip-op-de-kaart", async () => {
+    await clickMap(page, ...PARCEL_2626);
+    await page.waitForSelector("[data-testid=where]");
+    assert.match(await page.locator("[data-testid=where]").innerText(), /OTL02 B 2626/);
+    const zoning = page.locator("[data-testid=hit]", { hasText: "Hier geldt de bestemming" });
+    assert.match(await zoning.innerText(), /Bestemming: Hier geldt de bestemming Wonen\. U mag hier tot 10 m hoog bouwen\./);
+    assert.match(await page.locator("#stip").innerText(), /Gemeente Voorbeeld \(fictieve bomenregels en bestemmingen\)/);
+    // One-line summary expands to details with the legal reference.
+    assert.equal(await zoning.locator("dl").isVisible(), false);
+    await zoning.locator("summary").click();
+    assert.match(await zoning.innerText(), /Regel\s+Omgevingsplan Voorbeeld \(fictief\), hoofdstuk 4/);
+    // The activities that can be checked here.
+    assert.ok(await page.getByRole("button", { name: /^Bijgebouw bouwen:/ }).isVisible());
+
+    // On the road: the bruidsschat example's `at` rule, from a second authority.
+    await clickMap(page, ...ROAD);
+    await page.waitForFunction(() => /Dit is openbaar gebied/.test(document.querySelector("#stip").textContent));
+    const text = await page.locator("#stip").innerText();
+    assert.match(text, /Openbaar gebied: Dit is openbaar gebied\. Hier mag u niet bouwen\./);
+    assert.match(text, /Voorbeeldgemeente \(fictief\), naar de bruidsschat/);
+    assert.ok((await page.locator(".authority").count()) >= 2, "rules of several authorities, grouped");
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("Toepasbare regels: the example activity is walked to a conclusion, answers can be changed", async () => {
+  const page = await browser.page();
+  await withScreenshot(page, "toepasbare-regels", async () => {
+    await openActivity(page);
+    // The parcel comes from the map, shown as such; the plan is asked first.
+    assert.match(await page.locator("[data-input=parcel].from-map").innerText(), /kaart.*OTL02 B 2626/s);
+    await page.locator("[data-testid=question][data-input=plan]").waitFor();
+    await drawPlan(page, FITS);
+    await answerQuestion(page, "monument", "nee");
+    await answerQuestion(page, "on_ground", "ja");
+    // Help text is shown with the question.
+    assert.match(await page.locator("[data-testid=question][data-input=height]").innerText(), /Meet vanaf de grond/);
+    await answerQuestion(page, "height", "2,5");
+    await answerQuestion(page, "roof_use", "geen");
+    const conclusion = page.locator("[data-testid=conclusion]");
+    await conclusion.waitFor();
+    assert.equal(await conclusion.getAttribute("data-outcome"), "Toestemmingsvrij");
+    const text = await conclusion.innerText();
+    assert.match(text, /Geen vergunning nodig/);
+    assert.match(text, /Waarom\? Het bijgebouw past binnen de regels: [\d,]+ m² van de toegestane 150 m², 2,5 m hoog\./);
+    assert.match(text, /U hoeft geen vergunning aan te vragen/);
+    assert.equal(await page.locator("[data-testid=question]").count(), 0, "no question is asked once everything is decided");
+
+    // Change an earlier answer: a monument needs a permit, and the later answers no longer matter.
+    await page.getByRole("button", { name: "Wijzig: Is uw huis een monument?" }).click();
+    await answerQuestion(page, "monument", "ja");
+    await page.waitForSelector("[data-testid=conclusion][data-outcome=Vergunningplicht]");
+    assert.match(await page.locator("[data-testid=conclusion]").innerText(), /Uw huis is een monument/);
+    const answered = await page.locator(".answers li").allInnerTexts();
+    assert.equal(answered.length, 1, `only the monument answer still matters, got ${answered}`);
+    assert.match(await page.locator("[data-testid=not-needed]").innerText(), /3 antwoorden doen nu niet meer mee/);
+
+    // Back to "nee": the earlier answers count again and the conclusion returns.
+    await page.getByRole("button", { name: "Wijzig: Is uw huis een monument?" }).click();
+    await answerQuestion(page, "monument", "nee");
+    await page.waitForSelector("[data-testid=conclusion][data-outcome=Toestemmingsvrij]");
+    // A refused answer is explained in Dutch next to the question.
+    await page.getByRole("button", { name: "Wijzig: Hoe hoog wordt het bijgebouw?" }).click();
+    await answerQuestion(page, "height", "25");
+    assert.match(await page.locator("[data-testid=question] .error-text").innerText(), /Vul een waarde in tussen 0 m en 20 m/);
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("Binnen de lijntjes: a plan that does not fit is highlighted, one that fits is not", async () => {
+  const page = await browser.page();
+  await withScreenshot(page, "binnen-de-lijntjes", async () => {
+    await openActivity(page);
+    await drawPlan(page, NEAR_ROAD);
+    const road = page.locator("[data-check='Afstand tot de weg']");
+    await road.waitFor();
+    assert.equal(await road.getAttribute("data-status"), "fail");
+    assert.match(await road.innerText(), /Gemeten: 0,52 m · toegestaan: meer dan 1 m/);
+    assert.ok((await page.locator("path.violation").count()) > 0, "the part too close to the road is highlighted");
+
+    // Redraw where it fits: every check passes and nothing is highlighted.
+    await drawPlan(page, FITS);
+    await page.waitForSelector("[data-check='Afstand tot de weg'][data-status=pass]");
+    assert.equal(await page.locator("[data-check='Op uw perceel']").getAttribute("data-status"), "pass");
+    assert.match(await page.locator("[data-check=Oppervlakte]").innerText(), /Gemeten: 5[56](,\d+)? m² · toegestaan: ten hoogste 150 m²/);
+    assert.equal(await page.locator("path.violation").count(), 0);
+
+    // Drag a corner off the parcel (towards the road): the checks follow while dragging.
+    const vertex = page.locator("[data-vertex='1']");
+    const box = await vertex.boundingBox();
+    const target = await page.evaluate(() => window.demo.toContainer(181186, 456447));
+    const map = await page.locator("#map").boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(map.x + target.x, map.y + target.y, { steps: 8 });
+    await page.waitForSelector("[data-check='Afstand tot de weg'][data-status=fail]");
+    await page.mouse.up();
+    assert.ok((await page.locator("path.violation").count()) > 0);
+
+    // The height entered with the plan answers the height question.
+    await page.getByLabel("Hoe hoog wordt het bijgebouw?").fill("6");
+    await page.getByLabel("Hoe hoog wordt het bijgebouw?").press("Tab");
+    await page.waitForSelector("[data-check=Hoogte][data-status=fail]");
+    assert.match(await page.locator("[data-check=Hoogte]").innerText(), /Gemeten: 6 m · toegestaan: ten hoogste 5 m/);
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("Droog oefenen: a session saved as a link opens again with its answers and plan", async () => {
+  const page = await browser.page();
+  await withScreenshot(page, "droog-oefenen", async () => {
+    await openActivity(page);
+    await drawPlan(page, FITS);
+    await answerQuestion(page, "monument", "nee");
+    await answerQuestion(page, "on_ground", "ja");
+    await page.locator("[data-action=save-link]").click();
+    const url = page.url();
+    assert.match(url, /#sessie=/);
+
+    const again = await browser.page(url.slice(browser.base.length));
+    await withScreenshot(again, "droog-oefenen-reload", async () => {
+      await again.waitForSelector("#check-title");
+      assert.equal(await again.locator("[data-testid=question]").getAttribute("data-input"), "height");
+      const answered = await again.locator(".answers li").allInnerTexts();
+      assert.equal(answered.length, 2);
+      assert.match(await again.locator("[data-check=Oppervlakte]").innerText(), /5[56](,\d+)? m²/);
+      assert.match(await again.locator("[data-input=parcel].from-map").innerText(), /OTL02 B 2626/);
+      assert.deepEqual(again.errors, []);
+    });
+    await again.close();
+
+    // The same session as a file: download, then open it on a fresh page.
+    const [download] = await Promise.all([page.waitForEvent("download"), page.locator("[data-action=save-file]").click()]);
+    const file = await download.path();
+    const fresh = await browser.page();
+    await fresh.setInputFiles("#session-file", file);
+    await fresh.waitForSelector("[data-testid=question][data-input=height]");
+    assert.equal(await fresh.locator(".answers li").count(), 2);
+    await fresh.close();
+  });
+  await page.close();
+});
+
+test("Regels schrijven: an error typed in the editor is shown with line and column", async () => {
+  const page = await browser.page("authoring.html");
+  await withScreenshot(page, "authoring", async () => {
+    assert.match(await page.locator("#diag-summary").innerText(), /Geen fouten of waarschuwingen/);
+    const source = await page.locator("#source").inputValue();
+    const line = source.split("\n").findIndex((l) => l.includes("when height > 5 m")) + 1;
+    await page.locator("#source").fill(source.replace("when height > 5 m", "when height > 5 m2"));
+    const diagnostic = page.locator(".diagnostics li[data-code=E004]");
+    await diagnostic.waitFor();
+    assert.equal(Number(await diagnostic.getAttribute("data-line")), line);
+    assert.match(await diagnostic.innerText(), new RegExp(`regel ${line}, kolom \\d+ fout E004`));
+    assert.match(await page.locator("#diag-summary").innerText(), /1 fout/);
+    // Clicking the diagnostic puts the cursor there.
+    await diagnostic.locator("button").click();
+    assert.match(await page.locator("#cursor").innerText(), new RegExp(`Regel ${line},`));
+
+    // Fixed again: the map preview shows what the edited rules say at a point.
+    await page.locator("#source").fill(source.replace('"Dit is openbaar gebied. Hier mag u niet bouwen."', '"Openbaar gebied: niet bouwen (bewerkt)."'));
+    await page.waitForFunction(() => /Geen fouten/.test(document.querySelector("#diag-summary").textContent));
+    await clickMap(page, 181190, 456455, { api: "authoring" });
+    await page.waitForSelector("[data-testid=preview-hit]");
+    assert.match(await page.locator("#preview").innerText(), /niet bouwen \(bewerkt\)/);
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("Phone-sized screen: map and panel are usable without sideways scrolling", async () => {
+  const page = await browser.page("index.html", { width: 390, height: 844 });
+  await withScreenshot(page, "phone", async () => {
+    await clickMap(page, ...PARCEL_2626);
+    await page.waitForSelector("[data-testid=hit]");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px too wide`);
+    const map = await page.locator("#map").boundingBox();
+    assert.ok(map.height > 300 && map.width >= 380, `map is ${map.width}x${map.height}`);
+    // Every control has an accessible name.
+    const unnamed = await page.evaluate(() =>
+      [...document.querySelectorAll("button, input, select, textarea")].filter((el) => {
+        if (el.type === "hidden" || el.closest(".leaflet-control-container")) return false;
+        const label = el.labels?.length || el.getAttribute("aria-label") || el.textContent.trim() || el.title;
+        return !label;
+      }).length,
+    );
+    assert.equal(unnamed, 0);
+  });
+  await page.close();
+});
