@@ -276,7 +276,7 @@ fn fmt(paths: &[PathBuf], check_only: bool, stdout: bool) -> Result<ExitCode, Fa
     let mut unformatted = 0;
     for path in rules_files(paths)? {
         let text = read(&path)?;
-        let formatted = match Ok::<String, Diagnostic>(text.clone()) /* TEMP */ {
+        let formatted = match rules_core::syntax::print::format_source(&text) {
             Ok(f) => f,
             Err(d) => {
                 eprint!("{}", d.render(&SourceFile::new(path.display().to_string(), text)));

@@ -172,7 +172,7 @@ pub fn verify(case: &Case, result: &Result<Outcome, EvalError>) -> Vec<String> {
                     }
                     for (field, got) in [("measured", &c.measured), ("limit", &c.limit)] {
                         if let Some(w) = fields.and_then(|o| o.get(field)).and_then(Json::as_str) {
-                            if got.as_deref() != Some(w) {
+                            if !got.as_deref().is_some_and(|g| same_shown_quantity(w, g)) {
                                 problems.push(format!("check \"{name}\": expected {field} {w}, got {}", got.as_deref().unwrap_or("nothing")));
                             }
                         }
@@ -244,6 +244,31 @@ fn same_json(want: &Json, got: &Json) -> bool {
     }
 }
 
+/// Equal as shown quantities (`"17,69 m"` vs `"17,687 m"`): the expected text is written to the
+/// precision its author cares about, so it matches within half a unit of its last decimal.
+fn same_shown_quantity(want: &str, got: &str) -> bool {
+    if want == got {
+        return true;
+    }
+    match (dutch_quantity(want), dutch_quantity(got)) {
+        (Some((w, decimals, unit)), Some((g, _, other))) => {
+            unit == other && (w - g).abs() <= 0.5 * 10f64.powi(-(decimals as i32)) + 1e-12
+        }
+        _ => false,
+    }
+}
+
+/// `"<= 1.234,5 m²"` -> (1234.5, 1 decimal, "<= m²").
+fn dutch_quantity(s: &str) -> Option<(f64, usize, String)> {
+    let start = s.find(|c: char| c.is_ascii_digit() || c == '-')?;
+    let len = s[start..].find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-')).unwrap_or(s.len() - start);
+    let number = &s[start..start + len];
+    let decimals = number.split_once(',').map(|(_, d)| d.len()).unwrap_or(0);
+    let value = number.replace('.', "").replace(',', ".").parse().ok()?;
+    let rest = format!("{}{}", s[..start].trim(), s[start + len..].trim());
+    Some((value, decimals, rest))
+}
+
 fn split_quantity(s: &str) -> Option<(f64, &str)> {
     let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))?;
     let (n, unit) = s.split_at(split);
@@ -261,6 +286,16 @@ mod tests {
         assert_eq!(parse_cases(r#"[{}, {"name": "x"}]"#).map(|c| c.len()), Ok(2));
         let err = parse_cases(r#"{"answer": {}}"#).expect_err("typo");
         assert!(err.to_string().contains("unknown field `answer`"), "{err}");
+    }
+
+    #[test]
+    fn shown_quantities_match_to_the_written_precision() {
+        assert!(same_shown_quantity("17,69 m", "17,687 m"));
+        assert!(!same_shown_quantity("17,69 m", "17,68 m"));
+        assert!(same_shown_quantity("<= 150 m²", "<= 150 m²"));
+        assert!(same_shown_quantity("1.234,5 m²", "1.234,46 m²"));
+        assert!(!same_shown_quantity("5 m", "5 m²"));
+        assert!(!same_shown_quantity("> 1 m", "< 1 m"));
     }
 
     #[test]

@@ -30,6 +30,9 @@
 //! assert_eq!(outcome.decisions[0].because.as_deref(), Some("Hoger dan 5 m (6 m)."));
 //! ```
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+// A `Diagnostic` is a rich value (message, labels, help) returned once per failed parse or check,
+// never in a hot loop: boxing it would only add noise.
+#![allow(clippy::result_large_err)]
 
 pub mod builtins;
 pub mod case;
@@ -201,5 +204,43 @@ override let max_height = 6 m when location(parcel, gemeente) == ja
         assert_eq!(missing.diagnostics[0].code, "E019");
         let header = missing.diagnostics[0].header(&missing.source);
         assert!(header.starts_with("g.rules:5:11:"), "{header}");
+    }
+}
+
+#[cfg(test)]
+mod evaluation_tests {
+    use super::*;
+    use serde_json::json;
+
+    /// A decision used in another one: once its remaining outcomes exclude a value, comparing with
+    /// that value is settled, and the question that could not change anything is not asked.
+    #[test]
+    fn undecided_decision_compared_with_an_excluded_value() {
+        let checked = compile("t.rules", r#"
+ruleset "T" { authority "A" valid from 2024-01-01 }
+question m: choice("a", "b") "M?"
+question x: bool "X?"
+question y: bool "Y?"
+decision c "C" {
+  when m == "a" -> NietVanToepassing
+  when x -> Vergunningplicht
+  otherwise -> Toestemmingsvrij
+}
+decision "D" {
+  when c == NietVanToepassing -> NietVanToepassing
+  when y -> Meldingsplicht
+  otherwise -> Toestemmingsvrij
+}
+"#);
+        let rs = checked.ruleset.unwrap_or_else(|| panic!("{:?}", checked.diagnostics));
+        let mut facts = Facts::new(&rs);
+        facts.answer(&rs, "m", &json!("b")).unwrap();
+        facts.answer(&rs, "y", &json!(true)).unwrap();
+        let outcome = evaluate(&rs, &facts, &Options::default()).unwrap();
+        assert_eq!(outcome.decisions[1].outcome, json!("Meldingsplicht"));
+        assert_eq!(outcome.decisions[0].outcome, json!(null), "{:#?}", outcome.decisions[0]);
+        assert_eq!(outcome.decisions[0].needed, ["x"], "{:#?}", outcome);
+        // C is only read by D, and D is decided: `x` cannot change anything, so it is not asked.
+        assert!(outcome.needed.is_empty(), "{:#?}", outcome.needed);
     }
 }

@@ -32,10 +32,12 @@ impl Coverage {
         }
     }
 
-    /// Every branch and rule of `rs` not yet taken, in source order.
+    /// Every branch and rule of `rs` not yet taken, in source order. For a ruleset that `extends`
+    /// another, only its own file counts: the base file's branches are its own cases' business.
     pub fn unreached(&self, rs: &Ruleset) -> Vec<Uncovered> {
         let mut out = Vec::new();
-        for d in &rs.decisions {
+        let own = |span: crate::source::Span| rs.source.name_at(span.start) == rs.source.name;
+        for d in rs.decisions.iter().filter(|d| own(d.span)) {
             match &d.body {
                 Body::Tree(branches) => self.branches(rs, &d.title, branches, &mut out),
                 Body::Table(t) => {

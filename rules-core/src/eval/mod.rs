@@ -296,6 +296,9 @@ enum End<'r> {
 #[derive(Debug, Clone)]
 struct DecisionResult<'r> {
     value: Option<Value>,
+    /// While undecided: every value it can still take, when each is known (no gap, no unknown
+    /// conclusion). Lets `c == NietVanToepassing` be false before `c` itself is decided.
+    possible: Option<Vec<Value>>,
     leaf: Option<&'r Leaf>,
     /// For multi-hit tables: every matched row's leaf.
     leaves: Vec<&'r Leaf>,
@@ -385,6 +388,18 @@ impl<'r> Evaluator<'r> {
             },
             ExprKind::Binary(BinOp::And, l, r) => self.logic(l, r, false)?,
             ExprKind::Binary(BinOp::Or, l, r) => self.logic(l, r, true)?,
+            ExprKind::Binary(op @ BinOp::Compare(CompareOp::Eq | CompareOp::Ne), l, r)
+                if matches!(l.kind, ExprKind::Decision(_)) || matches!(r.kind, ExprKind::Decision(_)) =>
+            {
+                let a = self.expr(l)?;
+                let b = self.expr(r)?;
+                match (a, b) {
+                    (Val::Known(a), Val::Known(b)) => Val::Known(binary(*op, &a, &b, e)?),
+                    (a, b) => self.compare_possible(*op, (l, &a), (r, &b)).unwrap_or_else(|| {
+                        unknown_of(&[&a, &b]).unwrap_or(Val::Unknown(Needs::new()))
+                    }),
+                }
+            }
             ExprKind::Binary(op, l, r) => {
                 let a = self.expr(l)?;
                 let b = self.expr(r)?;
@@ -457,6 +472,26 @@ impl<'r> Evaluator<'r> {
                 }).collect()))
             }
         })
+    }
+
+    /// `decision == value` while the decision is undecided: settled when none (or all) of the
+    /// values it can still take equal `value`.
+    fn compare_possible(&mut self, op: BinOp, left: (&'r Expr, &Val), right: (&'r Expr, &Val)) -> Option<Val> {
+        let (decision, known) = match (left, right) {
+            ((e, Val::Unknown(_)), (_, Val::Known(v))) | ((_, Val::Known(v)), (e, Val::Unknown(_))) => (e, v),
+            _ => return None,
+        };
+        let ExprKind::Decision(i) = decision.kind else { return None };
+        let result = self.decisions.get(i).cloned().flatten()?;
+        let possible = result.possible.as_ref()?;
+        let equal = if possible.iter().all(|p| p.same(known)) {
+            true
+        } else if possible.iter().all(|p| !p.same(known)) {
+            false
+        } else {
+            return None;
+        };
+        Some(Val::Known(Value::Bool(equal == (op == BinOp::Compare(CompareOp::Eq)))))
     }
 
     /// Kleene `and` (`is_or` false) and `or`: a decisive side settles it even when the other is unknown.
@@ -613,7 +648,7 @@ impl<'r> Evaluator<'r> {
                 if t.hit == HitPolicy::Unique && !definite.is_empty() && matches.iter().any(|m| !m.2) {
                     // Another rule may still apply, which would make the table fail (R004):
                     // not a definite answer yet.
-                    return Ok(DecisionResult { value: None, leaf: None, leaves: Vec::new(), needs, steps });
+                    return Ok(DecisionResult { value: None, possible: None, leaf: None, leaves: Vec::new(), needs, steps });
                 }
                 if t.hit == HitPolicy::Any {
                     if let Some(first) = definite.first() {
@@ -665,7 +700,7 @@ impl<'r> Evaluator<'r> {
                 }
                 let leaves: Vec<&'r Leaf> = matches.iter().filter(|m| m.2).map(|m| &m.0.leaf).collect();
                 if !needs.is_empty() || matches.iter().any(|m| !m.2) {
-                    return Ok(DecisionResult { value: None, leaf: None, leaves, needs, steps });
+                    return Ok(DecisionResult { value: None, possible: None, leaf: None, leaves, needs, steps });
                 }
                 let mut values: Vec<Value> = matches.into_iter().filter_map(|m| match m.1 {
                     Val::Known(v) => Some(v),
@@ -696,7 +731,7 @@ impl<'r> Evaluator<'r> {
                     }
                     _ => Value::List(values),
                 };
-                Ok(DecisionResult { value: Some(value), leaf: None, leaves, needs, steps })
+                Ok(DecisionResult { value: Some(value), possible: None, leaf: None, leaves, needs, steps })
             }
         }
     }
@@ -866,30 +901,54 @@ impl<'r> Evaluator<'r> {
 fn settle<'r>(ends: Vec<End<'r>>, mut needs: Needs, steps: Vec<Step<'r>>) -> DecisionResult<'r> {
     let mut agreed: Option<(&'r Leaf, Value, u32)> = None;
     let mut definite = true;
+    let mut all_known = true;
+    let mut possible: Vec<Value> = Vec::new();
     for end in &ends {
         match end {
-            End::NoMatch => definite = false,
-            End::Leaf { leaf, value: Val::Unknown(n), .. } => {
-                let _ = leaf;
+            End::NoMatch => {
                 definite = false;
+                all_known = false;
+            }
+            End::Leaf { value: Val::Unknown(n), .. } => {
+                definite = false;
+                all_known = false;
                 needs.extend(n.iter().copied());
             }
-            End::Leaf { leaf, value: Val::Known(v), unknown_conditions } => match &agreed {
-                None => agreed = Some((leaf, v.clone(), *unknown_conditions)),
-                Some((_, a, depth)) => {
-                    if !a.same(v) {
-                        definite = false;
-                    } else if unknown_conditions < depth {
-                        // Explain with the branch that depends least on unknown answers.
-                        agreed = Some((leaf, v.clone(), *unknown_conditions));
+            End::Leaf { leaf, value: Val::Known(v), unknown_conditions } => {
+                if !possible.iter().any(|p| p.same(v)) {
+                    possible.push(v.clone());
+                }
+                match &agreed {
+                    None => agreed = Some((leaf, v.clone(), *unknown_conditions)),
+                    Some((_, a, depth)) => {
+                        if !a.same(v) {
+                            definite = false;
+                        } else if unknown_conditions < depth {
+                            // Explain with the branch that depends least on unknown answers.
+                            agreed = Some((leaf, v.clone(), *unknown_conditions));
+                        }
                     }
                 }
-            },
+            }
         }
     }
     match agreed {
-        Some((leaf, value, _)) if definite => DecisionResult { value: Some(value), leaf: Some(leaf), leaves: Vec::new(), needs: Needs::new(), steps },
-        _ => DecisionResult { value: None, leaf: None, leaves: Vec::new(), needs, steps },
+        Some((leaf, value, _)) if definite => DecisionResult {
+            value: Some(value),
+            possible: None,
+            leaf: Some(leaf),
+            leaves: Vec::new(),
+            needs: Needs::new(),
+            steps,
+        },
+        _ => DecisionResult {
+            value: None,
+            possible: all_known.then_some(possible),
+            leaf: None,
+            leaves: Vec::new(),
+            needs,
+            steps,
+        },
     }
 }
 

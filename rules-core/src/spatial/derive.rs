@@ -46,7 +46,7 @@
 //! ```
 
 use geo::orient::Direction;
-use geo::{BoundingRect, Coord, Distance, Euclidean, Geometry, Intersects, Line, MultiPolygon, Orient, Point, Polygon, Rect};
+use geo::{BoundingRect, Coord, Geometry, Intersects, Line, MultiPolygon, Orient, Point, Polygon, Rect};
 
 use super::ops::{buffer, difference, intersection};
 
@@ -114,18 +114,40 @@ fn polygons(g: &Geometry) -> Vec<Polygon<f64>> {
     }
 }
 
+/// Whether two boxes come within `margin` of each other.
+fn boxes_meet(a: Rect<f64>, b: Rect<f64>, margin: f64) -> bool {
+    a.min().x <= b.max().x + margin && a.max().x >= b.min().x - margin && a.min().y <= b.max().y + margin && a.max().y >= b.min().y - margin
+}
+
 /// The polygons of `g` whose bounding box comes within `margin` of `rect`: a cheap way to keep
-/// only the nearby part of a large layer before any exact operation.
+/// only the nearby part of a large layer before any exact operation. Only those are copied.
 fn polygons_near(g: &Geometry, rect: Rect<f64>, margin: f64) -> Vec<Polygon<f64>> {
-    let (min, max) = (rect.min(), rect.max());
-    polygons(g)
-        .into_iter()
-        .filter(|p| {
-            p.bounding_rect().is_some_and(|b| {
-                b.min().x <= max.x + margin && b.max().x >= min.x - margin && b.min().y <= max.y + margin && b.max().y >= min.y - margin
-            })
+    let near = |p: &&Polygon<f64>| p.bounding_rect().is_some_and(|b| boxes_meet(b, rect, margin));
+    match g {
+        Geometry::Polygon(p) => std::iter::once(p).filter(near).map(|p| p.orient(Direction::Default)).collect(),
+        Geometry::MultiPolygon(mp) => mp.iter().filter(near).map(|p| p.orient(Direction::Default)).collect(),
+        Geometry::GeometryCollection(gc) => gc.iter().flat_map(|m| polygons_near(m, rect, margin)).collect(),
+        other => polygons(other).into_iter().filter(|p| near(&p)).collect(),
+    }
+}
+
+/// The edges of `polygons` (all rings) with a point within `margin` of `rect`'s box.
+fn segments_near(polygons: &[Polygon<f64>], rect: Rect<f64>, margin: f64) -> Vec<Line<f64>> {
+    segments(polygons, false).into_iter().filter(|l| boxes_meet(l.bounding_rect(), rect, margin)).collect()
+}
+
+/// Distance from a point to the nearest of `lines` (infinite when there are none).
+fn distance_to_lines(p: Coord<f64>, lines: &[Line<f64>]) -> f64 {
+    lines
+        .iter()
+        .map(|l| {
+            let d = l.delta();
+            let len2 = d.x * d.x + d.y * d.y;
+            let t = if len2 > 0.0 { (((p.x - l.start.x) * d.x + (p.y - l.start.y) * d.y) / len2).clamp(0.0, 1.0) } else { 0.0 };
+            let q = l.start + d * t;
+            (p.x - q.x).hypot(p.y - q.y)
         })
-        .collect()
+        .fold(f64::INFINITY, f64::min)
 }
 
 fn segments(polygons: &[Polygon<f64>], exteriors_only: bool) -> Vec<Line<f64>> {
@@ -173,11 +195,14 @@ struct FacingWall {
     inward: Coord<f64>,
 }
 
-fn facing_walls(parcel: &[Polygon<f64>], building: &[Polygon<f64>], public: &[Polygon<f64>], reach: f64) -> Vec<FacingWall> {
+/// `public_edges`: the outline of the public space near the parcel. Where a ray leaves the
+/// parcel, public space is adjacent when its outline is within [`FRONTAGE_GAP`] (the exit point
+/// lies on the parcel edge, so public space that covers it has its outline close by unless the
+/// parcel reaches metres into the road, which cadastral data does not do).
+fn facing_walls(parcel: &[Polygon<f64>], building: &[Polygon<f64>], public_edges: &[Line<f64>], reach: f64) -> Vec<FacingWall> {
     let parcel_edges = segments(parcel, false);
     let building_edges = segments(building, true);
     let parcel_area = Geometry::MultiPolygon(MultiPolygon::new(parcel.to_vec()));
-    let public_area = Geometry::MultiPolygon(MultiPolygon::new(public.to_vec()));
     let mut walls = Vec::new();
     for wall in &building_edges {
         let length = wall.dx().hypot(wall.dy());
@@ -199,8 +224,7 @@ fn facing_walls(parcel: &[Polygon<f64>], building: &[Polygon<f64>], public: &[Po
             if first_hit(origin, out, &building_edges).is_some_and(|(t, _)| t < t_exit) || t_exit > reach {
                 continue;
             }
-            let exit = Point(origin + out * t_exit);
-            if Euclidean.distance(&exit, &public_area) > FRONTAGE_GAP {
+            if distance_to_lines(origin + out * t_exit, public_edges) > FRONTAGE_GAP {
                 continue;
             }
             let e = unit(parcel_edges[edge].delta());
@@ -231,8 +255,9 @@ pub fn fronts(parcel: &Geometry, building: &Geometry, public_space: &Geometry) -
         return Err(DeriveError::BuildingNotOnParcel);
     }
     let public = polygons_near(public_space, bbox, FRONTAGE_GAP + 1.0);
+    let public_edges = segments_near(&public, bbox, FRONTAGE_GAP + 1.0);
     let reach = bbox.width().hypot(bbox.height()) + 1.0;
-    let mut walls = facing_walls(&parcel_polygons, &building_polygons, &public, reach);
+    let mut walls = facing_walls(&parcel_polygons, &building_polygons, &public_edges, reach);
     if walls.is_empty() {
         return Err(DeriveError::NoFront);
     }
