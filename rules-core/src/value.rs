@@ -36,21 +36,21 @@ impl Dim {
         self.length == 0 && self.angle == 0
     }
 
-    pub fn mul(self, other: Dim) -> Dim {
+    pub fn times(self, other: Dim) -> Dim {
         let length = self.length.saturating_add(other.length);
         let angle = self.angle.saturating_add(other.angle);
         let percent = length == 0 && angle == 0 && (self.percent && other.percent);
         Dim { length, angle, percent }
     }
 
-    pub fn div(self, other: Dim) -> Dim {
+    pub fn per(self, other: Dim) -> Dim {
         let length = self.length.saturating_sub(other.length);
         let angle = self.angle.saturating_sub(other.angle);
         Dim { length, angle, percent: false }
     }
 
     /// The result dimension of `a + b` (keeps percent when both are percentages).
-    pub fn add(self, other: Dim) -> Dim {
+    pub fn plus(self, other: Dim) -> Dim {
         Dim { percent: self.percent && other.percent, ..self }
     }
 
@@ -431,12 +431,12 @@ mod tests {
 
     #[test]
     fn dims_multiply_and_divide() {
-        assert_eq!(Dim::LENGTH.mul(Dim::LENGTH), Dim::SURFACE);
-        assert_eq!(Dim::SURFACE.div(Dim::LENGTH), Dim::LENGTH);
-        assert!(Dim::PERCENT.mul(Dim::SURFACE).compatible(Dim::SURFACE));
+        assert_eq!(Dim::LENGTH.times(Dim::LENGTH), Dim::SURFACE);
+        assert_eq!(Dim::SURFACE.per(Dim::LENGTH), Dim::LENGTH);
+        assert!(Dim::PERCENT.times(Dim::SURFACE).compatible(Dim::SURFACE));
         assert!(!Dim::LENGTH.compatible(Dim::SURFACE));
         assert_eq!(Dim::SURFACE.unit_ascii(), "m2");
-        assert_eq!(Dim::LENGTH.div(Dim::SURFACE).unit_ascii(), "1/m");
+        assert_eq!(Dim::LENGTH.per(Dim::SURFACE).unit_ascii(), "1/m");
     }
 
     #[test]

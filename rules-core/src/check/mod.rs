@@ -931,7 +931,7 @@ impl<'a> Checker<'a> {
                     return Err(());
                 }
                 let ty = match (&t.ty, &f.ty) {
-                    (Type::Num(a), Type::Num(b)) => Type::Num(a.add(*b)),
+                    (Type::Num(a), Type::Num(b)) => Type::Num(a.plus(*b)),
                     _ => t.ty.clone(),
                 };
                 typed(ExprKind::If(Box::new(c), Box::new(t), Box::new(f)), ty)
@@ -975,7 +975,7 @@ impl<'a> Checker<'a> {
                 Ok(Type::Bool)
             }
             BinOp::Add | BinOp::Sub => match (&l.ty, &r.ty) {
-                (Type::Num(a), Type::Num(b)) if a.compatible(*b) => Ok(Type::Num(a.add(*b))),
+                (Type::Num(a), Type::Num(b)) if a.compatible(*b) => Ok(Type::Num(a.plus(*b))),
                 (Type::Num(a), Type::Num(b)) => {
                     self.error(unit_mismatch(span, *b, *a, &format!("`{}`", op.symbol())));
                     Err(())
@@ -986,7 +986,7 @@ impl<'a> Checker<'a> {
                 }
             },
             BinOp::Mul | BinOp::Div => match (&l.ty, &r.ty) {
-                (Type::Num(a), Type::Num(b)) => Ok(Type::Num(if op == BinOp::Mul { a.mul(*b) } else { a.div(*b) })),
+                (Type::Num(a), Type::Num(b)) => Ok(Type::Num(if op == BinOp::Mul { a.times(*b) } else { a.per(*b) })),
                 _ => {
                     self.error(incompatible(span, &l.ty, &r.ty, &format!("`{}` needs two numbers", op.symbol())));
                     Err(())

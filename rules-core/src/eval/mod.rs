@@ -1023,15 +1023,15 @@ fn binary(op: BinOp, a: &Value, b: &Value, e: &Expr) -> Result<Value, EvalError>
         }
     };
     match (op, a, b) {
-        (BinOp::Add, Value::Num(x, d), Value::Num(y, d2)) => checked(x + y, d.add(*d2)),
-        (BinOp::Sub, Value::Num(x, d), Value::Num(y, d2)) => checked(x - y, d.add(*d2)),
-        (BinOp::Mul, Value::Num(x, d), Value::Num(y, d2)) => checked(x * y, d.mul(*d2)),
+        (BinOp::Add, Value::Num(x, d), Value::Num(y, d2)) => checked(x + y, d.plus(*d2)),
+        (BinOp::Sub, Value::Num(x, d), Value::Num(y, d2)) => checked(x - y, d.plus(*d2)),
+        (BinOp::Mul, Value::Num(x, d), Value::Num(y, d2)) => checked(x * y, d.times(*d2)),
         (BinOp::Div, Value::Num(x, d), Value::Num(y, d2)) => {
             if *y == 0.0 {
                 return Err(EvalError::new("R001", e.span, "division by zero")
                     .with_help("guard the division, e.g. `if x > 0 m2 then a / x else 0`"));
             }
-            checked(x / y, d.div(*d2))
+            checked(x / y, d.per(*d2))
         }
         (BinOp::Compare(c), a, b) => compare(c, a, b)
             .map(Value::Bool)

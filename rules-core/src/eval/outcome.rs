@@ -121,7 +121,7 @@ impl Outcome {
     /// still needed. With `trace`, each decision's steps follow it.
     pub fn to_text(&self, trace: bool) -> String {
         let mut out = String::new();
-        out.push_str(&format!("{}", self.ruleset));
+        out.push_str(&self.ruleset);
         if let Some(a) = &self.authority {
             out.push_str(&format!(" ({a})"));
         }
