@@ -285,13 +285,18 @@ struct Parser<'n> {
     names: &'n Names,
     /// Inside a range endpoint, `[` closes the range (`]1..5[`) instead of starting a filter.
     in_range: bool,
+    /// Nesting depth, so a hostile text cannot exhaust the stack.
+    depth: usize,
 }
+
+/// Deeper nesting than this is refused (real rule files nest a handful of levels).
+const MAX_DEPTH: usize = 64;
 
 type Parsed<T> = Result<T, FeelError>;
 
 impl<'n> Parser<'n> {
     fn new(text: &str, names: &'n Names) -> Parser<'n> {
-        Parser { text: text.to_string(), chars: text.chars().collect(), pos: 0, names, in_range: false }
+        Parser { text: text.to_string(), chars: text.chars().collect(), pos: 0, names, in_range: false, depth: 0 }
     }
 
     fn error(&self, message: impl Into<String>) -> FeelError {
@@ -395,6 +400,13 @@ impl<'n> Parser<'n> {
     }
 
     fn expression(&mut self) -> Parsed<Expr> {
+        self.depth += 1;
+        let e = if self.depth > MAX_DEPTH { Err(self.error("the expression is nested too deeply")) } else { self.expression_inner() };
+        self.depth -= 1;
+        e
+    }
+
+    fn expression_inner(&mut self) -> Parsed<Expr> {
         self.skip_ws();
         if self.keyword("if") {
             let c = self.expression()?;
@@ -480,7 +492,8 @@ impl<'n> Parser<'n> {
             if self.eat('(') {
                 // `x in (tests)`, unless it is an open range `(1..5)`.
                 self.pos = start;
-                if let Ok(range) = self.try_range() {
+                if self.looks_like_range() {
+                    let range = self.try_range()?;
                     return Ok(Expr::In(Box::new(left), vec![Test::Range(range)]));
                 }
                 self.pos = start + 1;
@@ -547,7 +560,10 @@ impl<'n> Parser<'n> {
     fn unary(&mut self) -> Parsed<Expr> {
         self.skip_ws();
         if self.eat('-') {
-            let inner = self.unary()?;
+            self.depth += 1;
+            let inner = if self.depth > MAX_DEPTH { Err(self.error("the expression is nested too deeply")) } else { self.unary() };
+            self.depth -= 1;
+            let inner = inner?;
             return Ok(match inner {
                 Expr::Number(n) => Expr::Number(-n),
                 other => Expr::Neg(Box::new(other)),
@@ -622,6 +638,13 @@ impl<'n> Parser<'n> {
     }
 
     fn primary(&mut self) -> Parsed<Expr> {
+        self.depth += 1;
+        let e = if self.depth > MAX_DEPTH { Err(self.error("the expression is nested too deeply")) } else { self.primary_inner() };
+        self.depth -= 1;
+        e
+    }
+
+    fn primary_inner(&mut self) -> Parsed<Expr> {
         self.skip_ws();
         let Some(c) = self.peek() else { return Err(self.error("unexpected end of expression")) };
         if c.is_ascii_digit() || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())) {
@@ -630,11 +653,9 @@ impl<'n> Parser<'n> {
         match c {
             '"' => return self.string().map(Expr::String),
             '(' | ']' => {
-                let start = self.pos;
-                if let Ok(r) = self.try_range() {
-                    return Ok(Expr::Range(Box::new(r)));
+                if self.looks_like_range() {
+                    return Ok(Expr::Range(Box::new(self.try_range()?)));
                 }
-                self.pos = start;
                 if c == ']' {
                     return Err(self.error("unexpected `]`"));
                 }
@@ -644,11 +665,10 @@ impl<'n> Parser<'n> {
                 return Ok(e);
             }
             '[' => {
-                let start = self.pos;
-                if let Ok(r) = self.try_range() {
-                    return Ok(Expr::Range(Box::new(r)));
+                if self.looks_like_range() {
+                    return Ok(Expr::Range(Box::new(self.try_range()?)));
                 }
-                self.pos = start + 1;
+                self.pos += 1;
                 let mut items = Vec::new();
                 self.skip_ws();
                 if self.eat(']') {
@@ -771,7 +791,35 @@ impl<'n> Parser<'n> {
         }
     }
 
-    /// `[a..b]`, `(a..b)`, `]a..b[` and mixes; restores nothing on failure (callers do).
+    /// Whether the bracket at the current position opens a range: a `..` at its own nesting level
+    /// before a `,` or its closing bracket. A scan, so that nested brackets are never parsed twice.
+    fn looks_like_range(&self) -> bool {
+        let mut depth = 0usize;
+        let mut i = self.pos + 1;
+        let mut in_string = false;
+        while let Some(&c) = self.chars.get(i) {
+            if in_string {
+                match c {
+                    '\\' => i += 1,
+                    '"' => in_string = false,
+                    _ => {}
+                }
+            } else {
+                match c {
+                    '"' => in_string = true,
+                    '(' | '[' | '{' if depth > 0 || c != '[' => depth += 1,
+                    ')' | ']' | '}' if depth > 0 => depth -= 1,
+                    '.' if depth == 0 && self.chars.get(i + 1) == Some(&'.') => return true,
+                    ',' | ')' | ']' | '[' | '}' if depth == 0 => return false,
+                    _ => {}
+                }
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// `[a..b]`, `(a..b)`, `]a..b[` and mixes.
     fn try_range(&mut self) -> Parsed<Range> {
         self.skip_ws();
         let low_closed = match self.peek() {
@@ -822,12 +870,8 @@ impl<'n> Parser<'n> {
             let e = self.additive()?;
             return Ok(Test::Compare(op, e));
         }
-        if matches!(self.peek(), Some('[' | '(' | ']')) {
-            let start = self.pos;
-            if let Ok(r) = self.try_range() {
-                return Ok(Test::Range(r));
-            }
-            self.pos = start;
+        if matches!(self.peek(), Some('[' | '(' | ']')) && self.looks_like_range() {
+            return Ok(Test::Range(self.try_range()?));
         }
         Ok(Test::Expr(self.expression()?))
     }
@@ -1396,6 +1440,16 @@ mod tests {
         assert!(parse_expression("\"open", &names).is_err());
         assert!(parse_unary_tests("[1..", &names).is_err());
         assert!(parse_expression("for x in [1] return x", &names).is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let names = Names::default();
+        let deep = format!("{}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(parse_expression(&deep, &names).is_err());
+        assert!(parse_expression(&"-".repeat(100_000), &names).is_err());
+        assert!(parse_unary_tests(&format!("{}1{}", "[".repeat(50_000), "]".repeat(50_000)), &names).is_err());
+        assert_eq!(eval_str(&format!("{}1{}", "(".repeat(20), ")".repeat(20))).to_string(), "1");
     }
 
     #[test]

@@ -245,7 +245,7 @@ impl LineMap {
             .or_else(|| Some(id.clone()));
         }
         if element.is_none() {
-            element = self.lines[..=index.min(self.lines.len().saturating_sub(1))].iter().rev().find_map(|l| match l {
+            element = self.lines.get(..=index).unwrap_or(&self.lines).iter().rev().find_map(|l| match l {
                 Some((id, false)) => Some(id.clone()),
                 _ => None,
             });

@@ -48,6 +48,8 @@ pub enum XmlError {
     MissingAttribute { element: String, attribute: &'static str, pos: Pos },
     #[error("line {}:{}: unknown hit policy \"{value}\" in decision table {id}; expected UNIQUE, FIRST, PRIORITY, ANY, COLLECT, RULE ORDER or OUTPUT ORDER", pos.line, pos.column)]
     UnknownHitPolicy { id: String, value: String, pos: Pos },
+    #[error("line {}:{}: boxed expressions nested more than 64 deep", pos.line, pos.column)]
+    TooDeep { pos: Pos },
     #[error("line {}:{}: unknown aggregation \"{value}\" in decision table {id}; expected SUM, MIN, MAX or COUNT", pos.line, pos.column)]
     UnknownAggregation { id: String, value: String, pos: Pos },
 }
@@ -362,13 +364,15 @@ pub fn read(text: &str) -> Result<Definitions, XmlError> {
     if root.tag_name().name() != "definitions" || version.is_none() {
         return Err(XmlError::NotDmn { root: root.tag_name().name().to_string(), namespace: ns.map(String::from) });
     }
-    let reader = Reader { doc: &doc, dmn_ns: ns.unwrap_or_default().to_string() };
+    let reader = Reader { doc: &doc, dmn_ns: ns.unwrap_or_default().to_string(), depth: std::cell::Cell::new(0) };
     reader.definitions(root, version)
 }
 
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
     dmn_ns: String,
+    /// Nesting of boxed expressions being read (contexts in contexts), bounded.
+    depth: std::cell::Cell<usize>,
 }
 
 /// Which extension vocabulary an element belongs to (namespaces differ between STTR versions).
@@ -477,7 +481,7 @@ impl<'a, 'input> Reader<'a, 'input> {
             if self.is_dmn(child, "extensionElements") {
                 self.sttr_extensions(child, &mut defs);
             } else if self.is_dmn(child, "itemDefinition") {
-                defs.item_definitions.push(self.item_definition(child));
+                defs.item_definitions.push(self.item_definition(child, 0));
             } else if self.is_dmn(child, "inputData") {
                 defs.inputs.push(self.input_data(child)?);
             } else if self.is_dmn(child, "decision") {
@@ -489,13 +493,19 @@ impl<'a, 'input> Reader<'a, 'input> {
         Ok(defs)
     }
 
-    fn item_definition(&self, node: Node) -> ItemDefinition {
+    /// Components nest; deeper than 32 levels they are dropped (no real type nests that deep, and a
+    /// hostile file must not exhaust the stack).
+    fn item_definition(&self, node: Node, depth: usize) -> ItemDefinition {
         ItemDefinition {
             name: node.attribute("name").unwrap_or_default().to_string(),
             type_ref: self.dmn_child(node, "typeRef").map(all_text),
             is_collection: node.attribute("isCollection") == Some("true"),
             allowed_values: self.dmn_child(node, "allowedValues").and_then(|a| self.text_child(a)),
-            components: self.dmn_children(node, "itemComponent").map(|c| self.item_definition(c)).collect(),
+            components: if depth < 32 {
+                self.dmn_children(node, "itemComponent").map(|c| self.item_definition(c, depth + 1)).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 
@@ -577,6 +587,16 @@ impl<'a, 'input> Reader<'a, 'input> {
     }
 
     fn logic(&self, node: Node) -> Result<Logic, XmlError> {
+        if self.depth.get() >= 64 {
+            return Err(XmlError::TooDeep { pos: self.pos(node) });
+        }
+        self.depth.set(self.depth.get() + 1);
+        let result = self.logic_at(node);
+        self.depth.set(self.depth.get().saturating_sub(1));
+        result
+    }
+
+    fn logic_at(&self, node: Node) -> Result<Logic, XmlError> {
         let id = node.attribute("id").unwrap_or_default().to_string();
         let expression = match local(node) {
             "literalExpression" => Expression::Literal {
@@ -854,6 +874,18 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_an_error_not_a_stack_overflow() {
+        let ns = "https://www.omg.org/spec/DMN/20191111/MODEL/";
+        let n = 5_000;
+        let contexts = format!("{}<literalExpression><text>1</text></literalExpression>{}", "<context><contextEntry>".repeat(n), "</contextEntry></context>".repeat(n));
+        let text = format!("<definitions xmlns=\"{ns}\"><decision id=\"d\" name=\"D\">{contexts}</decision></definitions>");
+        assert!(matches!(read(&text), Err(XmlError::TooDeep { .. }) | Err(XmlError::NotXml(_))));
+        let items = format!("{}{}", "<itemComponent name=\"x\">".repeat(n), "</itemComponent>".repeat(n));
+        let text = format!("<definitions xmlns=\"{ns}\"><itemDefinition name=\"t\">{items}</itemDefinition></definitions>");
+        assert!(read(&text).is_ok() || matches!(read(&text), Err(XmlError::NotXml(_))));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use geo::dimensions::Dimensions;
 use geo::line_intersection::LineIntersection;
 use geo::relate::IntersectionMatrix;
 use geo::{
-    Area, BooleanOps, Buffer, Coord, CoordsIter, Euclidean, GeometryCollection, HasDimensions, Intersects,
+    Area, BooleanOps, BoundingRect, Buffer, Coord, CoordsIter, Euclidean, GeometryCollection, HasDimensions, Intersects,
     Length, Line, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Relate,
 };
 
@@ -163,14 +163,19 @@ fn boundary_distance(a: &Geometry, b: &Geometry) -> f64 {
     if inside(a, b) || inside(b, a) {
         return 0.0;
     }
-    let (pa, mut pb) = (pieces(a), pieces(b));
-    // Nearest first makes the pruning bite early.
-    if let Some(first) = pa.first() {
-        pb.sort_by(|x, y| box_gap(first, x).total_cmp(&box_gap(first, y)));
-    }
+    let (pa, pb) = (pieces(a), pieces(b));
+    let Some(extent) = a.bounding_rect() else { return f64::INFINITY };
+    let whole_a = Line::new(extent.min(), extent.max());
+    // The pieces of b by how far their box is from a's box: a lower bound for every pair with
+    // that piece, so once it reaches the best distance found, the rest cannot beat it.
+    let mut near: Vec<(f64, &Line<f64>)> = pb.iter().map(|y| (box_gap(&whole_a, y), y)).collect();
+    near.sort_by(|x, y| x.0.total_cmp(&y.0));
     let mut best = f64::INFINITY;
-    for x in &pa {
-        for y in &pb {
+    for (gap, y) in near {
+        if gap >= best {
+            break;
+        }
+        for x in &pa {
             if box_gap(x, y) >= best {
                 continue;
             }

@@ -228,6 +228,7 @@ function renderStip() {
           "button",
           { type: "button", class: "secondary", "data-ruleset": r.id, onclick: () => startActivity(r.id) },
           `${r.activity ?? r.name}: wat moet ik doen?`,
+          activities.filter((o) => (o.activity ?? o.name) === (r.activity ?? r.name)).length > 1 ? h("span", { class: "muted" }, ` (${r.authority ?? r.name})`) : null,
         ),
       );
     }
