@@ -23,6 +23,7 @@ pub enum Builtin {
     RearYard,
     ZoneFrom,
     Coverage,
+    Near,
 }
 
 /// Every builtin with its name and a one-line signature for messages and docs.
@@ -50,6 +51,11 @@ pub const ALL: &[(Builtin, &str, &str)] = &[
         "rear_yard(parcel, main_building, public_space): the achtererfgebied, behind the line 1 m behind the front",
     ),
     (Builtin::ZoneFrom, "zone_from", "zone_from(shape, d): the area within distance d of shape, outside it"),
+    (
+        Builtin::Near,
+        "near",
+        "near(shape, other, d): the part of shape within reach of other (points within d; lines and areas cut to the box around other widened by d)",
+    ),
     (
         Builtin::Coverage,
         "coverage",
@@ -155,6 +161,13 @@ impl Builtin {
                     _ => Err("`zone_from` needs a geometry and a length, like zone_from(main_building, 4 m)".into()),
                 }
             }
+            Builtin::Near => {
+                count(3)?;
+                match (&args[0], &args[1], &args[2]) {
+                    (Type::Geom(k), Type::Geom(_), Type::Num(d)) if d.compatible(Dim::LENGTH) => Ok(Type::Geom(*k)),
+                    _ => Err("`near` needs two geometries and a length, like near(trees, plan, 1 m)".into()),
+                }
+            }
             Builtin::Coverage => {
                 if args.len() < 2 {
                     return Err("`coverage` needs a zone and at least one shape, like coverage(rear_yard, buildings, plan)".into());
@@ -216,6 +229,13 @@ impl Builtin {
                     return Err(format!("`zone_from` distance {d} m is out of range (0 to 10 km)"));
                 }
                 shape(spatial::derive::zone_from(geo(0)?, d))
+            }
+            Builtin::Near => {
+                let (d, _) = num(2)?;
+                if !d.is_finite() || !(0.0..=10_000.0).contains(&d) {
+                    return Err(format!("`near` distance {d} m is out of range (0 to 10 km)"));
+                }
+                shape(spatial::derive::near(geo(0)?, geo(1)?, d))
             }
             Builtin::Coverage => {
                 let shapes = (1..args.len()).map(geo).collect::<Result<Vec<_>, _>>()?;

@@ -331,11 +331,13 @@ fn at_lists_the_rule_on_a_road() {
         "Voorbeeldgemeente (fictief), naar de bruidsschat\n  Openbaar gebied: Dit is openbaar gebied. Hier mag u niet bouwen.\n"
     );
     let json = run(&["at", RULESET, "--layers", ROADS, "--point", ON_THE_ROAD, "--format", "json"]);
-    let hits: Json = serde_json::from_str(&json.stdout).expect("JSON");
-    assert_eq!(hits.as_array().map(Vec::len), Some(1), "{hits}");
+    let report: Json = serde_json::from_str(&json.stdout).expect("JSON");
+    let hits = &report["rulesets"][0]["rules"];
+    assert_eq!(hits.as_array().map(Vec::len), Some(1), "{report}");
     assert_eq!(hits[0]["title"], "Openbaar gebied");
     assert_eq!(hits[0]["layer"], "public_space");
     assert_eq!(hits[0]["feature"], "G0228.3d496236bf3c4a7490602ccce4a75954");
+    assert_eq!(report["point"]["x"], 181225.0);
 }
 
 #[test]
@@ -344,7 +346,8 @@ fn at_lists_nothing_in_a_garden() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(r.stdout, "Hier gelden geen regels uit deze regelsets.\n");
     let json = run(&["at", RULESET, "--layers", ROADS, "--point", IN_A_GARDEN, "--format", "json"]);
-    assert_eq!(serde_json::from_str::<Json>(&json.stdout).expect("JSON"), Json::Array(Vec::new()));
+    let report: Json = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(report["rulesets"][0]["rules"], Json::Array(Vec::new()), "{report}");
 }
 
 /// A misspelt layer name binds nothing, and the point then silently "has no rules".

@@ -144,7 +144,12 @@ fn fictional_file_covers_every_extension() {
     assert!(t.contains("// Regelgroep \"Afmetingen\""), "{t}");
     // Fixed values are lets; the caveat is a check; the attachment a question.
     assert!(t.contains("let illegaal = false"), "{t}");
-    assert!(t.contains("decision voorbehoud_beschermde_vogel \"Voorbehoud: Nestelt er een beschermde vogel onder het dak?\""), "{t}");
+    assert!(
+        t.contains(
+            "decision voorbehoud_beschermde_vogel \"Voorbehoud: Nestelt er een beschermde vogel onder het dak?\""
+        ),
+        "{t}"
+    );
     assert!(t.contains("question bijlage_situatieschets: bool"), "{t}");
     // PRIORITY sorted by outputValues, references and explanations per row.
     assert!(t.contains("table FIRST") && t.contains("ref \"/akn/nl/act/bwb/2019/erfgoedwet/art_11\""), "{t}");

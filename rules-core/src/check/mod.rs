@@ -644,9 +644,10 @@ impl<'a> Checker<'a> {
         }
         if t.hit == ast::HitPolicy::Priority || t.hit == ast::HitPolicy::OutputOrder {
             if let Some((ty, _)) = leaf_type.as_ref() {
-                if !matches!(ty, Type::Conclusion | Type::Num(_) | Type::Text(_)) {
+                // Conclusions rank by how restrictive they are, numbers by size; texts have no order.
+                if !matches!(ty, Type::Conclusion | Type::Num(_)) {
                     let ty = ty.clone();
-                    self.error(Diagnostic::error("E014", t.hit_span, format!("PRIORITY and OUTPUT ORDER need conclusions, numbers or texts to order, not {}", ty.describe())));
+                    self.error(Diagnostic::error("E014", t.hit_span, format!("PRIORITY and OUTPUT ORDER rank conclusions or numbers, not {}", ty.describe())).with_help("use FIRST and put the rules in the order you want, or RULE ORDER"));
                     return Err(());
                 }
             }

@@ -401,7 +401,11 @@ impl<'n> Parser<'n> {
 
     fn expression(&mut self) -> Parsed<Expr> {
         self.depth += 1;
-        let e = if self.depth > MAX_DEPTH { Err(self.error("the expression is nested too deeply")) } else { self.expression_inner() };
+        let e = if self.depth > MAX_DEPTH {
+            Err(self.error("the expression is nested too deeply"))
+        } else {
+            self.expression_inner()
+        };
         self.depth -= 1;
         e
     }
@@ -561,7 +565,11 @@ impl<'n> Parser<'n> {
         self.skip_ws();
         if self.eat('-') {
             self.depth += 1;
-            let inner = if self.depth > MAX_DEPTH { Err(self.error("the expression is nested too deeply")) } else { self.unary() };
+            let inner = if self.depth > MAX_DEPTH {
+                Err(self.error("the expression is nested too deeply"))
+            } else {
+                self.unary()
+            };
             self.depth -= 1;
             let inner = inner?;
             return Ok(match inner {
@@ -639,7 +647,11 @@ impl<'n> Parser<'n> {
 
     fn primary(&mut self) -> Parsed<Expr> {
         self.depth += 1;
-        let e = if self.depth > MAX_DEPTH { Err(self.error("the expression is nested too deeply")) } else { self.primary_inner() };
+        let e = if self.depth > MAX_DEPTH {
+            Err(self.error("the expression is nested too deeply"))
+        } else {
+            self.primary_inner()
+        };
         self.depth -= 1;
         e
     }

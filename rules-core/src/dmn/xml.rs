@@ -880,11 +880,17 @@ mod tests {
     fn deep_nesting_is_an_error_not_a_stack_overflow() {
         let ns = "https://www.omg.org/spec/DMN/20191111/MODEL/";
         let n = 5_000;
-        let contexts = format!("{}<literalExpression><text>1</text></literalExpression>{}", "<context><contextEntry>".repeat(n), "</contextEntry></context>".repeat(n));
-        let text = format!("<definitions xmlns=\"{ns}\"><decision id=\"d\" name=\"D\">{contexts}</decision></definitions>");
+        let contexts = format!(
+            "{}<literalExpression><text>1</text></literalExpression>{}",
+            "<context><contextEntry>".repeat(n),
+            "</contextEntry></context>".repeat(n)
+        );
+        let text =
+            format!("<definitions xmlns=\"{ns}\"><decision id=\"d\" name=\"D\">{contexts}</decision></definitions>");
         assert!(matches!(read(&text), Err(XmlError::TooDeep { .. }) | Err(XmlError::NotXml(_))));
         let items = format!("{}{}", "<itemComponent name=\"x\">".repeat(n), "</itemComponent>".repeat(n));
-        let text = format!("<definitions xmlns=\"{ns}\"><itemDefinition name=\"t\">{items}</itemDefinition></definitions>");
+        let text =
+            format!("<definitions xmlns=\"{ns}\"><itemDefinition name=\"t\">{items}</itemDefinition></definitions>");
         assert!(read(&text).is_ok() || matches!(read(&text), Err(XmlError::NotXml(_))));
     }
 

@@ -46,7 +46,7 @@
 //! ```
 
 use geo::orient::Direction;
-use geo::{BoundingRect, Coord, Geometry, Intersects, Line, MultiPolygon, Orient, Point, Polygon, Rect};
+use geo::{BoundingRect, Contains, Coord, Geometry, Intersects, Line, MultiPolygon, Orient, Point, Polygon, Rect};
 
 use super::ops::{buffer, difference, intersection};
 
@@ -368,6 +368,56 @@ pub fn zone_from(shape: &Geometry, distance: f64) -> Geometry {
         grown
     } else {
         difference(&grown, shape)
+    }
+}
+
+/// The part of `shape` within reach of `other`: its points within `distance` of `other`, and its
+/// lines and areas cut to the box around `other` widened by `distance`. The result contains every
+/// point of `shape` within `distance` of `other` (and possibly a little more, up to the box), so
+/// `intersection(plan, buffer(near(trees, plan, 1 m), 1 m))` is the part of the plan within 1 m
+/// of a tree, computed from the few trees near the plan instead of the whole layer.
+///
+/// ```
+/// use geo::{point, polygon, Geometry, MultiPoint};
+/// use rules_core::spatial::derive::near;
+///
+/// let trees = Geometry::MultiPoint(MultiPoint::new(vec![point!(x: 5.0, y: 11.5), point!(x: 50.0, y: 50.0)]));
+/// let plan = Geometry::Polygon(polygon![(x: 0.0, y: 0.0), (x: 10.0, y: 0.0), (x: 10.0, y: 10.0), (x: 0.0, y: 10.0)]);
+/// assert_eq!(near(&trees, &plan, 2.0), Geometry::MultiPoint(MultiPoint::new(vec![point!(x: 5.0, y: 11.5)])));
+/// ```
+pub fn near(shape: &Geometry, other: &Geometry, distance: f64) -> Geometry {
+    let Some(r) = other.bounding_rect() else { return shape_kind_empty(shape) };
+    let d = if distance.is_finite() { distance.max(0.0) } else { 0.0 };
+    let reach = Rect::new(Coord { x: r.min().x - d, y: r.min().y - d }, Coord { x: r.max().x + d, y: r.max().y + d });
+    match super::kind_of(shape) {
+        Some(super::GeomKind::Point) => {
+            let points = geo::CoordsIter::coords_iter(shape)
+                .map(Point)
+                .filter(|p| reach.intersects(p) && super::distance(&Geometry::Point(*p), other) <= d)
+                .collect();
+            Geometry::MultiPoint(points)
+        }
+        Some(super::GeomKind::Area) => {
+            let (inside, crossing): (Vec<Polygon<f64>>, Vec<Polygon<f64>>) = polygons_near(shape, reach, 0.0)
+                .into_iter()
+                .partition(|p| p.bounding_rect().is_some_and(|b| reach.contains(&b)));
+            let cut = intersection(&Geometry::MultiPolygon(MultiPolygon::new(crossing)), &Geometry::Rect(reach));
+            let mut parts = inside;
+            if let Geometry::MultiPolygon(mp) = cut {
+                parts.extend(mp.0);
+            }
+            Geometry::MultiPolygon(MultiPolygon::new(parts))
+        }
+        Some(super::GeomKind::Line) => intersection(shape, &Geometry::Rect(reach)),
+        None => shape_kind_empty(shape),
+    }
+}
+
+fn shape_kind_empty(shape: &Geometry) -> Geometry {
+    match super::kind_of(shape) {
+        Some(super::GeomKind::Point) => Geometry::MultiPoint(geo::MultiPoint::new(vec![])),
+        Some(super::GeomKind::Line) => Geometry::MultiLineString(geo::MultiLineString::new(vec![])),
+        _ => Geometry::MultiPolygon(MultiPolygon::new(vec![])),
     }
 }
 

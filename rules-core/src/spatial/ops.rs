@@ -410,7 +410,14 @@ pub fn intersection(a: &Geometry, b: &Geometry) -> Geometry {
             Geometry::GeometryCollection(GeometryCollection::new_from(members))
         }
         (_, Parts::Mixed(_)) => intersection(b, a),
-        (Parts::Areas(x), Parts::Areas(y)) => Geometry::MultiPolygon(x.intersection(&y)),
+        (Parts::Areas(x), Parts::Areas(y)) => {
+            // Only polygons whose boxes meet can share area: a plan against a whole layer
+            // combines with a handful of its polygons, not all of them.
+            let x_near = keep_near(&x, &y);
+            let y_near = keep_near(&y, &x);
+            let (x, y) = (x_near, y_near);
+            Geometry::MultiPolygon(x.intersection(&y))
+        }
         (Parts::Lines(l), Parts::Areas(y)) | (Parts::Areas(y), Parts::Lines(l)) => {
             Geometry::MultiLineString(y.clip(&l, false))
         }
@@ -418,6 +425,12 @@ pub fn intersection(a: &Geometry, b: &Geometry) -> Geometry {
         (_, Parts::Points(p)) => filter_points(p, a, true),
         (Parts::Lines(x), Parts::Lines(y)) => line_crossings(&x, &y),
     }
+}
+
+/// The polygons of `x` whose bounding box meets that of `other`.
+fn keep_near(x: &MultiPolygon<f64>, other: &MultiPolygon<f64>) -> MultiPolygon<f64> {
+    let Some(r) = other.bounding_rect() else { return MultiPolygon::new(vec![]) };
+    MultiPolygon::new(x.iter().filter(|p| p.bounding_rect().is_some_and(|b| b.intersects(&r))).cloned().collect())
 }
 
 /// The part of `a` that is not in `b`.
