@@ -6,7 +6,7 @@
 //!
 //! On a busy machine wall-clock figures mostly measure the other processes. With
 //! `RULES_BENCH_CPU_TIME=1` (Linux) the benchmarks measure the CPU time of the benchmark thread
-//! instead, which stays close to the figure of an idle machine.
+//! instead: far less affected by other processes, though a busy shared cache still inflates it.
 
 use std::fmt::Write as _;
 use std::hint::black_box;

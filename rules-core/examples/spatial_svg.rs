@@ -95,14 +95,6 @@ impl Svg {
         let d = self.path(g);
         let _ = writeln!(self.body, r#"<path d="{d}" {style}/>"#);
     }
-    fn dot(&mut self, c: Coord<f64>, style: &str) {
-        let (x, y) = self.pt(c);
-        let _ = writeln!(self.body, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3" {style}/>"#);
-    }
-    fn text(&mut self, c: Coord<f64>, s: &str) {
-        let (x, y) = self.pt(c);
-        let _ = writeln!(self.body, r#"<text x="{x:.1}" y="{y:.1}" font-family="sans-serif" font-size="12">{s}</text>"#);
-    }
     fn save(&self, name: &str, title: &str) {
         let (w, h) = ((self.max.x - self.min.x) * self.scale, (self.max.y - self.min.y) * self.scale);
         let svg = format!(

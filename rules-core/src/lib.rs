@@ -74,6 +74,14 @@ const MAX_EXTENDS_DEPTH: usize = 8;
 /// period from the base (outside its own period, the base rules apply).
 pub fn compile_with(name: &str, text: &str, load: &mut BaseLoader) -> Checked {
     let failed = |d: Diagnostic, source: SourceFile| Checked { ruleset: None, diagnostics: vec![d], source };
+    // The common case, a ruleset that extends nothing, is parsed once.
+    match syntax::parse(text) {
+        Err(d) => return failed(d, SourceFile::new(name, text)),
+        Ok(file) if file.header.as_ref().is_none_or(|h| h.extends.is_none()) => {
+            return check::check(&file, SourceFile::new(name, text));
+        }
+        Ok(_) => {}
+    }
     // Collect the chain of files, the root base first.
     let mut chain: Vec<(String, String)> = vec![(name.to_string(), text.to_string())];
     loop {

@@ -386,20 +386,33 @@ pub fn dutch_number(n: f64) -> String {
 
 /// A number in Dutch notation with at most `decimals` decimals.
 pub fn dutch_number_with(n: f64, decimals: usize) -> String {
-    let r = round_to(n, decimals as i32);
-    let negative = r < 0.0;
-    let s = format!("{:.*}", decimals, r.abs());
-    let (int_part, frac_part) = s.split_once('.').unwrap_or((&s, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int_part.chars().enumerate() {
-        if i > 0 && (int_part.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(ch);
+    let scale = 10f64.powi(decimals as i32);
+    let scaled = (n * scale).round();
+    // Integer arithmetic: exact, and much faster than formatting the float with a precision.
+    if !scaled.is_finite() || scaled.abs() >= 9.0e15 {
+        return format!("{n}");
     }
-    let frac = frac_part.trim_end_matches('0');
-    let sign = if negative { "-" } else { "" };
-    if frac.is_empty() { format!("{sign}{grouped}") } else { format!("{sign}{grouped},{frac}") }
+    let negative = scaled < 0.0;
+    let units = scaled.abs() as u64;
+    let divisor = 10u64.pow(decimals as u32);
+    let (whole, fraction) = (units / divisor, units % divisor);
+    let digits = whole.to_string();
+    let mut out = String::with_capacity(digits.len() + decimals + 4);
+    if negative && units != 0 {
+        out.push('-');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push('.');
+        }
+        out.push(ch);
+    }
+    if fraction != 0 {
+        let frac = format!("{fraction:0decimals$}");
+        out.push(',');
+        out.push_str(frac.trim_end_matches('0'));
+    }
+    out
 }
 
 #[cfg(test)]

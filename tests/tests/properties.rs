@@ -653,7 +653,6 @@ proptest! {
 /// A definite outcome must not be taken back by more answers, so with only `a` answered the table
 /// should be undecided and ask for `b`.
 #[test]
-#[ignore = "engine bug: UNIQUE table decided while an overlapping row is still unknown (eval/mod.rs, Evaluator::table)"]
 fn unique_table_is_not_definite_while_another_row_may_apply() {
     let text = format!(
         "{UNITS_HEADER}question a: bool \"A?\"\nquestion b: bool \"B?\"\n\

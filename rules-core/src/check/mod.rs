@@ -273,7 +273,7 @@ impl<'a> Checker<'a> {
                 _ => None,
             })
             .collect();
-        Ruleset {
+        let mut rs = Ruleset {
             source,
             meta,
             inputs: self.inputs,
@@ -282,7 +282,10 @@ impl<'a> Checker<'a> {
             decisions,
             checks: self.checks,
             at_rules: self.at_rules,
-        }
+            read_by_others: BTreeSet::new(),
+        };
+        rs.read_by_others = read_by_other_decisions(&rs);
+        rs
     }
 
     // ------------------------------------------------------------------ declarations
@@ -1057,6 +1060,40 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// The decisions another decision reads (in a condition, a table column or a conclusion).
+fn read_by_other_decisions(rs: &Ruleset) -> BTreeSet<usize> {
+    fn leaf(l: &Leaf, out: &mut Vec<Expr>) {
+        out.extend(reads_of(&l.value));
+    }
+    fn branches(bs: &[Branch], out: &mut Vec<Expr>) {
+        for b in bs {
+            out.extend(b.reads.iter().cloned());
+            match &b.body {
+                BranchBody::Leaf(l) => leaf(l, out),
+                BranchBody::Nested(inner) => branches(inner, out),
+            }
+        }
+    }
+    let mut read = BTreeSet::new();
+    for (i, d) in rs.decisions.iter().enumerate() {
+        let mut reads = Vec::new();
+        match &d.body {
+            Body::Tree(bs) => branches(bs, &mut reads),
+            Body::Table(t) => {
+                reads.extend(t.reads.iter().cloned());
+                for row in &t.rows {
+                    leaf(&row.leaf, &mut reads);
+                }
+            }
+        }
+        read.extend(reads.iter().filter_map(|e| match e.kind {
+            ExprKind::Decision(j) if j != i => Some(j),
+            _ => None,
+        }));
+    }
+    read
 }
 
 /// Inputs, lets and decisions an expression reads (each once, in order of appearance).

@@ -17,6 +17,9 @@ pub struct Ruleset {
     pub decisions: Vec<Decision>,
     pub checks: Vec<Check>,
     pub at_rules: Vec<AtRule>,
+    /// Decisions that another decision reads: they matter only through their readers, so the
+    /// questions only they still wait for are not asked once the readers are decided.
+    pub read_by_others: std::collections::BTreeSet<usize>,
 }
 
 /// The `ruleset { ... }` header.

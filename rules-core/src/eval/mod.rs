@@ -123,7 +123,7 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
     let mut all_needs = Needs::new();
     // A decision that another decision reads matters only through that one: once the reader is
     // decided, the questions only the inner decision still waits for are not asked.
-    let inner = read_by_other_decisions(rs);
+    let inner = &rs.read_by_others;
     for (i, d) in rs.decisions.iter().enumerate() {
         let result = ev.decision(i)?;
         let counts = match &options.decisions {
@@ -156,39 +156,6 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
     })
 }
 
-/// The decisions another decision reads (in a condition, a table column or a conclusion).
-fn read_by_other_decisions(rs: &Ruleset) -> BTreeSet<usize> {
-    fn leaf(l: &Leaf, out: &mut Vec<Expr>) {
-        out.extend(reads_of(&l.value));
-    }
-    fn branches(bs: &[Branch], out: &mut Vec<Expr>) {
-        for b in bs {
-            out.extend(b.reads.iter().cloned());
-            match &b.body {
-                BranchBody::Leaf(l) => leaf(l, out),
-                BranchBody::Nested(inner) => branches(inner, out),
-            }
-        }
-    }
-    let mut read = BTreeSet::new();
-    for (i, d) in rs.decisions.iter().enumerate() {
-        let mut reads = Vec::new();
-        match &d.body {
-            Body::Tree(bs) => branches(bs, &mut reads),
-            Body::Table(t) => {
-                reads.extend(t.reads.iter().cloned());
-                for row in &t.rows {
-                    leaf(&row.leaf, &mut reads);
-                }
-            }
-        }
-        read.extend(reads.iter().filter_map(|e| match e.kind {
-            ExprKind::Decision(j) if j != i => Some(j),
-            _ => None,
-        }));
-    }
-    read
-}
 
 /// The next question: the highest-priority input that can still change a requested outcome.
 pub fn next_question(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Option<Needed>, EvalError> {
@@ -313,6 +280,8 @@ struct Evaluator<'r> {
     decisions: Vec<Option<Rc<DecisionResult<'r>>>>,
     tracing: bool,
     date: Option<Date>,
+    /// Values already written out for traces, by the read expression's symbol.
+    shown: BTreeMap<(u8, usize), String>,
 }
 
 impl<'r> Evaluator<'r> {
@@ -324,6 +293,7 @@ impl<'r> Evaluator<'r> {
             decisions: vec![None; rs.decisions.len()],
             tracing: options.trace,
             date: options.date,
+            shown: BTreeMap::new(),
         }
     }
 
@@ -770,6 +740,10 @@ impl<'r> Evaluator<'r> {
     }
 
     fn compare_to(&mut self, v: &Value, op: CompareOp, e: &'r Expr, needs: &mut Needs) -> Result<Truth, EvalError> {
+        // Most cells compare with a constant: no need to copy it through the general evaluator.
+        if let ExprKind::Const(w) = &e.kind {
+            return Ok(if compare(op, v, w) == Some(true) { Truth::True } else { Truth::False });
+        }
         match self.expr(e)? {
             Val::Known(w) => Ok(match compare(op, v, &w) {
                 Some(true) => Truth::True,
@@ -824,9 +798,23 @@ impl<'r> Evaluator<'r> {
     fn trace_step(&mut self, s: &Step<'r>) -> Result<TraceStep, EvalError> {
         let mut values = BTreeMap::new();
         for read in s.reads {
-            let shown = match self.expr(read)? {
-                Val::Known(v) => v.to_dutch(),
-                Val::Unknown(_) => "onbekend".into(),
+            let key = match read.kind {
+                ExprKind::Input(i) => (0, i),
+                ExprKind::Let(i) => (1, i),
+                ExprKind::Decision(i) => (2, i),
+                _ => continue,
+            };
+            // The same values appear in many steps: write each out once per evaluation.
+            let shown = match self.shown.get(&key) {
+                Some(text) => text.clone(),
+                None => {
+                    let text = match self.expr(read)? {
+                        Val::Known(v) => v.to_dutch(),
+                        Val::Unknown(_) => "onbekend".into(),
+                    };
+                    self.shown.insert(key, text.clone());
+                    text
+                }
             };
             if let Some(name) = self.rs.name_of(read) {
                 values.insert(name.to_string(), shown);

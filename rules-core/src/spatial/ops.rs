@@ -115,7 +115,8 @@ fn point_segment(p: Coord<f64>, l: &Line<f64>) -> f64 {
     let d = l.delta();
     let len2 = d.x * d.x + d.y * d.y;
     let t = if len2 > 0.0 { (((p.x - l.start.x) * d.x + (p.y - l.start.y) * d.y) / len2).clamp(0.0, 1.0) } else { 0.0 };
-    (p.x - (l.start.x + d.x * t)).hypot(p.y - (l.start.y + d.y * t))
+    let (ex, ey) = (p.x - (l.start.x + d.x * t), p.y - (l.start.y + d.y * t));
+    (ex * ex + ey * ey).sqrt()
 }
 
 fn segment_segment(a: &Line<f64>, b: &Line<f64>) -> f64 {
@@ -146,7 +147,8 @@ fn part_starts(g: &Geometry) -> Vec<Coord<f64>> {
 /// distance, used to skip pairs that cannot beat the best so far.
 fn box_gap(a: &Line<f64>, b: &Line<f64>) -> f64 {
     let gap = |a0: f64, a1: f64, b0: f64, b1: f64| (a0.min(a1) - b0.max(b1)).max(b0.min(b1) - a0.max(a1)).max(0.0);
-    gap(a.start.x, a.end.x, b.start.x, b.end.x).hypot(gap(a.start.y, a.end.y, b.start.y, b.end.y))
+    let (gx, gy) = (gap(a.start.x, a.end.x, b.start.x, b.end.x), gap(a.start.y, a.end.y, b.start.y, b.end.y));
+    (gx * gx + gy * gy).sqrt()
 }
 
 /// Euclidean distance between two non-empty finite geometries: 0 when one has a point inside
