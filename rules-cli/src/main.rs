@@ -269,7 +269,11 @@ fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> Result<ExitC
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 fn fmt(paths: &[PathBuf], check_only: bool, stdout: bool) -> Result<ExitCode, Failure> {
@@ -290,7 +294,8 @@ fn fmt(paths: &[PathBuf], check_only: bool, stdout: bool) -> Result<ExitCode, Fa
             if check_only {
                 println!("{} is not formatted", path.display());
             } else {
-                std::fs::write(&path, formatted).map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
+                std::fs::write(&path, formatted)
+                    .map_err(|e| Failure(format!("cannot write {}: {e}", path.display())))?;
                 println!("formatted {}", path.display());
             }
         }
@@ -315,7 +320,8 @@ impl FileLoader {
             return Ok(j.clone());
         }
         let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let json: Json = serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
+        let json: Json =
+            serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
         self.cache.insert(path, json.clone());
         Ok(json)
     }
@@ -325,7 +331,13 @@ fn cases_of(path: &Path) -> Result<Vec<Case>, Failure> {
     case::parse_cases(&read(path)?).map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
 
-fn eval(ruleset: &Path, case_path: &Path, format: Format, date: Option<String>, trace: bool) -> Result<ExitCode, Failure> {
+fn eval(
+    ruleset: &Path,
+    case_path: &Path,
+    format: Format,
+    date: Option<String>,
+    trace: bool,
+) -> Result<ExitCode, Failure> {
     let rs = load(ruleset)?;
     let mut loader = FileLoader::new(case_path);
     let mut outputs = Vec::new();
@@ -437,7 +449,8 @@ fn test_pairs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
         let ruleset = match named {
             Some(r) => cf.parent().unwrap_or(Path::new(".")).join(r),
             None => {
-                let name = cf.file_name().map(|n| n.to_string_lossy().replace(".cases.json", ".rules")).unwrap_or_default();
+                let name =
+                    cf.file_name().map(|n| n.to_string_lossy().replace(".cases.json", ".rules")).unwrap_or_default();
                 dmn::ruleset_beside(cf.with_file_name(name))
             }
         };
@@ -495,13 +508,24 @@ fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
         }
     }
     if coverage {
-        println!("coverage: {uncovered_total} branch{} or rule{} not reached", if uncovered_total == 1 { "" } else { "es" }, plural(uncovered_total));
+        println!(
+            "coverage: {uncovered_total} branch{} or rule{} not reached",
+            if uncovered_total == 1 { "" } else { "es" },
+            plural(uncovered_total)
+        );
     }
     println!("{passed} passed, {failed} failed");
     Ok(if failed > 0 || uncovered_total > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn at(rulesets: &[PathBuf], layer_args: &[String], point: &str, crs: &str, parcels: Option<&Path>, format: Format) -> Result<ExitCode, Failure> {
+fn at(
+    rulesets: &[PathBuf],
+    layer_args: &[String],
+    point: &str,
+    crs: &str,
+    parcels: Option<&Path>,
+    format: Format,
+) -> Result<ExitCode, Failure> {
     use rules_core::spatial::crs::Crs;
     let crs = Crs::parse(crs)?;
     let unit = if crs == Crs::Wgs84 { "longitude,latitude in degrees (WGS84)" } else { "in metres (RD New)" };
@@ -519,7 +543,9 @@ fn at(rulesets: &[PathBuf], layer_args: &[String], point: &str, crs: &str, parce
         facts.set_crs(crs);
         for layer in &rs.layers {
             if let Some(file) = layer_file(layer_args, &layer.name)? {
-                facts.bind_layer(&rs, &layer.name, &read_json(&file)?).map_err(|e| Failure(format!("{}: {e}", file.display())))?;
+                facts
+                    .bind_layer(&rs, &layer.name, &read_json(&file)?)
+                    .map_err(|e| Failure(format!("{}: {e}", file.display())))?;
             }
         }
         loaded.push((rs, facts));
@@ -528,13 +554,20 @@ fn at(rulesets: &[PathBuf], layer_args: &[String], point: &str, crs: &str, parce
     for a in layer_args {
         if let Some((name, _)) = a.split_once('=') {
             if !loaded.iter().any(|(rs, _)| rs.layer_index(name).is_some()) {
-                let declared: Vec<&str> = loaded.iter().flat_map(|(rs, _)| rs.layers.iter().map(|l| l.name.as_str())).collect();
-                return Err(Failure(format!("--layers {a}: no ruleset declares a layer `{name}`; the layers are: {}", declared.join(", "))));
+                let declared: Vec<&str> =
+                    loaded.iter().flat_map(|(rs, _)| rs.layers.iter().map(|l| l.name.as_str())).collect();
+                return Err(Failure(format!(
+                    "--layers {a}: no ruleset declares a layer `{name}`; the layers are: {}",
+                    declared.join(", ")
+                )));
             }
         }
     }
     let parcel_layer = match parcels {
-        Some(file) => Some(rules_core::ParcelLayer::from_geojson(&read_json(file)?, crs).map_err(|e| Failure(format!("{}: {e}", file.display())))?),
+        Some(file) => Some(
+            rules_core::ParcelLayer::from_geojson(&read_json(file)?, crs)
+                .map_err(|e| Failure(format!("{}: {e}", file.display())))?,
+        ),
         None => None,
     };
     let pairs: Vec<(&Ruleset, &rules_core::Facts)> = loaded.iter().map(|(rs, f)| (rs, f)).collect();
@@ -557,7 +590,8 @@ fn at_text(report: &rules_core::MapReport) -> String {
     let mut said = false;
     let mut last_group = String::new();
     for group in &report.rulesets {
-        let decided: Vec<_> = group.decisions.iter().filter(|d| d.status == rules_core::eval::DecisionStatus::Decided).collect();
+        let decided: Vec<_> =
+            group.decisions.iter().filter(|d| d.status == rules_core::eval::DecisionStatus::Decided).collect();
         if group.rules.is_empty() && decided.is_empty() && group.error.is_none() {
             continue;
         }

@@ -95,14 +95,34 @@ impl Svg {
         let d = self.path(g);
         let _ = writeln!(self.body, r#"<path d="{d}" {style}/>"#);
     }
+    /// Writes the picture with its caption below it, in lines of at most `width` characters.
     fn save(&self, name: &str, title: &str) {
         let (w, h) = ((self.max.x - self.min.x) * self.scale, (self.max.y - self.min.y) * self.scale);
+        let per_line = ((w / 6.6) as usize).max(20);
+        let mut lines: Vec<String> = vec![String::new()];
+        for word in title.split(' ') {
+            let current = lines.last_mut().expect("one line");
+            if !current.is_empty() && current.len() + word.len() + 1 > per_line {
+                lines.push(word.to_string());
+            } else {
+                if !current.is_empty() {
+                    current.push(' ');
+                }
+                current.push_str(word);
+            }
+        }
+        let caption: String = lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let y = h + 16.0 + 15.0 * i as f64;
+                format!("<text x=\"6\" y=\"{y:.0}\" font-family=\"sans-serif\" font-size=\"12\">{l}</text>\n")
+            })
+            .collect();
+        let total = h + 8.0 + 15.0 * lines.len() as f64;
         let svg = format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{:.0}\" viewBox=\"0 0 {w:.0} {:.0}\">\n<title>{title}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{}<text x=\"6\" y=\"{:.0}\" font-family=\"sans-serif\" font-size=\"12\">{title}</text>\n</svg>\n",
-            h + 20.0,
-            h + 20.0,
-            self.body,
-            h + 14.0
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w:.0}\" height=\"{total:.0}\" viewBox=\"0 0 {w:.0} {total:.0}\">\n<title>{title}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n{}{caption}</svg>\n",
+            self.body
         );
         let path = format!("{}/../docs/img/{name}", env!("CARGO_MANIFEST_DIR"));
         std::fs::write(&path, svg).expect("write svg");
@@ -117,7 +137,12 @@ fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Geometry {
 fn main() {
     let parcels = load("otterlo_brk_perceel.geojson");
     let buildings = load("otterlo_bgt_pand.geojson");
-    let roads = parse_geometry(&load("otterlo_bgt_wegdeel.geojson"), GeomKind::Area).expect("roads");
+    // Public space as rulesets/voorbeeld/achtererf.rules declares it: BGT wegdeel without driveways.
+    let mut public = load("otterlo_bgt_wegdeel.geojson");
+    if let Some(fs) = public["features"].as_array_mut() {
+        fs.retain(|f| f["properties"]["function"] != "inrit");
+    }
+    let roads = parse_geometry(&public, GeomKind::Area).expect("roads");
     let all_buildings = parse_geometry(&buildings, GeomKind::Area).expect("buildings");
     let trees: Vec<Geometry> = parse_features(&load("otterlo_bgt_vegetatieobject.geojson"), GeomKind::Point)
         .expect("trees")
@@ -161,14 +186,20 @@ fn main() {
         svg.draw(&spatial::intersection(&all_buildings, &view), r##"fill="#e8c0c0" stroke="#996666""##);
         svg.draw(&y.area, r##"fill="#9fd79f" fill-opacity="0.7" stroke="#2e7d32" stroke-width="2""##);
         svg.draw(&parcel, r##"fill="none" stroke="#1f4e9c" stroke-width="2""##);
-        svg.draw(&building, r##"fill="#c66" stroke="black""##);
+        svg.draw(&building, r##"fill="#f3dcdc" stroke="black""##);
         for f in &y.fronts {
             for w in &f.facades {
                 svg.draw(&Geometry::Line(*w), r##"stroke="#d32f2f" stroke-width="4""##);
             }
-            svg.draw(&spatial::intersection(&Geometry::Line(f.line), &spatial::buffer(&parcel, 2.0)), r##"stroke="#2e7d32" stroke-dasharray="6 4" stroke-width="2""##);
+            svg.draw(
+                &spatial::intersection(&Geometry::Line(f.line), &spatial::buffer(&parcel, 2.0)),
+                r##"stroke="#2e7d32" stroke-dasharray="6 4" stroke-width="2""##,
+            );
         }
-        svg.save("rear_yard.svg", "rear_yard: OTL02 B 2300 (hoekperceel): voorgevels rood, lijnen 1 m erachter, achtererfgebied groen");
+        svg.save(
+            "rear_yard.svg",
+            "rear_yard: OTL02 B 2300 (hoekperceel): voorgevels rood, lijnen 1 m erachter, achtererfgebied groen",
+        );
     }
 
     // front_line on OTL02 B 2353 (terraced house, street on the east).
@@ -202,7 +233,10 @@ fn main() {
     svg.draw(&plan, r##"fill="#90caf9" fill-opacity="0.6" stroke="#1565c0" stroke-width="2""##);
     svg.draw(&spatial::difference(&plan, &zone), r##"fill="#ef5350" fill-opacity="0.8" stroke="#b71c1c""##);
     println!("zone_from: plan {:.2} m2, beyond 4 m {:.2} m2", area(&plan), area(&spatial::difference(&plan, &zone)));
-    svg.save("zone_from.svg", "zone_from(main_building, 4 m): OTL02 B 2626, geel; het deel van het plan verder dan 4 m rood");
+    svg.save(
+        "zone_from.svg",
+        "zone_from(main_building, 4 m): OTL02 B 2626, geel; het deel van het plan verder dan 4 m rood",
+    );
 
     // coverage on OTL02 B 2299: existing shed plus a plan, within the rear yard.
     let (parcel_id, building_id) = ("OTL02 B 2299", "G0228.fe246f4abb8fd6d6e0400a0a35020533");
@@ -217,7 +251,10 @@ fn main() {
         svg.draw(&spatial::intersection(&all_buildings, &view), r##"fill="#e8c0c0" stroke="#996666""##);
         svg.draw(&covered, r##"fill="#8d6e63" stroke="black""##);
         println!("coverage 2299: existing {:.2} m2", coverage(&y.area, &[&all_buildings]));
-        svg.save("coverage.svg", "coverage(rear_yard, buildings): OTL02 B 2299, bestaand bijgebouw in het achtererfgebied (bruin)");
+        svg.save(
+            "coverage.svg",
+            "coverage(rear_yard, buildings): OTL02 B 2299, bestaand bijgebouw in het achtererfgebied (bruin)",
+        );
     }
     let _ = trees;
 }

@@ -84,7 +84,12 @@ impl Builtin {
             if args.len() == n {
                 Ok(())
             } else {
-                Err(format!("`{}` takes {n} argument{}, not {}", self.name(), if n == 1 { "" } else { "s" }, args.len()))
+                Err(format!(
+                    "`{}` takes {n} argument{}, not {}",
+                    self.name(),
+                    if n == 1 { "" } else { "s" },
+                    args.len()
+                ))
             }
         };
         match self {
@@ -119,11 +124,19 @@ impl Builtin {
             }
             Builtin::Area => {
                 count(1)?;
-                if area(0) { Ok(Type::Num(Dim::SURFACE)) } else { Err(format!("`area` needs an area, not {}", args[0].describe())) }
+                if area(0) {
+                    Ok(Type::Num(Dim::SURFACE))
+                } else {
+                    Err(format!("`area` needs an area, not {}", args[0].describe()))
+                }
             }
             Builtin::Length => {
                 count(1)?;
-                if geom(0) { Ok(Type::Num(Dim::LENGTH)) } else { Err(format!("`length` needs a line or an area, not {}", args[0].describe())) }
+                if geom(0) {
+                    Ok(Type::Num(Dim::LENGTH))
+                } else {
+                    Err(format!("`length` needs a line or an area, not {}", args[0].describe()))
+                }
             }
             Builtin::Distance | Builtin::Location => {
                 count(2)?;
@@ -134,7 +147,11 @@ impl Builtin {
             }
             Builtin::Union | Builtin::Intersection | Builtin::Difference => {
                 count(2)?;
-                if area(0) && area(1) { Ok(Type::Geom(GeomKind::Area)) } else { Err(format!("`{}` needs two areas", self.name())) }
+                if area(0) && area(1) {
+                    Ok(Type::Geom(GeomKind::Area))
+                } else {
+                    Err(format!("`{}` needs two areas", self.name()))
+                }
             }
             Builtin::Buffer => {
                 count(2)?;
@@ -145,12 +162,19 @@ impl Builtin {
             }
             Builtin::Boundary => {
                 count(1)?;
-                if area(0) { Ok(Type::Geom(GeomKind::Line)) } else { Err("`boundary` needs an area".into()) }
+                if area(0) {
+                    Ok(Type::Geom(GeomKind::Line))
+                } else {
+                    Err("`boundary` needs an area".into())
+                }
             }
             Builtin::FrontLine | Builtin::RearYard => {
                 count(3)?;
                 if !(area(0) && area(1) && area(2)) {
-                    return Err(format!("`{}` needs three areas: the parcel, the main building and the public space", self.name()));
+                    return Err(format!(
+                        "`{}` needs three areas: the parcel, the main building and the public space",
+                        self.name()
+                    ));
                 }
                 Ok(Type::Geom(if self == Builtin::FrontLine { GeomKind::Line } else { GeomKind::Area }))
             }
@@ -170,9 +194,16 @@ impl Builtin {
             }
             Builtin::Coverage => {
                 if args.len() < 2 {
-                    return Err("`coverage` needs a zone and at least one shape, like coverage(rear_yard, buildings, plan)".into());
+                    return Err(
+                        "`coverage` needs a zone and at least one shape, like coverage(rear_yard, buildings, plan)"
+                            .into(),
+                    );
                 }
-                if (0..args.len()).all(area) { Ok(Type::Num(Dim::SURFACE)) } else { Err("`coverage` works on areas".into()) }
+                if (0..args.len()).all(area) {
+                    Ok(Type::Num(Dim::SURFACE))
+                } else {
+                    Err("`coverage` works on areas".into())
+                }
             }
         }
     }
@@ -193,7 +224,11 @@ impl Builtin {
                 let (mut best, dim) = num(0)?;
                 for i in 1..args.len() {
                     let (n, _) = num(i)?;
-                    let better = if self == Builtin::Min { compare_numbers(n, best).is_lt() } else { compare_numbers(n, best).is_gt() };
+                    let better = if self == Builtin::Min {
+                        compare_numbers(n, best).is_lt()
+                    } else {
+                        compare_numbers(n, best).is_gt()
+                    };
                     if better {
                         best = n;
                     }
@@ -219,10 +254,12 @@ impl Builtin {
                 shape(spatial::buffer(geo(0)?, d))
             }
             Builtin::Boundary => shape(spatial::boundary(geo(0)?)),
-            Builtin::FrontLine => shape(spatial::derive::front_line(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`front_line`: {e}"))?),
-            Builtin::RearYard => {
-                shape(spatial::derive::rear_yard(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`rear_yard`: {e}"))?.area)
+            Builtin::FrontLine => {
+                shape(spatial::derive::front_line(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`front_line`: {e}"))?)
             }
+            Builtin::RearYard => shape(
+                spatial::derive::rear_yard(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`rear_yard`: {e}"))?.area,
+            ),
             Builtin::ZoneFrom => {
                 let (d, _) = num(1)?;
                 if !d.is_finite() || !(0.0..=10_000.0).contains(&d) {

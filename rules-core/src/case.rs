@@ -73,7 +73,9 @@ pub fn parse_cases(text: &str) -> Result<Vec<Case>, CaseError> {
     items
         .into_iter()
         .enumerate()
-        .map(|(i, item)| serde_json::from_value::<Case>(item).map_err(|e| CaseError::Json(format!("case #{}: {e}", i + 1))))
+        .map(|(i, item)| {
+            serde_json::from_value::<Case>(item).map_err(|e| CaseError::Json(format!("case #{}: {e}", i + 1)))
+        })
         .collect()
 }
 
@@ -100,7 +102,8 @@ pub fn facts_for(rs: &Ruleset, case: &Case, label: &str, load: &mut Loader) -> R
         let collection = match layer {
             Json::String(path) => load(path).map_err(reference)?,
             Json::Object(o) if o.contains_key("file") => {
-                let path = o.get("file").and_then(Json::as_str).ok_or_else(|| reference("`file` must be a path".into()))?;
+                let path =
+                    o.get("file").and_then(Json::as_str).ok_or_else(|| reference("`file` must be a path".into()))?;
                 load(path).map_err(reference)?
             }
             other => other.clone(),
@@ -119,14 +122,20 @@ fn resolve_geometry(g: &Json, load: &mut Loader) -> Result<Json, String> {
         Json::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let features = collection.get("features").and_then(Json::as_array).ok_or_else(|| format!("{path} is not a FeatureCollection"))?;
+    let features = collection
+        .get("features")
+        .and_then(Json::as_array)
+        .ok_or_else(|| format!("{path} is not a FeatureCollection"))?;
     features
         .iter()
         .find(|f| {
             let id = f.get("id").map(|v| v.as_str().map(String::from).unwrap_or_else(|| v.to_string()));
             let props = f.get("properties");
             let prop = |k: &str| props.and_then(|p| p.get(k)).and_then(Json::as_str).map(String::from);
-            [id, prop("identificatie"), prop("lokaalID"), prop("kadastraleAanduiding")].into_iter().flatten().any(|v| v == wanted)
+            [id, prop("identificatie"), prop("lokaalID"), prop("kadastraleAanduiding")]
+                .into_iter()
+                .flatten()
+                .any(|v| v == wanted)
         })
         .cloned()
         .ok_or_else(|| format!("{path} has no feature \"{wanted}\""))
@@ -167,13 +176,20 @@ pub fn verify(case: &Case, result: &Result<Outcome, EvalError>) -> Vec<String> {
                     };
                     if let Some(s) = status {
                         if s != c.status.name() {
-                            problems.push(format!("check \"{name}\": expected {s}, got {}{}", c.status.name(), measured(c)));
+                            problems.push(format!(
+                                "check \"{name}\": expected {s}, got {}{}",
+                                c.status.name(),
+                                measured(c)
+                            ));
                         }
                     }
                     for (field, got) in [("measured", &c.measured), ("limit", &c.limit)] {
                         if let Some(w) = fields.and_then(|o| o.get(field)).and_then(Json::as_str) {
                             if !got.as_deref().is_some_and(|g| same_shown_quantity(w, g)) {
-                                problems.push(format!("check \"{name}\": expected {field} {w}, got {}", got.as_deref().unwrap_or("nothing")));
+                                problems.push(format!(
+                                    "check \"{name}\": expected {field} {w}, got {}",
+                                    got.as_deref().unwrap_or("nothing")
+                                ));
                             }
                         }
                     }
@@ -181,7 +197,8 @@ pub fn verify(case: &Case, result: &Result<Outcome, EvalError>) -> Vec<String> {
             }
             "needed" => {
                 let got: Vec<&str> = outcome.needed.iter().map(|n| n.input.as_str()).collect();
-                let wanted: Vec<&str> = want.as_array().map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
+                let wanted: Vec<&str> =
+                    want.as_array().map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
                 if got != wanted {
                     problems.push(format!("expected needed {wanted:?}, got {got:?}"));
                 }
@@ -197,7 +214,8 @@ pub fn verify(case: &Case, result: &Result<Outcome, EvalError>) -> Vec<String> {
                     let got = outcome.decisions.iter().find(|d| &d.name == name).and_then(|d| d.because.as_deref());
                     let text = text.as_str().unwrap_or_default();
                     if !got.is_some_and(|g| g.contains(text)) {
-                        problems.push(format!("decision \"{name}\": expected because containing \"{text}\", got {got:?}"));
+                        problems
+                            .push(format!("decision \"{name}\": expected because containing \"{text}\", got {got:?}"));
                     }
                 }
             }
@@ -212,7 +230,11 @@ pub fn verify(case: &Case, result: &Result<Outcome, EvalError>) -> Vec<String> {
                     _ => !unknown && same_json(want, &d.outcome),
                 };
                 if !matches {
-                    let got = if unknown { format!("unknown (needs {})", d.needed.join(", ")) } else { d.outcome.to_string() };
+                    let got = if unknown {
+                        format!("unknown (needs {})", d.needed.join(", "))
+                    } else {
+                        d.outcome.to_string()
+                    };
                     problems.push(format!("decision \"{name}\": expected {want}, got {got}"));
                 }
             }
@@ -235,10 +257,13 @@ fn same_json(want: &Json, got: &Json) -> bool {
             (Some(a), Some(b)) => (a - b).abs() <= 0.0005,
             _ => false,
         },
-        (Json::String(a), Json::String(b)) => a == b || match (split_quantity(a), split_quantity(b)) {
-            (Some((x, u)), Some((y, v))) => u == v && (x - y).abs() <= 0.0005,
-            _ => false,
-        },
+        (Json::String(a), Json::String(b)) => {
+            a == b
+                || match (split_quantity(a), split_quantity(b)) {
+                    (Some((x, u)), Some((y, v))) => u == v && (x - y).abs() <= 0.0005,
+                    _ => false,
+                }
+        }
         (Json::Array(a), Json::Array(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| same_json(x, y)),
         (a, b) => a == b,
     }
@@ -261,7 +286,8 @@ fn same_shown_quantity(want: &str, got: &str) -> bool {
 /// `"<= 1.234,5 m²"` -> (1234.5, 1 decimal, "<= m²").
 fn dutch_quantity(s: &str) -> Option<(f64, usize, String)> {
     let start = s.find(|c: char| c.is_ascii_digit() || c == '-')?;
-    let len = s[start..].find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-')).unwrap_or(s.len() - start);
+    let len =
+        s[start..].find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-')).unwrap_or(s.len() - start);
     let number = &s[start..start + len];
     let decimals = number.split_once(',').map(|(_, d)| d.len()).unwrap_or(0);
     let value = number.replace('.', "").replace(',', ".").parse().ok()?;

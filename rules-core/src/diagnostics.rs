@@ -88,7 +88,11 @@ impl Diagnostic {
         format!(
             "{}:{}:{}: {}[{}]: {}",
             file.name_at(self.span.start),
-            pos.line, pos.column, self.severity, self.code, self.message
+            pos.line,
+            pos.column,
+            self.severity,
+            self.code,
+            self.message
         )
     }
 
@@ -127,9 +131,7 @@ impl Diagnostic {
 
 /// Diagnostics sorted by position, errors first on the same spot.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (a.span.start, a.severity, a.code).cmp(&(b.span.start, b.severity, b.code))
-    });
+    diagnostics.sort_by(|a, b| (a.span.start, a.severity, a.code).cmp(&(b.span.start, b.severity, b.code)));
 }
 
 /// A diagnostic bound to its source, in the shape miette renders: the one file its span is in,
@@ -144,7 +146,8 @@ impl Rendered<'_> {
     /// (offset, length) within the file, or `None` for a span in another file.
     fn local(&self, span: Span) -> Option<(usize, usize)> {
         let r = &self.file_range;
-        (span.start >= r.start && span.end <= r.end).then(|| (span.start - r.start, span.end.saturating_sub(span.start)))
+        (span.start >= r.start && span.end <= r.end)
+            .then(|| (span.start - r.start, span.end.saturating_sub(span.start)))
     }
 }
 
@@ -207,7 +210,9 @@ fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
         .iter()
         .enumerate()
         .map(|(i, l)| match (i, l.find("╭─["), l.rfind(']')) {
-            (0, Some(open), Some(close)) if close > open => format!("{}{frame}{}", &l[..open + "╭─".len()], &l[close + 1..]),
+            (0, Some(open), Some(close)) if close > open => {
+                format!("{}{frame}{}", &l[..open + "╭─".len()], &l[close + 1..])
+            }
             _ => l.to_string(),
         })
         .collect::<Vec<_>>()

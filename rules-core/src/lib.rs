@@ -90,7 +90,10 @@ pub fn compile_with(name: &str, text: &str, load: &mut BaseLoader) -> Checked {
         let current_name = current_name.clone();
         let Some(extends) = file.header.and_then(|h| h.extends) else { break };
         if chain.len() > MAX_EXTENDS_DEPTH {
-            return failed(Diagnostic::error("E019", extends.span, "`extends` nests too deep (a loop?)"), SourceFile::concat(&chain));
+            return failed(
+                Diagnostic::error("E019", extends.span, "`extends` nests too deep (a loop?)"),
+                SourceFile::concat(&chain),
+            );
         }
         match load(&extends.value, &current_name) {
             Ok((base_name, _)) if chain.iter().any(|(n, _)| *n == base_name) => {
@@ -118,7 +121,9 @@ pub fn compile_with(name: &str, text: &str, load: &mut BaseLoader) -> Checked {
             None => file,
             Some(mut base) => {
                 let header = file.header.take();
-                let valid = header.as_ref().map(|h| (h.valid_from.as_ref().map(|d| d.date), h.valid_until.as_ref().map(|d| d.date)));
+                let valid = header
+                    .as_ref()
+                    .map(|h| (h.valid_from.as_ref().map(|d| d.date), h.valid_until.as_ref().map(|d| d.date)));
                 for item in &mut file.items {
                     if let syntax::ast::Item::Let(l) = item {
                         if l.is_override {
@@ -202,9 +207,11 @@ override let max_height = 6 m when location(parcel, gemeente) == ja
 
     #[test]
     fn diagnostics_point_into_the_right_file() {
-        let checked = compile_with("gemeente.rules", &format!("{MUNICIPAL}\noverride let hieght = 3 m\n"), &mut |_: &str, _: &str| {
-            Ok(("basis.rules".to_string(), BASE.to_string()))
-        });
+        let checked = compile_with(
+            "gemeente.rules",
+            &format!("{MUNICIPAL}\noverride let hieght = 3 m\n"),
+            &mut |_: &str, _: &str| Ok(("basis.rules".to_string(), BASE.to_string())),
+        );
         let d = &checked.diagnostics[0];
         assert_eq!(d.code, "E021");
         assert!(d.header(&checked.source).starts_with("gemeente.rules:10:14:"), "{}", d.header(&checked.source));
@@ -224,7 +231,9 @@ mod evaluation_tests {
     /// that value is settled, and the question that could not change anything is not asked.
     #[test]
     fn undecided_decision_compared_with_an_excluded_value() {
-        let checked = compile("t.rules", r#"
+        let checked = compile(
+            "t.rules",
+            r#"
 ruleset "T" { authority "A" valid from 2024-01-01 }
 question m: choice("a", "b") "M?"
 question x: bool "X?"
@@ -239,7 +248,8 @@ decision "D" {
   when y -> Meldingsplicht
   otherwise -> Toestemmingsvrij
 }
-"#);
+"#,
+        );
         let rs = checked.ruleset.unwrap_or_else(|| panic!("{:?}", checked.diagnostics));
         let mut facts = Facts::new(&rs);
         facts.answer(&rs, "m", &json!("b")).unwrap();

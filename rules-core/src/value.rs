@@ -251,8 +251,8 @@ impl Type {
     }
 
     pub const NAMES: &'static [&'static str] = &[
-        "bool", "number", "percent", "length", "surface", "volume", "angle", "text", "point", "line",
-        "area", "location",
+        "bool", "number", "percent", "length", "surface", "volume", "angle", "text", "point", "line", "area",
+        "location",
     ];
 }
 
@@ -299,9 +299,7 @@ impl Value {
             (Value::Geom(a), Value::Geom(b)) => a == b,
             (Value::Location(a), Value::Location(b)) => a == b,
             (Value::Conclusion(a), Value::Conclusion(b)) => a == b,
-            (Value::List(a), Value::List(b)) => {
-                a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y))
-            }
+            (Value::List(a), Value::List(b)) => a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.same(y)),
             _ => false,
         }
     }
@@ -345,8 +343,12 @@ impl Value {
             }
             Value::Text(t) => t.to_string(),
             Value::Geom(g) => match crate::spatial::kind_of(g) {
-                Some(GeomKind::Area) => format!("een vlak van {}", Value::Num(crate::spatial::area(g), Dim::SURFACE).to_dutch()),
-                Some(GeomKind::Line) => format!("een lijn van {}", Value::Num(crate::spatial::length(g), Dim::LENGTH).to_dutch()),
+                Some(GeomKind::Area) => {
+                    format!("een vlak van {}", Value::Num(crate::spatial::area(g), Dim::SURFACE).to_dutch())
+                }
+                Some(GeomKind::Line) => {
+                    format!("een lijn van {}", Value::Num(crate::spatial::length(g), Dim::LENGTH).to_dutch())
+                }
                 Some(GeomKind::Point) => "een punt".into(),
                 None => "een lege geometrie".into(),
             },
@@ -369,14 +371,22 @@ fn number_json(n: f64) -> serde_json::Value {
 fn round_to(n: f64, decimals: i32) -> f64 {
     let factor = 10f64.powi(decimals);
     let r = (n * factor).round() / factor;
-    if r == 0.0 { 0.0 } else { r }
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
 }
 
 /// A number with at most six decimals and no trailing zeros, with a decimal point: `3.2`, `90`.
 pub fn plain_number(n: f64) -> String {
     let s = format!("{:.6}", round_to(n, 6));
     let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s == "-0" { "0".into() } else { s.into() }
+    if s == "-0" {
+        "0".into()
+    } else {
+        s.into()
+    }
 }
 
 /// A number in Dutch notation with at most two decimals: `1.234,5`, `0,25`, `90`.

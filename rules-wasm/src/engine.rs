@@ -295,7 +295,9 @@ fn parse_point(x: f64, y: f64) -> Result<(f64, f64), Failure> {
 fn parse_day(text: Option<&str>) -> Result<Option<Date>, Failure> {
     match text {
         None | Some("") => Ok(None),
-        Some(d) => parse_date(d).map(Some).ok_or_else(|| Failure::new(format!("`date` must be YYYY-MM-DD, got \"{d}\""))),
+        Some(d) => {
+            parse_date(d).map(Some).ok_or_else(|| Failure::new(format!("`date` must be YYYY-MM-DD, got \"{d}\"")))
+        }
     }
 }
 
@@ -348,11 +350,15 @@ impl Engine {
             let rendered: String = checked.diagnostics.iter().map(|d| d.render(source)).collect();
             let n = errors.len();
             let first = errors.first().map(|d| d.to_json(source)).unwrap_or(Json::Null);
-            return Err(Failure::new(format!("{id} has {n} error{}\n{}", if n == 1 { "" } else { "s" }, rendered.trim_end()))
-                .with("code", first["code"].clone())
-                .with("line", first["line"].clone())
-                .with("column", first["column"].clone())
-                .with("diagnostics", Json::Array(all)));
+            return Err(Failure::new(format!(
+                "{id} has {n} error{}\n{}",
+                if n == 1 { "" } else { "s" },
+                rendered.trim_end()
+            ))
+            .with("code", first["code"].clone())
+            .with("line", first["line"].clone())
+            .with("column", first["column"].clone())
+            .with("diagnostics", Json::Array(all)));
         };
         Ok((rs, all))
     }
@@ -371,10 +377,7 @@ impl Engine {
 
     /// Every loaded ruleset, by id.
     pub fn rulesets(&self) -> Vec<RulesetInfo> {
-        self.rulesets
-            .iter()
-            .map(|(id, l)| info(id, l, self.warnings.get(id).cloned().unwrap_or_default()))
-            .collect()
+        self.rulesets.iter().map(|(id, l)| info(id, l, self.warnings.get(id).cloned().unwrap_or_default())).collect()
     }
 
     /// Load a GeoJSON FeatureCollection under `name` and bind it to every ruleset that declares a
@@ -385,7 +388,8 @@ impl Engine {
             .values()
             .find_map(|l| l.rs.layer_index(name).map(|i| l.rs.layers[i].kind))
             .unwrap_or_else(|| guess_kind(&collection));
-        let features = spatial::parse_features(&collection, kind).map_err(|e| Failure::new(format!("layer `{name}`: {e}")))?;
+        let features =
+            spatial::parse_features(&collection, kind).map_err(|e| Failure::new(format!("layer `{name}`: {e}")))?;
         let mut bound = Vec::new();
         for (id, loaded) in self.rulesets.iter_mut() {
             if bind(loaded, name, &collection).map_err(|f| Failure::new(format!("{id}: {}", f.message)))? {
@@ -465,7 +469,13 @@ impl Engine {
     }
 
     /// `rules test`: run example cases against a ruleset text and report each one.
-    pub fn test_cases(&self, name: &str, text: &str, cases: &str, load: &mut Loader) -> Result<Vec<CaseResult>, Failure> {
+    pub fn test_cases(
+        &self,
+        name: &str,
+        text: &str,
+        cases: &str,
+        load: &mut Loader,
+    ) -> Result<Vec<CaseResult>, Failure> {
         let (rs, _) = self.compile(name, text)?;
         let mut results = Vec::new();
         for (i, c) in case::parse_cases(cases)?.iter().enumerate() {
@@ -682,7 +692,9 @@ at roads "Weg" { "Dit is een weg." }
         let err = s.answer("hieght", &json!("4 m")).expect_err("typo");
         assert!(err.message.contains("did you mean `height`"), "{}", err.message);
         let mut e2 = Engine::new();
-        let err = e2.load_ruleset("bad.rules", "ruleset \"x\" { }\nquestion h: length \"?\"\nlet a = h > 2 m2\n").expect_err("unit");
+        let err = e2
+            .load_ruleset("bad.rules", "ruleset \"x\" { }\nquestion h: length \"?\"\nlet a = h > 2 m2\n")
+            .expect_err("unit");
         assert!(err.message.starts_with("bad.rules has 1 error\nbad.rules:3:"), "{}", err.message);
         assert_eq!(err.data["code"], json!("E004"));
     }

@@ -56,7 +56,8 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 fn from_js(value: JsValue, what: &str, json_text: bool) -> Result<Json, JsValue> {
     if json_text {
         if let Some(text) = value.as_string() {
-            return serde_json::from_str(&text).map_err(|e| throw(Failure::new(format!("{what} is not valid JSON: {e}"))));
+            return serde_json::from_str(&text)
+                .map_err(|e| throw(Failure::new(format!("{what} is not valid JSON: {e}"))));
         }
     }
     if value.is_undefined() {
@@ -79,7 +80,9 @@ fn point(value: JsValue) -> Result<(f64, f64), JsValue> {
 fn js_loader(load: &js_sys::Function) -> impl FnMut(&str) -> Result<Json, String> + '_ {
     move |path: &str| {
         let value = load.call1(&JsValue::NULL, &JsValue::from_str(path)).map_err(|e| {
-            e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("cannot read {path}"))
+            e.dyn_ref::<js_sys::Error>()
+                .map(|e| String::from(e.message()))
+                .unwrap_or_else(|| format!("cannot read {path}"))
         })?;
         match value.as_string() {
             Some(text) => serde_json::from_str(&text).map_err(|e| format!("{path} is not valid JSON: {e}")),

@@ -71,7 +71,9 @@ fn hits(report: &Json) -> Vec<(String, String)> {
         .as_array()
         .expect("a list of hits")
         .iter()
-        .map(|h| (h["title"].as_str().unwrap_or_default().to_string(), h["text"].as_str().unwrap_or_default().to_string()))
+        .map(|h| {
+            (h["title"].as_str().unwrap_or_default().to_string(), h["text"].as_str().unwrap_or_default().to_string())
+        })
         .collect()
 }
 
@@ -107,7 +109,10 @@ fn goes_a_house_in_a_bouwvlak_shows_its_real_values() {
     // Inside a bouwvlak with bestemming Wonen (artikel 9), bouwaanduiding twee-aaneen and the
     // maatvoering "maximum goothoogte 4 m, maximum bouwhoogte 7 m".
     let h = goes_at("51636.78,390864.43");
-    assert_eq!(text_of(&h, "Bestemming"), ["De bestemming is Wonen. Wat hier mag, staat in artikel 9 van de planregels."]);
+    assert_eq!(
+        text_of(&h, "Bestemming"),
+        ["De bestemming is Wonen. Wat hier mag, staat in artikel 9 van de planregels."]
+    );
     assert_eq!(text_of(&h, "Bouwvlak").len(), 1);
     assert_eq!(text_of(&h, "Bouwaanduiding"), ["Bouwaanduiding: twee-aaneen."]);
     assert_eq!(text_of(&h, "Maximale goothoogte"), ["De goot mag hier hoogstens 4 m hoog zijn."]);
@@ -127,27 +132,42 @@ fn goes_a_house_in_a_bouwvlak_shows_its_real_values() {
 fn goes_a_company_shows_height_and_bebouwingspercentage() {
     // Bedrijf with "specifieke vorm van bedrijf - machinefabriek": at most 6 m and 80%.
     let h = goes_at("51527.58,390836.55");
-    assert_eq!(text_of(&h, "Bestemming"), ["De bestemming is Bedrijf. Wat hier mag, staat in artikel 3 van de planregels."]);
+    assert_eq!(
+        text_of(&h, "Bestemming"),
+        ["De bestemming is Bedrijf. Wat hier mag, staat in artikel 3 van de planregels."]
+    );
     assert_eq!(text_of(&h, "Functieaanduiding"), ["Functieaanduiding: specifieke vorm van bedrijf - machinefabriek."]);
     assert_eq!(text_of(&h, "Maximale bouwhoogte"), ["Hier mag u hoogstens 6 m hoog bouwen."]);
-    assert_eq!(text_of(&h, "Maximaal bebouwingspercentage"), ["Hier mag hoogstens 80% van het bouwvlak bebouwd worden."]);
+    assert_eq!(
+        text_of(&h, "Maximaal bebouwingspercentage"),
+        ["Hier mag hoogstens 80% van het bouwvlak bebouwd worden."]
+    );
     assert!(text_of(&h, "Maximale goothoogte").is_empty());
     // Another company plot: 10 m and 100%.
     let h = goes_at("51449.01,390877.38");
     assert_eq!(text_of(&h, "Maximale bouwhoogte"), ["Hier mag u hoogstens 10 m hoog bouwen."]);
-    assert_eq!(text_of(&h, "Maximaal bebouwingspercentage"), ["Hier mag hoogstens 100% van het bouwvlak bebouwd worden."]);
+    assert_eq!(
+        text_of(&h, "Maximaal bebouwingspercentage"),
+        ["Hier mag hoogstens 100% van het bouwvlak bebouwd worden."]
+    );
     // A bouwvlak with three values in one maatvoering: goot 8 m, bouwhoogte 8 m, 15%.
     let h = goes_at("50407.22,390946.61");
     assert_eq!(text_of(&h, "Maximale goothoogte"), ["De goot mag hier hoogstens 8 m hoog zijn."]);
     assert_eq!(text_of(&h, "Maximale bouwhoogte"), ["Hier mag u hoogstens 8 m hoog bouwen."]);
-    assert_eq!(text_of(&h, "Maximaal bebouwingspercentage"), ["Hier mag hoogstens 15% van het bouwvlak bebouwd worden."]);
+    assert_eq!(
+        text_of(&h, "Maximaal bebouwingspercentage"),
+        ["Hier mag hoogstens 15% van het bouwvlak bebouwd worden."]
+    );
 }
 
 #[test]
 fn goes_a_garden_outside_the_bouwvlak_has_no_bouwvlak_text() {
     // Wonen with functieaanduiding "erf": no bouwvlak, no maatvoering.
     let h = goes_at("51626.3,390862.42");
-    assert_eq!(text_of(&h, "Bestemming"), ["De bestemming is Wonen. Wat hier mag, staat in artikel 9 van de planregels."]);
+    assert_eq!(
+        text_of(&h, "Bestemming"),
+        ["De bestemming is Wonen. Wat hier mag, staat in artikel 9 van de planregels."]
+    );
     assert_eq!(text_of(&h, "Functieaanduiding"), ["Functieaanduiding: erf."]);
     assert!(text_of(&h, "Bouwvlak").is_empty(), "{h:?}");
     assert!(text_of(&h, "Maximale bouwhoogte").is_empty(), "{h:?}");
@@ -162,8 +182,17 @@ fn goes_outside_the_plan_nothing_applies() {
 fn gemeentestad_shows_the_norm_value_of_the_spot() {
     let layers = format!("maximum_bouwhoogte={GEMEENTESTAD_GIO}");
     let at = |point: &str| {
-        let report: Json = serde_json::from_str(&stdout_of(&["at", GEMEENTESTAD, "--layers", &layers, "--point", point, "--format", "json"]))
-            .expect("rules at prints JSON");
+        let report: Json = serde_json::from_str(&stdout_of(&[
+            "at",
+            GEMEENTESTAD,
+            "--layers",
+            &layers,
+            "--point",
+            point,
+            "--format",
+            "json",
+        ]))
+        .expect("rules at prints JSON");
         hits(&report)
     };
     assert_eq!(
@@ -191,7 +220,11 @@ fn gemeentestad_through_the_library() {
     let found = at_point(&rs, &facts, 138_403.38, 424_221.09);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].feature, "EFAAD5E9-B181-4C22-9C3B-B290F4586D82");
-    assert!(found[0].text.contains("13 m") && found[0].text.contains("Zuilichem industriegebied 4"), "{}", found[0].text);
+    assert!(
+        found[0].text.contains("13 m") && found[0].text.contains("Zuilichem industriegebied 4"),
+        "{}",
+        found[0].text
+    );
 }
 
 #[test]
@@ -200,9 +233,10 @@ fn boom_kappen_marks_the_monumental_trees_on_the_map() {
     let monumental = "monumental_trees=data/fictief/voorbeeldstad_monumentale_bomen.geojson";
     let trees = "trees=data/geo/otterlo_bgt_vegetatieobject.geojson";
     let at = |point: &str| {
-        let report: Json =
-            serde_json::from_str(&stdout_of(&["at", ruleset, "--layers", monumental, "--layers", trees, "--point", point, "--format", "json"]))
-                .expect("rules at prints JSON");
+        let report: Json = serde_json::from_str(&stdout_of(&[
+            "at", ruleset, "--layers", monumental, "--layers", trees, "--point", point, "--format", "json",
+        ]))
+        .expect("rules at prints JSON");
         hits(&report)
     };
     // On the (fictionally) monumental lime behind OTL02 B 2353.

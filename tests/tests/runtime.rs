@@ -43,11 +43,15 @@ fn eval_exits_2_and_points_into_the_ruleset() {
             // Text prints no outcome; JSON prints the error in place of the outcome, with its code.
             let stdout = String::from_utf8_lossy(&out.stdout).to_string();
             match format {
-                "text" if !stdout.is_empty() => problems.push(format!("{ruleset} (text): printed an outcome: {stdout}")),
+                "text" if !stdout.is_empty() => {
+                    problems.push(format!("{ruleset} (text): printed an outcome: {stdout}"))
+                }
                 "json" => {
                     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap_or_default();
                     if json["error"]["code"] != code {
-                        problems.push(format!("{ruleset} (json): want {{\"error\": {{\"code\": \"{code}\"}}}}, got {stdout}"));
+                        problems.push(format!(
+                            "{ruleset} (json): want {{\"error\": {{\"code\": \"{code}\"}}}}, got {stdout}"
+                        ));
                     }
                 }
                 _ => {}

@@ -77,7 +77,11 @@ impl Interval {
             (true, true) => {
                 let mid = (self.lo + self.hi) / 2.0;
                 let step = if self.hi - self.lo > 2.0 { self.lo.floor() + 1.0 } else { mid };
-                if step > self.lo && step < self.hi { step } else { mid }
+                if step > self.lo && step < self.hi {
+                    step
+                } else {
+                    mid
+                }
             }
             (true, false) => self.lo.floor() + 1.0,
             (false, true) => self.hi.ceil() - 1.0,
@@ -179,7 +183,9 @@ impl Set {
                 gaps.push(Interval { lo: cursor.0, lo_closed: cursor.1, hi: u.hi, hi_closed: u.hi_closed });
                 Set::Num(gaps.into_iter().map(|g| g.intersect(u)).filter(|g| !g.is_empty()).collect())
             }
-            (Set::Finite(m), Universe::Finite(values)) => Set::Finite((0..values.len()).filter(|i| !m.contains(i)).collect()),
+            (Set::Finite(m), Universe::Finite(values)) => {
+                Set::Finite((0..values.len()).filter(|i| !m.contains(i)).collect())
+            }
             (s, _) => s.clone(),
         }
     }
@@ -221,7 +227,9 @@ fn universe(rs: &Ruleset, var: Var, ty: &Type) -> Option<Universe> {
                 .map(Value::Location)
                 .collect(),
         )),
-        Type::Text(Some(options)) => Some(Universe::Finite(options.iter().map(|o| Value::Text(o.as_str().into())).collect())),
+        Type::Text(Some(options)) => {
+            Some(Universe::Finite(options.iter().map(|o| Value::Text(o.as_str().into())).collect()))
+        }
         _ => None,
     }
 }
@@ -358,8 +366,15 @@ fn tree(rs: &Ruleset, d: &Decision, branches: &[Branch], context: Option<(Var, S
                 let set = restrict(&context, *var, set);
                 if set.subset_of(cset, u) {
                     out.push(
-                        Diagnostic::warning("W003", b.span, format!("this branch can never be reached: earlier branches already take every case of `{}`", b.text))
-                            .with_help("reorder the branches or fix the condition"),
+                        Diagnostic::warning(
+                            "W003",
+                            b.span,
+                            format!(
+                                "this branch can never be reached: earlier branches already take every case of `{}`",
+                                b.text
+                            ),
+                        )
+                        .with_help("reorder the branches or fix the condition"),
                     );
                 }
                 nested_context = Some((*var, set.clone()));
@@ -393,8 +408,12 @@ fn tree(rs: &Ruleset, d: &Decision, branches: &[Branch], context: Option<(Var, S
             }
         }
         _ => out.push(
-            Diagnostic::warning("W004", first_span, "these branches may leave cases undecided: there is no `otherwise`")
-                .with_help("add `otherwise -> ...` so every case gets a conclusion"),
+            Diagnostic::warning(
+                "W004",
+                first_span,
+                "these branches may leave cases undecided: there is no `otherwise`",
+            )
+            .with_help("add `otherwise -> ...` so every case gets a conclusion"),
         ),
     }
 }
@@ -442,8 +461,11 @@ fn cell_set(cell: &CellTest, u: &Universe) -> Option<Set> {
 const MAX_ROWS_FOR_OVERLAP: usize = 2_000;
 
 fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
-    let universes: Vec<Option<Universe>> =
-        t.inputs.iter().map(|e| var_of(e).and_then(|v| universe(rs, v, &e.ty)).or_else(|| any_universe(&e.ty))).collect();
+    let universes: Vec<Option<Universe>> = t
+        .inputs
+        .iter()
+        .map(|e| var_of(e).and_then(|v| universe(rs, v, &e.ty)).or_else(|| any_universe(&e.ty)))
+        .collect();
     // Each row as one set per column; None where a cell is not a constant test.
     let rows: Vec<Vec<Option<Set>>> = t
         .rows
@@ -457,14 +479,24 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
             _ => {}
         }
     }
-    if matches!(t.hit, HitPolicy::Unique | HitPolicy::First | HitPolicy::Any | HitPolicy::Priority) && t.inputs.len() == 1 {
+    if matches!(t.hit, HitPolicy::Unique | HitPolicy::First | HitPolicy::Any | HitPolicy::Priority)
+        && t.inputs.len() == 1
+    {
         if let (Some(u), true) = (&universes[0], rows.iter().all(|r| r[0].is_some())) {
             let covered = rows.iter().filter_map(|r| r[0].clone()).fold(empty_like(u), |acc, s| acc.union(&s));
             let gap = covered.complement(u);
             if !gap.is_empty() {
                 out.push(
-                    Diagnostic::warning("W004", d.span, format!("no rule of this table applies when `{}` is {}", t.input_texts[0], u.describe(&gap).unwrap_or_default()))
-                        .with_help("add a rule for the missing values, or a last rule with `-`"),
+                    Diagnostic::warning(
+                        "W004",
+                        d.span,
+                        format!(
+                            "no rule of this table applies when `{}` is {}",
+                            t.input_texts[0],
+                            u.describe(&gap).unwrap_or_default()
+                        ),
+                    )
+                    .with_help("add a rule for the missing values, or a last rule with `-`"),
                 );
             }
         }
@@ -489,8 +521,8 @@ fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Un
     for j in 0..rows.len() {
         for i in 0..j {
             let mut example = Vec::new();
-            let overlap = rows[i].iter().zip(&rows[j]).zip(universes).enumerate().all(|(col, ((a, b), u))| {
-                match (a, b, u) {
+            let overlap =
+                rows[i].iter().zip(&rows[j]).zip(universes).enumerate().all(|(col, ((a, b), u))| match (a, b, u) {
                     (Some(a), Some(b), Some(u)) => {
                         let both = a.intersect(b);
                         if both.is_empty() {
@@ -502,13 +534,21 @@ fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Un
                         true
                     }
                     _ => false,
-                }
-            });
+                });
             if overlap {
                 out.push(
-                    Diagnostic::warning("W005", t.rows[j].span, format!("rule {} overlaps rule {} in a UNIQUE table (both apply when {})", j + 1, i + 1, example.join(", ")))
-                        .with_other(t.rows[i].span, "the other rule")
-                        .with_help("make the rules exclusive, or use hit policy FIRST or PRIORITY"),
+                    Diagnostic::warning(
+                        "W005",
+                        t.rows[j].span,
+                        format!(
+                            "rule {} overlaps rule {} in a UNIQUE table (both apply when {})",
+                            j + 1,
+                            i + 1,
+                            example.join(", ")
+                        ),
+                    )
+                    .with_other(t.rows[i].span, "the other rule")
+                    .with_help("make the rules exclusive, or use hit policy FIRST or PRIORITY"),
                 );
             }
         }
@@ -526,8 +566,12 @@ fn shadowed_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Unive
         });
         if let Some(i) = covered_by {
             out.push(
-                Diagnostic::warning("W003", t.rows[j].span, format!("rule {} can never apply: rule {} comes first and takes all its cases", j + 1, i + 1))
-                    .with_other(t.rows[i].span, "this rule wins"),
+                Diagnostic::warning(
+                    "W003",
+                    t.rows[j].span,
+                    format!("rule {} can never apply: rule {} comes first and takes all its cases", j + 1, i + 1),
+                )
+                .with_other(t.rows[i].span, "this rule wins"),
             );
         }
     }
@@ -555,7 +599,8 @@ mod tests {
         let u = Universe::Num(EVERYTHING, crate::value::Dim::NUMBER);
         let s = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, true, f64::INFINITY, false)]);
         assert!(s.complement(&u).is_empty());
-        let gap = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, false, f64::INFINITY, false)]).complement(&u);
+        let gap = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, false, f64::INFINITY, false)])
+            .complement(&u);
         assert_eq!(gap, Set::Num(vec![iv(5.0, true, 5.0, true)]));
     }
 

@@ -119,7 +119,10 @@ impl<'a> Checker<'a> {
                 .with_label("second declaration")
                 .with_other(earlier, "first declared here");
             if matches!((previous, symbol), (Symbol::Let(_), Symbol::Let(_))) {
-                d = d.with_help(format!("to replace a definition of the base ruleset, write `override let {} = ...`", name.name));
+                d = d.with_help(format!(
+                    "to replace a definition of the base ruleset, write `override let {} = ...`",
+                    name.name
+                ));
             }
             self.error(d);
             return;
@@ -156,8 +159,15 @@ impl<'a> Checker<'a> {
                 ast::Item::Let(decl) if decl.is_override => match self.symbols.get(&decl.name.name) {
                     Some(&(Symbol::Let(i), _)) => self.overrides[i].push(decl),
                     _ => self.error(
-                        Diagnostic::error("E021", decl.name.span, format!("`override let {}` replaces nothing: the base ruleset has no definition `{}`", decl.name.name, decl.name.name))
-                            .with_help("name a `let` of the ruleset in `extends`, or write a plain `let`"),
+                        Diagnostic::error(
+                            "E021",
+                            decl.name.span,
+                            format!(
+                                "`override let {}` replaces nothing: the base ruleset has no definition `{}`",
+                                decl.name.name, decl.name.name
+                            ),
+                        )
+                        .with_help("name a `let` of the ruleset in `extends`, or write a plain `let`"),
                     ),
                 },
                 ast::Item::Let(decl) => {
@@ -172,8 +182,12 @@ impl<'a> Checker<'a> {
                     }
                     if let Some(earlier) = titles.insert(&decl.title.value, decl.title.span) {
                         self.diags.push(
-                            Diagnostic::error("E018", decl.title.span, format!("two decisions are called \"{}\"", decl.title.value))
-                                .with_other(earlier, "first used here"),
+                            Diagnostic::error(
+                                "E018",
+                                decl.title.span,
+                                format!("two decisions are called \"{}\"", decl.title.value),
+                            )
+                            .with_other(earlier, "first used here"),
                         );
                     }
                     self.decision_decls.push(decl);
@@ -182,8 +196,12 @@ impl<'a> Checker<'a> {
                 ast::Item::Check(c) => {
                     if let Some(earlier) = check_names.insert(&c.name.value, c.name.span) {
                         self.diags.push(
-                            Diagnostic::error("E018", c.name.span, format!("two checks are called \"{}\"", c.name.value))
-                                .with_other(earlier, "first used here"),
+                            Diagnostic::error(
+                                "E018",
+                                c.name.span,
+                                format!("two checks are called \"{}\"", c.name.value),
+                            )
+                            .with_other(earlier, "first used here"),
                         );
                     }
                 }
@@ -296,7 +314,11 @@ impl<'a> Checker<'a> {
                 let mut seen = BTreeSet::new();
                 for o in options {
                     if !seen.insert(o.value.clone()) {
-                        self.error(Diagnostic::error("E003", o.span, format!("option \"{}\" is listed twice", o.value)));
+                        self.error(Diagnostic::error(
+                            "E003",
+                            o.span,
+                            format!("option \"{}\" is listed twice", o.value),
+                        ));
                     }
                 }
                 if options.is_empty() {
@@ -330,13 +352,21 @@ impl<'a> Checker<'a> {
         let mut range = None;
         if let Some((low, high)) = &decl.range {
             let Type::Num(dim) = ty else {
-                self.error(Diagnostic::error("E015", low.span.to(high.span), format!("a range needs a number type, but `{}` is {}", decl.name.name, ty.describe())));
+                self.error(Diagnostic::error(
+                    "E015",
+                    low.span.to(high.span),
+                    format!("a range needs a number type, but `{}` is {}", decl.name.name, ty.describe()),
+                ));
                 return Err(());
             };
             let lo = self.constant_number(low, dim)?;
             let hi = self.constant_number(high, dim)?;
             if lo > hi {
-                self.error(Diagnostic::error("E015", low.span.to(high.span), "the range is empty: its lower end is above its upper end"));
+                self.error(Diagnostic::error(
+                    "E015",
+                    low.span.to(high.span),
+                    "the range is empty: its lower end is above its upper end",
+                ));
                 return Err(());
             }
             range = Some((lo, hi));
@@ -373,7 +403,8 @@ impl<'a> Checker<'a> {
         match Unit::parse(&u.name) {
             Some(unit) => Ok(unit),
             None => {
-                let mut d = Diagnostic::error("E007", u.span, format!("unknown unit `{}`", u.name)).with_label("not a unit");
+                let mut d =
+                    Diagnostic::error("E007", u.span, format!("unknown unit `{}`", u.name)).with_label("not a unit");
                 // Only suggest what is plainly the same unit written differently (M2, CM), not a
                 // near spelling: `kg` is not a misspelt `km`.
                 let lower = u.name.to_lowercase();
@@ -393,8 +424,12 @@ impl<'a> Checker<'a> {
             Some(Type::Geom(k)) => k,
             _ => {
                 self.error(
-                    Diagnostic::error("E005", decl.kind.span, format!("a layer holds points, lines or areas, not `{}`", decl.kind.name))
-                        .with_help("write `layer name: area`, `layer name: line` or `layer name: point`"),
+                    Diagnostic::error(
+                        "E005",
+                        decl.kind.span,
+                        format!("a layer holds points, lines or areas, not `{}`", decl.kind.name),
+                    )
+                    .with_help("write `layer name: area`, `layer name: line` or `layer name: point`"),
                 );
                 return Err(());
             }
@@ -402,7 +437,11 @@ impl<'a> Checker<'a> {
         let mut attributes = Vec::new();
         for (name, t) in &decl.attributes {
             if attributes.iter().any(|(n, _): &(String, Type)| n == &name.name) {
-                self.error(Diagnostic::error("E003", name.span, format!("attribute `{}` is declared twice", name.name)));
+                self.error(Diagnostic::error(
+                    "E003",
+                    name.span,
+                    format!("attribute `{}` is declared twice", name.name),
+                ));
                 continue;
             }
             if let Ok(ty) = self.type_of(t, false) {
@@ -414,7 +453,10 @@ impl<'a> Checker<'a> {
             kind,
             label: decl.label.as_ref().map(|s| s.value.clone()),
             attributes,
-            filter: decl.filter.as_ref().map(|(a, values)| (a.name.clone(), values.iter().map(|v| v.value.clone()).collect())),
+            filter: decl
+                .filter
+                .as_ref()
+                .map(|(a, values)| (a.name.clone(), values.iter().map(|v| v.value.clone()).collect())),
             span: decl.span,
         })
     }
@@ -426,8 +468,12 @@ impl<'a> Checker<'a> {
             Lowering::InProgress => {
                 let decl = self.let_decls[i];
                 self.error(
-                    Diagnostic::error("E016", decl.name.span, format!("`{}` is defined in terms of itself", decl.name.name))
-                        .with_help("rules cannot be circular: remove the loop between these definitions"),
+                    Diagnostic::error(
+                        "E016",
+                        decl.name.span,
+                        format!("`{}` is defined in terms of itself", decl.name.name),
+                    )
+                    .with_help("rules cannot be circular: remove the loop between these definitions"),
                 );
                 self.lets[i] = Lowering::Failed;
                 return Err(());
@@ -459,7 +505,12 @@ impl<'a> Checker<'a> {
         for decl in self.overrides[i].clone() {
             let replacement = self.expr(&decl.value)?;
             if !replacement.ty.compatible(&value.ty) {
-                self.error(incompatible(decl.value.span, &value.ty, &replacement.ty, "an override must give the same kind of value as the definition it replaces"));
+                self.error(incompatible(
+                    decl.value.span,
+                    &value.ty,
+                    &replacement.ty,
+                    "an override must give the same kind of value as the definition it replaces",
+                ));
                 return Err(());
             }
             let (from, until) = decl.valid.unwrap_or((None, None));
@@ -467,7 +518,11 @@ impl<'a> Checker<'a> {
             let mut guard = Expr { kind: ExprKind::ValidOn(from, until), ty: Type::Bool, span };
             if let Some(when) = &decl.when {
                 let condition = self.condition(when)?;
-                guard = Expr { kind: ExprKind::Binary(BinOp::And, Box::new(guard), Box::new(condition)), ty: Type::Bool, span };
+                guard = Expr {
+                    kind: ExprKind::Binary(BinOp::And, Box::new(guard), Box::new(condition)),
+                    ty: Type::Bool,
+                    span,
+                };
             }
             let ty = value.ty.clone();
             value = Expr { kind: ExprKind::If(Box::new(guard), Box::new(replacement), Box::new(value)), ty, span };
@@ -483,7 +538,11 @@ impl<'a> Checker<'a> {
             Lowering::Failed => return Err(()),
             Lowering::InProgress => {
                 let decl = self.decision_decls[i];
-                self.error(Diagnostic::error("E016", decl.title.span, format!("decision \"{}\" depends on itself", decl.title.value)));
+                self.error(Diagnostic::error(
+                    "E016",
+                    decl.title.span,
+                    format!("decision \"{}\" depends on itself", decl.title.value),
+                ));
                 self.decisions[i] = Lowering::Failed;
                 return Err(());
             }
@@ -505,17 +564,32 @@ impl<'a> Checker<'a> {
                     (ast::DecisionBody::Table(t), ty) => match t.hit {
                         ast::HitPolicy::Collect(Some(ast::Aggregator::Count)) => Type::Num(Dim::NUMBER),
                         ast::HitPolicy::Collect(Some(_)) => ty,
-                        ast::HitPolicy::Collect(None) | ast::HitPolicy::RuleOrder | ast::HitPolicy::OutputOrder => Type::List(Box::new(ty)),
+                        ast::HitPolicy::Collect(None) | ast::HitPolicy::RuleOrder | ast::HitPolicy::OutputOrder => {
+                            Type::List(Box::new(ty))
+                        }
                         _ => ty,
                     },
                     (_, ty) => ty,
                 };
-                let d = Decision { id: decl.id.as_ref().map(|i| i.name.clone()), title: decl.title.value.clone(), ty: ty.clone(), body, span: decl.span };
+                let d = Decision {
+                    id: decl.id.as_ref().map(|i| i.name.clone()),
+                    title: decl.title.value.clone(),
+                    ty: ty.clone(),
+                    body,
+                    span: decl.span,
+                };
                 self.decisions[i] = Lowering::Done(d);
                 Ok(ty)
             }
             (Ok(_), None) => {
-                self.error(Diagnostic::error("E009", decl.title.span, format!("decision \"{}\" has no conclusion", decl.title.value)).with_help("add a branch like `otherwise -> Toestemmingsvrij`"));
+                self.error(
+                    Diagnostic::error(
+                        "E009",
+                        decl.title.span,
+                        format!("decision \"{}\" has no conclusion", decl.title.value),
+                    )
+                    .with_help("add a branch like `otherwise -> Toestemmingsvrij`"),
+                );
                 self.decisions[i] = Lowering::Failed;
                 Err(())
             }
@@ -544,7 +618,11 @@ impl<'a> Checker<'a> {
                 ast::BranchBody::Leaf(l) => self.leaf(l, leaf_type).map(BranchBody::Leaf),
                 ast::BranchBody::Nested(inner) => {
                     if inner.is_empty() {
-                        self.error(Diagnostic::error("E009", b.head_span, "this branch has no conclusion inside its `{ }`"));
+                        self.error(Diagnostic::error(
+                            "E009",
+                            b.head_span,
+                            "this branch has no conclusion inside its `{ }`",
+                        ));
                         Err(())
                     } else {
                         self.branches(inner, leaf_type).map(BranchBody::Nested)
@@ -565,13 +643,21 @@ impl<'a> Checker<'a> {
             };
             out.push(Branch { condition, body, text, reads, span: b.head_span });
         }
-        if failed { Err(()) } else { Ok(out) }
+        if failed {
+            Err(())
+        } else {
+            Ok(out)
+        }
     }
 
     fn condition(&mut self, c: &ast::Expr) -> Lowered<Expr> {
         let e = self.expr(c)?;
         if e.ty != Type::Bool {
-            let mut d = Diagnostic::error("E005", c.span, format!("a condition must be yes/no, but this is {}", e.ty.describe()));
+            let mut d = Diagnostic::error(
+                "E005",
+                c.span,
+                format!("a condition must be yes/no, but this is {}", e.ty.describe()),
+            );
             if e.ty == Type::Location {
                 d = d.with_help("compare the location answer, e.g. `location(plan, zone) == ja`");
             }
@@ -591,8 +677,16 @@ impl<'a> Checker<'a> {
                 if !ty.compatible(&value.ty) {
                     let (ty, first) = (ty.clone(), *first);
                     self.error(
-                        Diagnostic::error("E009", l.value.span, format!("conclusions of one decision must be of one kind: this is {}, an earlier one is {}", value.ty.describe(), ty.describe()))
-                            .with_other(first, "first conclusion"),
+                        Diagnostic::error(
+                            "E009",
+                            l.value.span,
+                            format!(
+                                "conclusions of one decision must be of one kind: this is {}, an earlier one is {}",
+                                value.ty.describe(),
+                                ty.describe()
+                            ),
+                        )
+                        .with_other(first, "first conclusion"),
                     );
                     return Err(());
                 }
@@ -617,8 +711,18 @@ impl<'a> Checker<'a> {
         for rule in &t.rules {
             if rule.cells.len() != inputs.len() {
                 self.error(
-                    Diagnostic::error("E013", rule.span, format!("this rule has {} cell{}, but the table has {} input{}", rule.cells.len(), plural(rule.cells.len()), inputs.len(), plural(inputs.len())))
-                        .with_help("separate cells with `|`; use `-` for any value"),
+                    Diagnostic::error(
+                        "E013",
+                        rule.span,
+                        format!(
+                            "this rule has {} cell{}, but the table has {} input{}",
+                            rule.cells.len(),
+                            plural(rule.cells.len()),
+                            inputs.len(),
+                            plural(inputs.len())
+                        ),
+                    )
+                    .with_help("separate cells with `|`; use `-` for any value"),
                 );
                 failed = true;
                 continue;
@@ -641,7 +745,14 @@ impl<'a> Checker<'a> {
         if let (ast::HitPolicy::Collect(Some(agg)), Some((ty, span))) = (t.hit, leaf_type.as_ref()) {
             if agg != ast::Aggregator::Count && !matches!(ty, Type::Num(_)) {
                 let span = *span;
-                self.error(Diagnostic::error("E014", t.hit_span, format!("COLLECT with an aggregator needs numbers, but the rules conclude {}", ty.describe())).with_other(span, "a conclusion"));
+                self.error(
+                    Diagnostic::error(
+                        "E014",
+                        t.hit_span,
+                        format!("COLLECT with an aggregator needs numbers, but the rules conclude {}", ty.describe()),
+                    )
+                    .with_other(span, "a conclusion"),
+                );
                 return Err(());
             }
         }
@@ -650,7 +761,14 @@ impl<'a> Checker<'a> {
                 // Conclusions rank by how restrictive they are, numbers by size; texts have no order.
                 if !matches!(ty, Type::Conclusion | Type::Num(_)) {
                     let ty = ty.clone();
-                    self.error(Diagnostic::error("E014", t.hit_span, format!("PRIORITY and OUTPUT ORDER rank conclusions or numbers, not {}", ty.describe())).with_help("use FIRST and put the rules in the order you want, or RULE ORDER"));
+                    self.error(
+                        Diagnostic::error(
+                            "E014",
+                            t.hit_span,
+                            format!("PRIORITY and OUTPUT ORDER rank conclusions or numbers, not {}", ty.describe()),
+                        )
+                        .with_help("use FIRST and put the rules in the order you want, or RULE ORDER"),
+                    );
                     return Err(());
                 }
             }
@@ -696,7 +814,18 @@ impl<'a> Checker<'a> {
                     let v = self.expr(e)?;
                     if v.ty == Type::Bool && input.ty != Type::Bool {
                         // A condition used as a cell (`height > 5 m`) is an error in DMN too.
-                        self.error(Diagnostic::error("E005", e.span, format!("this cell is a yes/no test, but the column `{}` is {}", self.source.slice(input.span), input.ty.describe())).with_help("write the test relative to the column, e.g. `> 5 m`"));
+                        self.error(
+                            Diagnostic::error(
+                                "E005",
+                                e.span,
+                                format!(
+                                    "this cell is a yes/no test, but the column `{}` is {}",
+                                    self.source.slice(input.span),
+                                    input.ty.describe()
+                                ),
+                            )
+                            .with_help("write the test relative to the column, e.g. `> 5 m`"),
+                        );
                         return Err(());
                     }
                     self.comparable(input, &v, e.span)?;
@@ -717,17 +846,29 @@ impl<'a> Checker<'a> {
         let (condition, show, because) = (condition?, show?, because?);
         if let Some(s) = &show {
             if !matches!(s.ty, Type::Geom(_)) {
-                self.error(Diagnostic::error("E005", s.span, format!("`show` needs a geometry to highlight, not {}", s.ty.describe())));
+                self.error(Diagnostic::error(
+                    "E005",
+                    s.span,
+                    format!("`show` needs a geometry to highlight, not {}", s.ty.describe()),
+                ));
                 return Err(());
             }
         }
-        Ok(Check { name: c.name.value.clone(), condition, show, because, reference: c.reference.as_ref().map(|r| r.value.clone()), span: c.span })
+        Ok(Check {
+            name: c.name.value.clone(),
+            condition,
+            show,
+            because,
+            reference: c.reference.as_ref().map(|r| r.value.clone()),
+            span: c.span,
+        })
     }
 
     fn at_rule(&mut self, a: &ast::AtRule) -> Lowered<AtRule> {
         let Some(&(Symbol::Layer(layer), _)) = self.symbols.get(&a.layer.name) else {
             let d = match self.symbols.get(&a.layer.name) {
-                Some(_) => Diagnostic::error("E017", a.layer.span, format!("`{}` is not a layer", a.layer.name)).with_help("`at` rules read a layer declared with `layer`"),
+                Some(_) => Diagnostic::error("E017", a.layer.span, format!("`{}` is not a layer", a.layer.name))
+                    .with_help("`at` rules read a layer declared with `layer`"),
                 None => self.unknown_name(&a.layer.name, a.layer.span),
             };
             self.error(d);
@@ -741,10 +882,13 @@ impl<'a> Checker<'a> {
         let attributes: Vec<String> = self.layers[layer].attributes.iter().map(|(n, _)| n.clone()).collect();
         for (name, span) in placeholders(&a.text) {
             if !attributes.contains(&name) {
-                let mut d = Diagnostic::error("E017", span, format!("layer `{}` has no attribute `{name}`", a.layer.name));
+                let mut d =
+                    Diagnostic::error("E017", span, format!("layer `{}` has no attribute `{name}`", a.layer.name));
                 d = match suggest(&name, attributes.iter().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None if attributes.is_empty() => d.with_help("declare the attributes: layer name: area { attribute: type }"),
+                    None if attributes.is_empty() => {
+                        d.with_help("declare the attributes: layer name: area { attribute: type }")
+                    }
                     None => d.with_help(format!("its attributes are: {}", attributes.join(", "))),
                 };
                 self.error(d);
@@ -796,7 +940,11 @@ impl<'a> Checker<'a> {
         if !rest.is_empty() {
             parts.push(TemplatePart::Text(rest.to_string()));
         }
-        if failed { Err(()) } else { Ok(Template { parts }) }
+        if failed {
+            Err(())
+        } else {
+            Ok(Template { parts })
+        }
     }
 
     fn unused(&mut self) {
@@ -865,7 +1013,8 @@ impl<'a> Checker<'a> {
             ast::ExprKind::Conclusion(name) => match Conclusion::parse(name) {
                 Some(c) => typed(ExprKind::Const(Value::Conclusion(c)), Type::Conclusion),
                 None => {
-                    let mut d = Diagnostic::error("E012", span, format!("unknown conclusion `{name}`")).with_label("not a conclusion");
+                    let mut d = Diagnostic::error("E012", span, format!("unknown conclusion `{name}`"))
+                        .with_label("not a conclusion");
                     d = match suggest(name, Conclusion::ALL.iter().map(|c| c.name())) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
                         None => d.with_help(format!(
@@ -883,7 +1032,8 @@ impl<'a> Checker<'a> {
                     // Still read the arguments: they count as used and may hold errors of their own.
                     let _ = self.exprs(args);
                     let candidates = crate::builtins::ALL.iter().map(|(_, n, _)| *n);
-                    let mut d = Diagnostic::error("E006", f.span, format!("unknown function `{}`", f.name)).with_label("not a function");
+                    let mut d = Diagnostic::error("E006", f.span, format!("unknown function `{}`", f.name))
+                        .with_label("not a function");
                     if let Some(s) = suggest(&f.name, candidates) {
                         d = d.with_help(format!("did you mean `{s}`?"));
                     }
@@ -909,11 +1059,19 @@ impl<'a> Checker<'a> {
                         typed(ExprKind::Neg(Box::new(inner)), Type::Num(d))
                     }
                     (UnaryOp::Not, t) => {
-                        self.error(Diagnostic::error("E005", span, format!("`not` needs a yes/no value, not {}", t.describe())));
+                        self.error(Diagnostic::error(
+                            "E005",
+                            span,
+                            format!("`not` needs a yes/no value, not {}", t.describe()),
+                        ));
                         Err(())
                     }
                     (UnaryOp::Neg, t) => {
-                        self.error(Diagnostic::error("E005", span, format!("`-` needs a number, not {}", t.describe())));
+                        self.error(Diagnostic::error(
+                            "E005",
+                            span,
+                            format!("`-` needs a number, not {}", t.describe()),
+                        ));
                         Err(())
                     }
                 }
@@ -931,7 +1089,12 @@ impl<'a> Checker<'a> {
                 let f = self.expr(f);
                 let (c, t, f) = (c?, t?, f?);
                 if !t.ty.compatible(&f.ty) {
-                    self.error(incompatible(f.span, &t.ty, &f.ty, "both branches of `if` must give the same kind of value"));
+                    self.error(incompatible(
+                        f.span,
+                        &t.ty,
+                        &f.ty,
+                        "both branches of `if` must give the same kind of value",
+                    ));
                     return Err(());
                 }
                 let ty = match (&t.ty, &f.ty) {
@@ -972,7 +1135,11 @@ impl<'a> Checker<'a> {
             BinOp::And | BinOp::Or => {
                 for side in [l, r] {
                     if side.ty != Type::Bool {
-                        self.error(Diagnostic::error("E005", side.span, format!("`{}` needs yes/no values, but this is {}", op.symbol(), side.ty.describe())));
+                        self.error(Diagnostic::error(
+                            "E005",
+                            side.span,
+                            format!("`{}` needs yes/no values, but this is {}", op.symbol(), side.ty.describe()),
+                        ));
                         return Err(());
                     }
                 }
@@ -1007,7 +1174,11 @@ impl<'a> Checker<'a> {
             BinOp::Spatial(s) => {
                 for side in [l, r] {
                     if !matches!(side.ty, Type::Geom(_)) {
-                        self.error(Diagnostic::error("E005", side.span, format!("`{}` needs two geometries, but this is {}", s.keyword(), side.ty.describe())));
+                        self.error(Diagnostic::error(
+                            "E005",
+                            side.span,
+                            format!("`{}` needs two geometries, but this is {}", s.keyword(), side.ty.describe()),
+                        ));
                         return Err(());
                     }
                 }
@@ -1036,8 +1207,13 @@ impl<'a> Checker<'a> {
                         .with_label("not an option");
                     let exact_case = options.iter().find(|o| o.to_lowercase() == text.to_lowercase());
                     d = match exact_case.or_else(|| options.iter().find(|o| strsim::levenshtein(o, text) <= 2)) {
-                        Some(o) => d.with_help(format!("did you mean \"{o}\"? Options are compared exactly, including capitals")),
-                        None => d.with_help(format!("the options are: {}", options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", "))),
+                        Some(o) => d.with_help(format!(
+                            "did you mean \"{o}\"? Options are compared exactly, including capitals"
+                        )),
+                        None => d.with_help(format!(
+                            "the options are: {}",
+                            options.iter().map(|o| format!("\"{o}\"")).collect::<Vec<_>>().join(", ")
+                        )),
                     };
                     self.error(d);
                     return Err(());
@@ -1101,7 +1277,9 @@ pub(crate) fn reads_of(e: &Expr) -> Vec<Expr> {
     fn walk(e: &Expr, out: &mut Vec<Expr>) {
         match &e.kind {
             ExprKind::Input(_) | ExprKind::Let(_) | ExprKind::Decision(_) => {
-                let seen = out.iter().any(|o| std::mem::discriminant(&o.kind) == std::mem::discriminant(&e.kind) && same_symbol(o, e));
+                let seen = out
+                    .iter()
+                    .any(|o| std::mem::discriminant(&o.kind) == std::mem::discriminant(&e.kind) && same_symbol(o, e));
                 if !seen {
                     out.push(e.clone());
                 }
@@ -1150,7 +1328,11 @@ fn incompatible(span: Span, a: &Type, b: &Type, what: &str) -> Diagnostic {
 }
 
 fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// The closest candidate within two edits (case-insensitive), for "did you mean".
@@ -1166,7 +1348,8 @@ pub(crate) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>)
 
 fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_') && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    matches!(chars.next(), Some(c) if c.is_ascii_lowercase() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// `{name}` placeholders of a string literal with their approximate source spans.
@@ -1190,6 +1373,10 @@ fn placeholders(s: &ast::StrLit) -> Vec<(String, Span)> {
 impl Dim {
     fn unit_ascii_or_number(self) -> String {
         let u = self.unit_ascii();
-        if u.is_empty() { "number".into() } else { u }
+        if u.is_empty() {
+            "number".into()
+        } else {
+            u
+        }
     }
 }

@@ -83,7 +83,11 @@ pub fn at_point(rs: &Ruleset, facts: &Facts, x: f64, y: f64) -> Vec<AtHit> {
     hits
 }
 
-fn fill_attributes(text: &str, properties: &serde_json::Map<String, serde_json::Value>, schema: &[(String, Type)]) -> String {
+fn fill_attributes(
+    text: &str,
+    properties: &serde_json::Map<String, serde_json::Value>,
+    schema: &[(String, Type)],
+) -> String {
     let mut out = text.to_string();
     for (name, ty) in schema {
         let hole = format!("{{{name}}}");

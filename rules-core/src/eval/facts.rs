@@ -251,7 +251,9 @@ fn quantity(v: &Json, dim: Dim) -> Result<Value, String> {
         Json::Number(n) => (n.as_f64().ok_or("not a finite number")?, declared),
         Json::String(s) => {
             let s = s.trim();
-            let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+')).unwrap_or(s.len());
+            let split = s
+                .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-' || c == '+'))
+                .unwrap_or(s.len());
             let (num_text, unit_text) = s.split_at(split);
             let num_text = num_text.replace(',', ".");
             let number = num_text.parse::<f64>().map_err(|_| format!("\"{s}\" is not a number with a unit"))?;
@@ -259,7 +261,9 @@ fn quantity(v: &Json, dim: Dim) -> Result<Value, String> {
             let unit = if unit_text.is_empty() {
                 declared
             } else {
-                Unit::parse(unit_text).ok_or_else(|| format!("unknown unit `{unit_text}` in \"{s}\" (units: {})", Unit::KNOWN.join(", ")))?
+                Unit::parse(unit_text).ok_or_else(|| {
+                    format!("unknown unit `{unit_text}` in \"{s}\" (units: {})", Unit::KNOWN.join(", "))
+                })?
             };
             (number, unit)
         }
@@ -275,7 +279,11 @@ fn quantity(v: &Json, dim: Dim) -> Result<Value, String> {
 }
 
 fn convert(input: &Input, answer: &Json, crs: Crs) -> Result<Value, FactError> {
-    let wrong = |expected: &str| FactError::WrongType { input: input.name.clone(), expected: expected.into(), got: describe_json(answer) };
+    let wrong = |expected: &str| FactError::WrongType {
+        input: input.name.clone(),
+        expected: expected.into(),
+        got: describe_json(answer),
+    };
     match &input.ty {
         Type::Bool => match answer {
             Json::Bool(b) => Ok(Value::Bool(*b)),
@@ -284,11 +292,17 @@ fn convert(input: &Input, answer: &Json, crs: Crs) -> Result<Value, FactError> {
             _ => Err(wrong("true or false")),
         },
         Type::Num(dim) => {
-            let value = quantity(answer, *dim).map_err(|reason| FactError::BadQuantity { input: input.name.clone(), reason })?;
+            let value = quantity(answer, *dim)
+                .map_err(|reason| FactError::BadQuantity { input: input.name.clone(), reason })?;
             if let (Value::Num(n, _), Some((lo, hi))) = (&value, input.range) {
                 if *n < lo - 1e-9 || *n > hi + 1e-9 {
                     let show = |x: f64| Value::Num(x, *dim).to_dutch();
-                    return Err(FactError::OutOfRange { input: input.name.clone(), value: show(*n), low: show(lo), high: show(hi) });
+                    return Err(FactError::OutOfRange {
+                        input: input.name.clone(),
+                        value: show(*n),
+                        low: show(lo),
+                        high: show(hi),
+                    });
                 }
             }
             Ok(value)

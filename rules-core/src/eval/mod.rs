@@ -156,7 +156,6 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
     })
 }
 
-
 /// The next question: the highest-priority input that can still change a requested outcome.
 pub fn next_question(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Option<Needed>, EvalError> {
     Ok(evaluate(rs, facts, options)?.needed.into_iter().next())
@@ -302,9 +301,9 @@ impl<'r> Evaluator<'r> {
     fn expr(&mut self, e: &'r Expr) -> Result<Val, EvalError> {
         Ok(match &e.kind {
             ExprKind::Const(v) => Val::Known(v.clone()),
-            ExprKind::ValidOn(from, until) => Val::Known(Value::Bool(self.date.is_none_or(|d| {
-                from.is_none_or(|f| d >= f) && until.is_none_or(|u| d <= u)
-            }))),
+            ExprKind::ValidOn(from, until) => Val::Known(Value::Bool(
+                self.date.is_none_or(|d| from.is_none_or(|f| d >= f) && until.is_none_or(|u| d <= u)),
+            )),
             ExprKind::Input(i) => match self.facts.value(*i) {
                 Some(v) => Val::Known(v.clone()),
                 None => Val::Unknown(BTreeSet::from([*i])),
@@ -315,7 +314,10 @@ impl<'r> Evaluator<'r> {
                     Some(bound) => Val::Known(Value::Geom(bound.merged(layer.kind))),
                     None => {
                         return Err(EvalError::new("R002", e.span, format!("layer `{}` was not given", layer.name))
-                            .with_help(format!("bind a GeoJSON FeatureCollection to `{}` (case files: \"layers\")", layer.name)))
+                            .with_help(format!(
+                                "bind a GeoJSON FeatureCollection to `{}` (case files: \"layers\")",
+                                layer.name
+                            )))
                     }
                 }
             }
@@ -342,10 +344,13 @@ impl<'r> Evaluator<'r> {
                 if let Some(u) = unknown_of(&vals.iter().collect::<Vec<_>>()) {
                     return Ok(u);
                 }
-                let values: Vec<Value> = vals.into_iter().filter_map(|v| match v {
-                    Val::Known(v) => Some(v),
-                    Val::Unknown(_) => None,
-                }).collect();
+                let values: Vec<Value> = vals
+                    .into_iter()
+                    .filter_map(|v| match v {
+                        Val::Known(v) => Some(v),
+                        Val::Unknown(_) => None,
+                    })
+                    .collect();
                 Val::Known(builtin.apply(&values).map_err(|m| EvalError::new("R006", e.span, m))?)
             }
             ExprKind::Not(inner) => match self.expr(inner)? {
@@ -365,9 +370,9 @@ impl<'r> Evaluator<'r> {
                 let b = self.expr(r)?;
                 match (a, b) {
                     (Val::Known(a), Val::Known(b)) => Val::Known(binary(*op, &a, &b, e)?),
-                    (a, b) => self.compare_possible(*op, (l, &a), (r, &b)).unwrap_or_else(|| {
-                        unknown_of(&[&a, &b]).unwrap_or(Val::Unknown(Needs::new()))
-                    }),
+                    (a, b) => self
+                        .compare_possible(*op, (l, &a), (r, &b))
+                        .unwrap_or_else(|| unknown_of(&[&a, &b]).unwrap_or(Val::Unknown(Needs::new()))),
                 }
             }
             ExprKind::Binary(op, l, r) => {
@@ -436,10 +441,14 @@ impl<'r> Evaluator<'r> {
                 if let Some(u) = unknown_of(&vals.iter().collect::<Vec<_>>()) {
                     return Ok(u);
                 }
-                Val::Known(Value::List(vals.into_iter().filter_map(|v| match v {
-                    Val::Known(v) => Some(v),
-                    Val::Unknown(_) => None,
-                }).collect()))
+                Val::Known(Value::List(
+                    vals.into_iter()
+                        .filter_map(|v| match v {
+                            Val::Known(v) => Some(v),
+                            Val::Unknown(_) => None,
+                        })
+                        .collect(),
+                ))
             }
         })
     }
@@ -513,8 +522,12 @@ impl<'r> Evaluator<'r> {
         self.walk(branches, 0, &mut ends, &mut needs, &mut steps)?;
         let mut result = settle(ends, needs, steps);
         if result.value.is_none() && result.needs.is_empty() {
-            return Err(EvalError::new("R003", d.span, format!("no branch of decision \"{}\" applies to these answers", d.title))
-                .with_help("add `otherwise -> ...` to the decision (the checker warns about such gaps)"));
+            return Err(EvalError::new(
+                "R003",
+                d.span,
+                format!("no branch of decision \"{}\" applies to these answers", d.title),
+            )
+            .with_help("add `otherwise -> ...` to the decision (the checker warns about such gaps)"));
         }
         result.steps.shrink_to_fit();
         Ok(result)
@@ -612,13 +625,26 @@ impl<'r> Evaluator<'r> {
                 if t.hit == HitPolicy::Unique && definite.len() > 1 {
                     let rows: Vec<String> = definite.iter().map(|m| row_number(t, m.0)).collect();
                     let all = if rows.len() == 2 { "both" } else { "all" };
-                    return Err(EvalError::new("R004", d.span, format!("rules {} of UNIQUE table \"{}\" {all} apply", rows.join(" and "), d.title))
-                        .with_help("a UNIQUE table must have exactly one applying rule; make the rules exclusive or use FIRST"));
+                    return Err(EvalError::new(
+                        "R004",
+                        d.span,
+                        format!("rules {} of UNIQUE table \"{}\" {all} apply", rows.join(" and "), d.title),
+                    )
+                    .with_help(
+                        "a UNIQUE table must have exactly one applying rule; make the rules exclusive or use FIRST",
+                    ));
                 }
                 if t.hit == HitPolicy::Unique && !definite.is_empty() && matches.iter().any(|m| !m.2) {
                     // Another rule may still apply, which would make the table fail (R004):
                     // not a definite answer yet.
-                    return Ok(DecisionResult { value: None, possible: None, leaf: None, leaves: Vec::new(), needs, steps });
+                    return Ok(DecisionResult {
+                        value: None,
+                        possible: None,
+                        leaf: None,
+                        leaves: Vec::new(),
+                        needs,
+                        steps,
+                    });
                 }
                 if t.hit == HitPolicy::Any {
                     if let Some(first) = definite.first() {
@@ -650,7 +676,11 @@ impl<'r> Evaluator<'r> {
                     }
                 } else {
                     for m in &matches {
-                        candidates.push(End::Leaf { leaf: &m.0.leaf, value: m.1.clone(), unknown_conditions: u32::from(!m.2) });
+                        candidates.push(End::Leaf {
+                            leaf: &m.0.leaf,
+                            value: m.1.clone(),
+                            unknown_conditions: u32::from(!m.2),
+                        });
                     }
                     if definite.is_empty() {
                         candidates.push(End::NoMatch);
@@ -672,10 +702,13 @@ impl<'r> Evaluator<'r> {
                 if !needs.is_empty() || matches.iter().any(|m| !m.2) {
                     return Ok(DecisionResult { value: None, possible: None, leaf: None, leaves, needs, steps });
                 }
-                let mut values: Vec<Value> = matches.into_iter().filter_map(|m| match m.1 {
-                    Val::Known(v) => Some(v),
-                    Val::Unknown(_) => None,
-                }).collect();
+                let mut values: Vec<Value> = matches
+                    .into_iter()
+                    .filter_map(|m| match m.1 {
+                        Val::Known(v) => Some(v),
+                        Val::Unknown(_) => None,
+                    })
+                    .collect();
                 let value = match t.hit {
                     HitPolicy::Collect(Some(Aggregator::Count)) => Value::Num(values.len() as f64, Dim::NUMBER),
                     HitPolicy::Collect(Some(agg)) => {
@@ -683,10 +716,13 @@ impl<'r> Evaluator<'r> {
                             Type::Num(dim) => *dim,
                             _ => Dim::NUMBER,
                         };
-                        let nums: Vec<f64> = values.iter().filter_map(|v| match v {
-                            Value::Num(n, _) => Some(*n),
-                            _ => None,
-                        }).collect();
+                        let nums: Vec<f64> = values
+                            .iter()
+                            .filter_map(|v| match v {
+                                Value::Num(n, _) => Some(*n),
+                                _ => None,
+                            })
+                            .collect();
                         let n = match agg {
                             Aggregator::Sum => nums.iter().sum(),
                             Aggregator::Min => nums.iter().copied().reduce(f64::min).ok_or_else(no_rule)?,
@@ -716,8 +752,10 @@ impl<'r> Evaluator<'r> {
                 (Val::Known(v), Test::Compare(op, e)) => self.compare_to(v, *op, e, &mut needs)?,
                 (Val::Known(v), Test::Equal(e)) => self.compare_to(v, CompareOp::Eq, e, &mut needs)?,
                 (Val::Known(v), Test::Interval { low, low_closed, high, high_closed }) => {
-                    let lo = self.compare_to(v, if *low_closed { CompareOp::Ge } else { CompareOp::Gt }, low, &mut needs)?;
-                    let hi = self.compare_to(v, if *high_closed { CompareOp::Le } else { CompareOp::Lt }, high, &mut needs)?;
+                    let lo =
+                        self.compare_to(v, if *low_closed { CompareOp::Ge } else { CompareOp::Gt }, low, &mut needs)?;
+                    let hi =
+                        self.compare_to(v, if *high_closed { CompareOp::Le } else { CompareOp::Lt }, high, &mut needs)?;
                     and3(lo, hi)
                 }
             };
@@ -760,10 +798,7 @@ impl<'r> Evaluator<'r> {
 
     fn decision_outcome(&mut self, d: &'r Decision, r: &DecisionResult<'r>) -> Result<DecisionOutcome, EvalError> {
         let (because, reference) = match (r.leaf, r.value.is_some()) {
-            (Some(leaf), true) => (
-                leaf.because.as_ref().map(|t| self.fill(t)).transpose()?,
-                leaf.reference.clone(),
-            ),
+            (Some(leaf), true) => (leaf.because.as_ref().map(|t| self.fill(t)).transpose()?, leaf.reference.clone()),
             (None, true) if !r.leaves.is_empty() => {
                 let mut texts = Vec::new();
                 for leaf in &r.leaves {
@@ -772,10 +807,7 @@ impl<'r> Evaluator<'r> {
                     }
                 }
                 let refs: Vec<String> = r.leaves.iter().filter_map(|l| l.reference.clone()).collect();
-                (
-                    (!texts.is_empty()).then(|| texts.join(" ")),
-                    (!refs.is_empty()).then(|| dedup(refs).join("; ")),
-                )
+                ((!texts.is_empty()).then(|| texts.join(" ")), (!refs.is_empty()).then(|| dedup(refs).join("; ")))
             }
             _ => (None, None),
         };
@@ -1030,6 +1062,10 @@ fn binary(op: BinOp, a: &Value, b: &Value, e: &Expr) -> Result<Value, EvalError>
             SpatialOp::Overlaps => spatial::overlaps(x, y),
             SpatialOp::Intersects => spatial::intersects(x, y),
         })),
-        _ => Err(EvalError::new("R001", e.span, format!("`{}` cannot combine {} and {}", op.symbol(), a.to_dutch(), b.to_dutch()))),
+        _ => Err(EvalError::new(
+            "R001",
+            e.span,
+            format!("`{}` cannot combine {} and {}", op.symbol(), a.to_dutch(), b.to_dutch()),
+        )),
     }
 }

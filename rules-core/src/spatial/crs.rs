@@ -147,7 +147,12 @@ fn projections() -> Result<&'static Projections, CrsError> {
     static PROJECTIONS: OnceLock<Result<Projections, String>> = OnceLock::new();
     let built = PROJECTIONS.get_or_init(|| {
         let make = |s: &str| Proj::from_proj_string(s).map_err(|e| e.to_string());
-        Ok(Projections { rd: make(RD_STEREA)?, bessel: make(BESSEL)?, bessel_datum: make(BESSEL_TO_ETRS89)?, etrs89: make(ETRS89)? })
+        Ok(Projections {
+            rd: make(RD_STEREA)?,
+            bessel: make(BESSEL)?,
+            bessel_datum: make(BESSEL_TO_ETRS89)?,
+            etrs89: make(ETRS89)?,
+        })
     });
     built.as_ref().map_err(|reason| CrsError::Projection { x: f64::NAN, y: f64::NAN, reason: reason.clone() })
 }
@@ -170,10 +175,9 @@ const GRID_COLS: usize = 106;
 fn grid_node(row: usize, col: usize) -> (f64, f64) {
     let i = 4 * (row * GRID_COLS + col);
     match RDCORR.get(i..i + 4) {
-        Some(b) => (
-            f64::from(i16::from_le_bytes([b[0], b[1]])) * 1e-9,
-            f64::from(i16::from_le_bytes([b[2], b[3]])) * 1e-9,
-        ),
+        Some(b) => {
+            (f64::from(i16::from_le_bytes([b[0], b[1]])) * 1e-9, f64::from(i16::from_le_bytes([b[2], b[3]])) * 1e-9)
+        }
         None => (0.0, 0.0),
     }
 }
@@ -186,7 +190,8 @@ fn correction(lat: f64, lon: f64) -> (f64, f64) {
     let (i, j) = ((fi as usize).min(GRID_ROWS - 2), (fj as usize).min(GRID_COLS - 2));
     let (u, v) = (fi - i as f64, fj - j as f64);
     let (a, b, c, d) = (grid_node(i, j), grid_node(i, j + 1), grid_node(i + 1, j), grid_node(i + 1, j + 1));
-    let mix = |a: f64, b: f64, c: f64, d: f64| a * (1.0 - u) * (1.0 - v) + b * (1.0 - u) * v + c * u * (1.0 - v) + d * u * v;
+    let mix =
+        |a: f64, b: f64, c: f64, d: f64| a * (1.0 - u) * (1.0 - v) + b * (1.0 - u) * v + c * u * (1.0 - v) + d * u * v;
     (mix(a.0, b.0, c.0, d.0), mix(a.1, b.1, c.1, d.1))
 }
 
@@ -232,7 +237,8 @@ pub fn rd_to_wgs84(x: f64, y: f64) -> Result<(f64, f64), CrsError> {
     let (plon, plat) = run(&p.rd, &p.bessel, (x, y)).map_err(fail)?;
     let (plat, plon) = (plat.to_degrees(), plon.to_degrees());
     let (dlat, dlon) = correction(plat, plon);
-    let (lon, lat) = run(&p.bessel_datum, &p.etrs89, ((plon + dlon).to_radians(), (plat + dlat).to_radians())).map_err(fail)?;
+    let (lon, lat) =
+        run(&p.bessel_datum, &p.etrs89, ((plon + dlon).to_radians(), (plat + dlat).to_radians())).map_err(fail)?;
     Ok((lon.to_degrees(), lat.to_degrees()))
 }
 
@@ -304,11 +310,12 @@ pub fn declared_crs(json: &Value) -> Result<Option<Crs>, GeometryError> {
     if crs.is_null() {
         return Ok(None);
     }
-    let name = crs
-        .get("properties")
-        .and_then(|p| p.get("name"))
-        .and_then(Value::as_str)
-        .ok_or_else(|| GeometryError::NotGeoJson { at: "crs".into(), expected: "{\"type\": \"name\", \"properties\": {\"name\": \"EPSG:...\"}}" })?;
+    let name = crs.get("properties").and_then(|p| p.get("name")).and_then(Value::as_str).ok_or_else(|| {
+        GeometryError::NotGeoJson {
+            at: "crs".into(),
+            expected: "{\"type\": \"name\", \"properties\": {\"name\": \"EPSG:...\"}}",
+        }
+    })?;
     Crs::parse(name).map(Some).map_err(GeometryError::Crs)
 }
 
@@ -363,7 +370,10 @@ pub(crate) mod tests {
 
     #[test]
     fn errors_are_clear() {
-        assert_eq!(wgs84_to_rd(181_202.0, 456_706.0), Err(CrsError::OutsideNetherlands { lon: 181_202.0, lat: 456_706.0 }));
+        assert_eq!(
+            wgs84_to_rd(181_202.0, 456_706.0),
+            Err(CrsError::OutsideNetherlands { lon: 181_202.0, lat: 456_706.0 })
+        );
         assert_eq!(wgs84_to_rd(-74.0, 40.7), Err(CrsError::OutsideNetherlands { lon: -74.0, lat: 40.7 }));
         let rd_as_wgs = Geometry::Point(geo::point!(x: 181_202.0, y: 456_706.0));
         assert_eq!(to_rd(&rd_as_wgs, Crs::Wgs84), Err(GeometryError::LooksLikeRdNew { x: 181_202.0, y: 456_706.0 }));
@@ -391,7 +401,10 @@ mod report {
         )
         .unwrap();
         let wgs = Proj::from_proj_string(ETRS89).unwrap();
-        println!("{:48} {:>12} {:>12} {:>12} {:>12}", "point (WGS84 -> RD error)", "grid", "grid back", "plain proj4", "polynomials");
+        println!(
+            "{:48} {:>12} {:>12} {:>12} {:>12}",
+            "point (WGS84 -> RD error)", "grid", "grid back", "plain proj4", "polynomials"
+        );
         for (name, lat, lon, x, y) in points {
             let (rx, ry) = wgs84_to_rd(lon, lat).unwrap_or((f64::NAN, f64::NAN));
             let (rlon, rlat) = rd_to_wgs84(x, y).unwrap_or((f64::NAN, f64::NAN));
@@ -410,8 +423,29 @@ mod report {
 
     fn polynomial_to_rd(lat: f64, lon: f64) -> (f64, f64) {
         let (dp, dl) = (0.36 * (lat - 52.15517440), 0.36 * (lon - 5.38720621));
-        let r = [(0, 1, 190094.945), (1, 1, -11832.228), (2, 1, -114.221), (0, 3, -32.391), (1, 0, -0.705), (3, 1, -2.340), (1, 3, -0.608), (0, 2, -0.008), (2, 3, 0.148)];
-        let s = [(1, 0, 309056.544), (0, 2, 3638.893), (2, 0, 73.077), (1, 2, -157.984), (3, 0, 59.788), (0, 1, 0.433), (2, 2, -6.439), (1, 1, -0.032), (0, 4, 0.092), (1, 4, -0.054)];
+        let r = [
+            (0, 1, 190094.945),
+            (1, 1, -11832.228),
+            (2, 1, -114.221),
+            (0, 3, -32.391),
+            (1, 0, -0.705),
+            (3, 1, -2.340),
+            (1, 3, -0.608),
+            (0, 2, -0.008),
+            (2, 3, 0.148),
+        ];
+        let s = [
+            (1, 0, 309056.544),
+            (0, 2, 3638.893),
+            (2, 0, 73.077),
+            (1, 2, -157.984),
+            (3, 0, 59.788),
+            (0, 1, 0.433),
+            (2, 2, -6.439),
+            (1, 1, -0.032),
+            (0, 4, 0.092),
+            (1, 4, -0.054),
+        ];
         let sum = |t: &[(i32, i32, f64)]| t.iter().map(|(p, q, c)| c * dp.powi(*p) * dl.powi(*q)).sum::<f64>();
         (155_000.0 + sum(&r), 463_000.0 + sum(&s))
     }

@@ -118,7 +118,10 @@ fn polygons(g: &Geometry) -> Vec<Polygon<f64>> {
 
 /// Whether two boxes come within `margin` of each other.
 fn boxes_meet(a: Rect<f64>, b: Rect<f64>, margin: f64) -> bool {
-    a.min().x <= b.max().x + margin && a.max().x >= b.min().x - margin && a.min().y <= b.max().y + margin && a.max().y >= b.min().y - margin
+    a.min().x <= b.max().x + margin
+        && a.max().x >= b.min().x - margin
+        && a.min().y <= b.max().y + margin
+        && a.max().y >= b.min().y - margin
 }
 
 /// The polygons of `g` whose bounding box comes within `margin` of `rect`: a cheap way to keep
@@ -145,7 +148,11 @@ fn distance_to_lines(p: Coord<f64>, lines: &[Line<f64>]) -> f64 {
         .map(|l| {
             let d = l.delta();
             let len2 = d.x * d.x + d.y * d.y;
-            let t = if len2 > 0.0 { (((p.x - l.start.x) * d.x + (p.y - l.start.y) * d.y) / len2).clamp(0.0, 1.0) } else { 0.0 };
+            let t = if len2 > 0.0 {
+                (((p.x - l.start.x) * d.x + (p.y - l.start.y) * d.y) / len2).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
             let q = l.start + d * t;
             (p.x - q.x) * (p.x - q.x) + (p.y - q.y) * (p.y - q.y)
         })
@@ -185,7 +192,11 @@ fn first_hit(origin: Coord<f64>, dir: Coord<f64>, lines: &[Line<f64>]) -> Option
 
 fn unit(c: Coord<f64>) -> Coord<f64> {
     let len = c.x.hypot(c.y);
-    if len > 0.0 { Coord { x: c.x / len, y: c.y / len } } else { c }
+    if len > 0.0 {
+        Coord { x: c.x / len, y: c.y / len }
+    } else {
+        c
+    }
 }
 
 fn dot(a: Coord<f64>, b: Coord<f64>) -> f64 {
@@ -202,7 +213,12 @@ struct FacingWall {
 /// parcel, public space is adjacent when its outline is within [`FRONTAGE_GAP`] (the exit point
 /// lies on the parcel edge, so public space that covers it has its outline close by unless the
 /// parcel reaches metres into the road, which cadastral data does not do).
-fn facing_walls(parcel: &[Polygon<f64>], building: &[Polygon<f64>], public_edges: &[Line<f64>], reach: f64) -> Vec<FacingWall> {
+fn facing_walls(
+    parcel: &[Polygon<f64>],
+    building: &[Polygon<f64>],
+    public_edges: &[Line<f64>],
+    reach: f64,
+) -> Vec<FacingWall> {
     let parcel_edges = segments(parcel, false);
     let building_edges = segments(building, true);
     let parcel_area = Geometry::MultiPolygon(MultiPolygon::new(parcel.to_vec()));
@@ -491,7 +507,9 @@ mod tests {
             polygon![(x: -50.0, y: 30.0), (x: 60.0, y: 30.0), (x: 60.0, y: 38.0), (x: -50.0, y: 38.0)],
         ]));
         // Wider facade facing south: the south side is the front.
-        let house = Geometry::Polygon(polygon![(x: 1.0, y: 5.0), (x: 9.0, y: 5.0), (x: 9.0, y: 12.0), (x: 6.0, y: 15.0), (x: 1.0, y: 15.0)]);
+        let house = Geometry::Polygon(
+            polygon![(x: 1.0, y: 5.0), (x: 9.0, y: 5.0), (x: 9.0, y: 12.0), (x: 6.0, y: 15.0), (x: 1.0, y: 15.0)],
+        );
         let yard = rear_yard(&parcel, &house, &streets).unwrap();
         assert_eq!(yard.fronts.len(), 1);
         assert!(yard.fronts[0].inward.y > 0.99);
@@ -503,7 +521,10 @@ mod tests {
         let far_street = rect(-50.0, -30.0, 60.0, -20.0);
         let house = rect(1.0, 5.0, 9.0, 15.0);
         assert_eq!(rear_yard(&parcel, &house, &far_street).unwrap_err(), DeriveError::NoFront);
-        assert_eq!(rear_yard(&parcel, &rect(50.0, 5.0, 60.0, 15.0), &far_street).unwrap_err(), DeriveError::BuildingNotOnParcel);
+        assert_eq!(
+            rear_yard(&parcel, &rect(50.0, 5.0, 60.0, 15.0), &far_street).unwrap_err(),
+            DeriveError::BuildingNotOnParcel
+        );
         let empty = Geometry::MultiPolygon(MultiPolygon::new(vec![]));
         assert_eq!(rear_yard(&empty, &house, &far_street).unwrap_err(), DeriveError::Empty("parcel"));
         assert_eq!(rear_yard(&parcel, &empty, &far_street).unwrap_err(), DeriveError::Empty("main building"));

@@ -79,9 +79,8 @@ pub fn parse_geometry_in(json: &Value, expected: GeomKind, crs: Crs) -> Result<G
             let features = features_array(object)?;
             let mut parts = Vec::with_capacity(features.len());
             for (index, feature) in features.iter().enumerate() {
-                let geometry = parse_feature_geometry(feature, expected, crs).map_err(|error| GeometryError::InFeature {
-                    feature: feature_id(feature, index),
-                    error: Box::new(error),
+                let geometry = parse_feature_geometry(feature, expected, crs).map_err(|error| {
+                    GeometryError::InFeature { feature: feature_id(feature, index), error: Box::new(error) }
                 })?;
                 parts.push(geometry);
             }
@@ -183,7 +182,8 @@ const MILLIMETRES: f64 = 1000.0;
 fn write(g: &Geometry, scale: f64) -> Value {
     let position = |c: Coord<f64>| json!([rounded(c.x, scale), rounded(c.y, scale)]);
     let positions = |ls: &LineString<f64>| -> Value { ls.coords().map(|c| position(*c)).collect() };
-    let rings = |p: &Polygon<f64>| -> Value { std::iter::once(p.exterior()).chain(p.interiors()).map(positions).collect() };
+    let rings =
+        |p: &Polygon<f64>| -> Value { std::iter::once(p.exterior()).chain(p.interiors()).map(positions).collect() };
     match g {
         Geometry::Point(p) => json!({"type": "Point", "coordinates": position(p.0)}),
         Geometry::MultiPoint(mp) => {
@@ -320,7 +320,12 @@ fn merge(parts: Vec<Geometry>, expected: GeomKind) -> Result<Geometry, GeometryE
     Ok(merged)
 }
 
-fn geometry_object(object: &Map<String, Value>, expected: GeomKind, prefix: &str, crs: Crs) -> Result<Geometry, GeometryError> {
+fn geometry_object(
+    object: &Map<String, Value>,
+    expected: GeomKind,
+    prefix: &str,
+    crs: Crs,
+) -> Result<Geometry, GeometryError> {
     let name = type_name(object, prefix)?;
     let found = match name {
         "Point" | "MultiPoint" => GeomKind::Point,

@@ -77,7 +77,13 @@ impl FeatureIndex {
     /// lie within `radius` metres of it, as `(position, distance)` in list order; the distance is
     /// 0 for a geometry containing the point. `geometry(i)` gives the geometry at position `i` of
     /// the list this index was built from (`|i| list.get(i)`, or a field of a feature).
-    pub fn at<'g>(&self, geometry: impl Fn(usize) -> Option<&'g Geometry>, x: f64, y: f64, radius: f64) -> Vec<(usize, f64)> {
+    pub fn at<'g>(
+        &self,
+        geometry: impl Fn(usize) -> Option<&'g Geometry>,
+        x: f64,
+        y: f64,
+        radius: f64,
+    ) -> Vec<(usize, f64)> {
         let radius = if radius.is_finite() { radius.max(0.0) } else { 0.0 };
         let point = Point::new(x, y);
         let point_geometry = Geometry::Point(point);

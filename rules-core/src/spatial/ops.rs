@@ -13,8 +13,8 @@ use geo::dimensions::Dimensions;
 use geo::line_intersection::LineIntersection;
 use geo::relate::IntersectionMatrix;
 use geo::{
-    Area, BooleanOps, BoundingRect, Buffer, Coord, CoordsIter, Euclidean, GeometryCollection, HasDimensions, Intersects,
-    Length, Line, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Relate,
+    Area, BooleanOps, BoundingRect, Buffer, Coord, CoordsIter, Euclidean, GeometryCollection, HasDimensions,
+    Intersects, Length, Line, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Relate,
 };
 
 use super::segments::{find_meeting, segments_of};

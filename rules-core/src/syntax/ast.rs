@@ -357,7 +357,11 @@ pub struct Expr {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ExprKind {
     /// A number as written, with its unit name (`30 cm`): `text` keeps the digits for the formatter.
-    Number { value: f64, text: String, unit: Option<Ident> },
+    Number {
+        value: f64,
+        text: String,
+        unit: Option<Ident>,
+    },
     Str(String),
     Bool(bool),
     Location(crate::spatial::Location),

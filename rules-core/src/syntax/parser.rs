@@ -117,7 +117,10 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     } else {
         format!("expected {}, found {found}", join_or(&expected))
     };
-    let end = text[offset.min(text.len())..].find(|c: char| c.is_whitespace()).map(|n| offset + n.max(1)).unwrap_or(text.len());
+    let end = text[offset.min(text.len())..]
+        .find(|c: char| c.is_whitespace())
+        .map(|n| offset + n.max(1))
+        .unwrap_or(text.len());
     Diagnostic::error("E001", shifted(Span::new(offset, end.max(offset))), message).with_label("here")
 }
 
@@ -217,8 +220,16 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::because => "`because`",
         Rule::reference => "`ref`",
         Rule::show => "`show`",
-        Rule::expr | Rule::primary | Rule::if_expr | Rule::or_expr | Rule::and_expr | Rule::not_expr
-        | Rule::cmp_expr | Rule::add_expr | Rule::mul_expr | Rule::unary_expr => "an expression",
+        Rule::expr
+        | Rule::primary
+        | Rule::if_expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::add_expr
+        | Rule::mul_expr
+        | Rule::unary_expr => "an expression",
         Rule::compare_op => "a comparison",
         Rule::spatial_op => "`within`, `contains`, `overlaps` or `intersects`",
         Rule::or_op => "`or`",
@@ -280,9 +291,13 @@ fn header_of(pair: Pair<Rule>) -> Result<Header, Diagnostic> {
 fn date(pair: Pair<Rule>) -> Result<DateLit, Diagnostic> {
     let sp = span(&pair);
     let text = pair.as_str();
-    let invalid = || Diagnostic::error("E010", sp, format!("`{text}` is not a valid date")).with_help("write dates as YYYY-MM-DD, e.g. 2024-01-01");
+    let invalid = || {
+        Diagnostic::error("E010", sp, format!("`{text}` is not a valid date"))
+            .with_help("write dates as YYYY-MM-DD, e.g. 2024-01-01")
+    };
     let num = |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<u16>().ok());
-    let (year, month, day) = (num(0..4).ok_or_else(invalid)?, num(5..7).ok_or_else(invalid)?, num(8..10).ok_or_else(invalid)?);
+    let (year, month, day) =
+        (num(0..4).ok_or_else(invalid)?, num(5..7).ok_or_else(invalid)?, num(8..10).ok_or_else(invalid)?);
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -342,7 +357,8 @@ fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
             let name = ident(next(&mut inner, sp)?);
             let ty = type_expr(next(&mut inner, sp)?)?;
             let label = string(next(&mut inner, sp)?);
-            let mut decl = InputDecl { kind, name, ty, label, help: None, intent: None, range: None, priority: None, span: sp };
+            let mut decl =
+                InputDecl { kind, name, ty, label, help: None, intent: None, range: None, priority: None, span: sp };
             if let Some(props) = inner.next() {
                 for prop in props.into_inner() {
                     let prop_span = span(&prop);
@@ -358,9 +374,10 @@ fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
                         }
                         Rule::priority => {
                             let n = next(&mut p.into_inner(), prop_span)?;
-                            let value = n.as_str().parse::<i64>().map_err(|_| {
-                                Diagnostic::error("E001", span(&n), "priority must be a whole number")
-                            })?;
+                            let value = n
+                                .as_str()
+                                .parse::<i64>()
+                                .map_err(|_| Diagnostic::error("E001", span(&n), "priority must be a whole number"))?;
                             decl.priority = Some((value, span(&n)));
                         }
                         _ => return Err(bad(&p, "input property")),
@@ -810,7 +827,8 @@ at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
     fn unclosed_strings_and_braces_point_at_their_start() {
         let err = parse("ruleset \"X\" {\n  authority \"Gemeente\n}\n").expect_err("unclosed string");
         assert_eq!((err.message.as_str(), err.span.start), ("this string is not closed", 26));
-        let err = parse("ruleset \"X\" { authority \"{a}\" }\ndecision \"D\" {\n  otherwise -> Verbod\n").expect_err("unclosed brace");
+        let err = parse("ruleset \"X\" { authority \"{a}\" }\ndecision \"D\" {\n  otherwise -> Verbod\n")
+            .expect_err("unclosed brace");
         assert_eq!((err.message.as_str(), err.span.start), ("this `{` is never closed", 45));
     }
 
