@@ -13,7 +13,7 @@ use rules_core::case;
 #[cfg(feature = "dmn")]
 use rules_core::dmn::sttr;
 use rules_core::eval::{format_date, Needed, Outcome};
-use rules_core::spatial::{self, Feature, GeomKind};
+use rules_core::spatial::{self, GeomKind};
 use rules_core::syntax::ast::{Date, InputKind};
 use rules_core::syntax::parse_date;
 use rules_core::value::{Dim, Type, Value};
@@ -70,7 +70,7 @@ struct Loaded {
 /// `features_at` (e.g. which parcel was clicked; parcels need not be a ruleset's layer).
 struct StoredLayer {
     collection: Json,
-    features: Vec<Feature>,
+    features: spatial::IndexedLayer,
 }
 
 /// What a ruleset asks and decides, for a host building its screens.
@@ -397,7 +397,7 @@ impl Engine {
             }
         }
         let count = features.len();
-        self.layers.insert(name.into(), StoredLayer { collection, features });
+        self.layers.insert(name.into(), StoredLayer { collection, features: spatial::IndexedLayer::new(features) });
         Ok(LayerInfo { name: name.into(), features: count, rulesets: bound })
     }
 
@@ -412,19 +412,16 @@ impl Engine {
     pub fn features_at(&self, layer: &str, x: f64, y: f64, radius: f64) -> Result<Vec<FeatureHit>, Failure> {
         let (x, y) = parse_point(x, y)?;
         let stored = self.layers.get(layer).ok_or_else(|| Failure::new(format!("no layer `{layer}` was loaded")))?;
-        let point = spatial::Geometry::Point((x, y).into());
         let mut hits: Vec<FeatureHit> = stored
             .features
-            .iter()
-            .filter_map(|f| {
-                let distance = spatial::distance(&point, &f.geometry);
-                (distance <= radius.max(0.0)).then(|| FeatureHit {
-                    layer: layer.into(),
-                    id: f.id.clone(),
-                    properties: f.properties.clone(),
-                    geometry: spatial::to_geojson(&f.geometry),
-                    distance: (distance * 1000.0).round() / 1000.0,
-                })
+            .at(x, y, radius.max(0.0))
+            .into_iter()
+            .map(|(f, distance)| FeatureHit {
+                layer: layer.into(),
+                id: f.id.clone(),
+                properties: f.properties.clone(),
+                geometry: spatial::to_geojson(&f.geometry),
+                distance: (distance * 1000.0).round() / 1000.0,
             })
             .collect();
         hits.sort_by(|a, b| a.distance.total_cmp(&b.distance));

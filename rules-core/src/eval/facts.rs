@@ -44,31 +44,30 @@ fn hint(suggestion: &Option<String>) -> String {
 /// boxes), so that a point query looks at a few features, not all of them.
 #[derive(Debug, Clone)]
 pub struct BoundLayer {
-    pub features: Vec<Feature>,
-    index: spatial::FeatureIndex,
+    layer: spatial::IndexedLayer,
     merged: OnceLock<Arc<spatial::Geometry>>,
 }
 
 impl BoundLayer {
     /// Indexes the features of a layer.
     pub fn new(features: Vec<Feature>) -> BoundLayer {
-        let index = spatial::FeatureIndex::new(features.iter().map(|f| &f.geometry));
-        BoundLayer { features, index, merged: OnceLock::new() }
+        BoundLayer { layer: spatial::IndexedLayer::new(features), merged: OnceLock::new() }
+    }
+
+    /// The features, in their original order.
+    pub fn features(&self) -> &[Feature] {
+        self.layer.features()
     }
 
     /// The features containing the point `(x, y)` (RD New; boundary included) or, with
     /// `radius > 0`, within `radius` metres of it, with their distance, in the layer's order.
     pub fn at(&self, x: f64, y: f64, radius: f64) -> Vec<(&Feature, f64)> {
-        self.index
-            .at(|i| self.features.get(i).map(|f| &f.geometry), x, y, radius)
-            .into_iter()
-            .filter_map(|(i, d)| self.features.get(i).map(|f| (f, d)))
-            .collect()
+        self.layer.at(x, y, radius)
     }
 
     /// All features as one geometry (areas are unioned), built on first use.
     pub fn merged(&self, kind: GeomKind) -> Arc<spatial::Geometry> {
-        self.merged.get_or_init(|| Arc::new(merge(&self.features, kind))).clone()
+        self.merged.get_or_init(|| Arc::new(merge(self.layer.features(), kind))).clone()
     }
 }
 
