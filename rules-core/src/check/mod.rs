@@ -782,7 +782,8 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        Ok(Table { hit: t.hit, inputs, input_texts, reads, rows })
+        let fast = rows.iter().flat_map(|r| r.cells.iter().map(fast_cell)).collect();
+        Ok(Table { hit: t.hit, inputs, input_texts, reads, rows, fast })
     }
 
     fn cell(&mut self, cell: &ast::Cell, input: &Expr) -> Lowered<CellTest> {
@@ -1270,6 +1271,48 @@ fn read_by_other_decisions(rs: &Ruleset) -> BTreeSet<usize> {
         }));
     }
     read
+}
+
+/// The compact form of a cell, when its tests are constants (see [`FastCell`]).
+fn fast_cell(cell: &CellTest) -> FastCell {
+    let CellTest::Tests { tests, negated: false, .. } = cell else {
+        return if matches!(cell, CellTest::Any) { FastCell::Any } else { FastCell::General };
+    };
+    let number = |e: &Expr| match &e.kind {
+        ExprKind::Const(Value::Num(n, _)) => Some(*n),
+        _ => None,
+    };
+    let text = |e: &Expr| match &e.kind {
+        ExprKind::Const(Value::Text(t)) => Some(t.clone()),
+        _ => None,
+    };
+    let (inf, neg) = (f64::INFINITY, f64::NEG_INFINITY);
+    let interval = |low, low_closed, high, high_closed| FastCell::Interval { low, low_closed, high, high_closed };
+    match tests.as_slice() {
+        [Test::Compare(op, e)] => match (op, number(e)) {
+            (CompareOp::Lt, Some(n)) => interval(neg, false, n, false),
+            (CompareOp::Le, Some(n)) => interval(neg, false, n, true),
+            (CompareOp::Gt, Some(n)) => interval(n, false, inf, false),
+            (CompareOp::Ge, Some(n)) => interval(n, true, inf, false),
+            (CompareOp::Eq, Some(n)) => interval(n, true, n, true),
+            _ => FastCell::General,
+        },
+        [Test::Interval { low, low_closed, high, high_closed }] => match (number(low), number(high)) {
+            (Some(l), Some(h)) => interval(l, *low_closed, h, *high_closed),
+            _ => FastCell::General,
+        },
+        [Test::Equal(e)] if number(e).is_some() => number(e).map_or(FastCell::General, |n| interval(n, true, n, true)),
+        tests => {
+            let texts: Option<Vec<_>> = tests
+                .iter()
+                .map(|t| match t {
+                    Test::Equal(e) => text(e),
+                    _ => None,
+                })
+                .collect();
+            texts.map_or(FastCell::General, FastCell::Texts)
+        }
+    }
 }
 
 /// Inputs, lets and decisions an expression reads (each once, in order of appearance).

@@ -141,6 +141,24 @@ pub struct Table {
     /// Inputs and definitions the columns read, for "the values that decided it".
     pub reads: Vec<Expr>,
     pub rows: Vec<Row>,
+    /// The cells again, row after row, in a compact form for the common constant tests, so a
+    /// large table is scanned without following the general expression tree for every cell.
+    pub fast: Vec<FastCell>,
+}
+
+/// A table cell reduced to what most cells are: anything, one number interval, or a few texts.
+#[derive(Debug, Clone)]
+pub enum FastCell {
+    Any,
+    Interval {
+        low: f64,
+        low_closed: bool,
+        high: f64,
+        high_closed: bool,
+    },
+    Texts(Vec<std::sync::Arc<str>>),
+    /// Anything else: evaluate the cell's tests.
+    General,
 }
 
 #[derive(Debug, Clone)]

@@ -585,13 +585,21 @@ impl<'r> Evaluator<'r> {
         let mut needs = Needs::new();
         // (row, value, definitely matched)
         let mut matches: Vec<(&'r Row, Val, bool)> = Vec::new();
+        let columns = inputs.len();
         for (index, row) in t.rows.iter().enumerate() {
             let mut truth = Truth::True;
             let mut row_needs = Needs::new();
-            for (cell, input) in row.cells.iter().zip(&inputs) {
-                let (t, n) = self.cell(cell, input)?;
+            let fast = t.fast.get(index * columns..(index + 1) * columns).unwrap_or(&[]);
+            for (column, (cell, input)) in row.cells.iter().zip(&inputs).enumerate() {
+                let t = match fast_match(fast.get(column), input) {
+                    Some(t) => t,
+                    None => {
+                        let (t, n) = self.cell(cell, input)?;
+                        row_needs.extend(n);
+                        t
+                    }
+                };
                 truth = and3(truth, t);
-                row_needs.extend(n);
                 if truth == Truth::False {
                     break;
                 }
@@ -979,6 +987,29 @@ fn row_number(t: &Table, row: &Row) -> String {
 fn dedup(items: Vec<String>) -> Vec<String> {
     let mut seen = BTreeSet::new();
     items.into_iter().filter(|i| seen.insert(i.clone())).collect()
+}
+
+/// A compact cell against a known input; `None` when the general path must decide.
+fn fast_match(cell: Option<&FastCell>, input: &Val) -> Option<Truth> {
+    let truth = |b: bool| if b { Truth::True } else { Truth::False };
+    match (cell?, input) {
+        (FastCell::Any, _) => Some(Truth::True),
+        (FastCell::Interval { low, low_closed, high, high_closed }, Val::Known(Value::Num(x, _))) => {
+            let above = match compare_numbers(*x, *low) {
+                std::cmp::Ordering::Greater => true,
+                std::cmp::Ordering::Equal => *low_closed,
+                std::cmp::Ordering::Less => false,
+            };
+            let below = match compare_numbers(*x, *high) {
+                std::cmp::Ordering::Less => true,
+                std::cmp::Ordering::Equal => *high_closed,
+                std::cmp::Ordering::Greater => false,
+            };
+            Some(truth(above && below))
+        }
+        (FastCell::Texts(options), Val::Known(Value::Text(t))) => Some(truth(options.iter().any(|o| o == t))),
+        _ => None,
+    }
 }
 
 fn and3(a: Truth, b: Truth) -> Truth {
