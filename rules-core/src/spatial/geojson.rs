@@ -477,7 +477,8 @@ mod tests {
     use super::*;
     use crate::spatial::{area, LineRef};
 
-    const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/geo/");
+    // The project keeps its own copy of the real data (data/SOURCES.md).
+    const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../data/geo/");
 
     fn load(file: &str) -> Value {
         let text = std::fs::read_to_string(format!("{DATA}{file}")).unwrap();
