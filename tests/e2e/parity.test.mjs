@@ -83,7 +83,9 @@ for (const caseFile of caseFiles) {
   const raw = JSON.parse(fs.readFileSync(caseFile, "utf8"));
   const cases = Array.isArray(raw) ? raw : [raw];
   const named = cases.find((c) => c.ruleset)?.ruleset;
-  const rulesetPath = named ? path.join(caseDir, named) : caseFile.replace(/\.cases\.json$/, ".rules");
+  // As `rules test` finds it: the named ruleset, else X.rules, else X.dmn beside X.cases.json.
+  const stem = caseFile.replace(/\.cases\.json$/, "");
+  const rulesetPath = named ? path.join(caseDir, named) : fs.existsSync(`${stem}.rules`) ? `${stem}.rules` : `${stem}.dmn`;
   const rulesetName = path.relative(root, rulesetPath);
   // The default WASM build reads rulesets, not DMN XML (the importer would double its size): an
   // STTR file goes through `rules import-sttr` first, the route a host takes.
