@@ -620,15 +620,7 @@ function planGeometry() {
 /** The plan changed: redraw it and check it again. */
 function setPlan(t0 = performance.now()) {
   drawPlan();
-  if (!state.session) return;
-  try {
-    state.session.check(planGeometry());
-    state.error = null;
-  } catch (e) {
-    state.error = dutchError(e, "plan");
-  }
-  refresh();
-  afterPaint(() => performance.measure("plan-check", { start: t0 }));
+  liveCheck(t0);
 }
 
 let planShape = null;
