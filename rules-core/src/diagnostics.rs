@@ -2,7 +2,9 @@
 //! (`file:line:col: error[E004]: message` with a caret excerpt), as JSON for tools, and as
 //! line/column for a browser editor.
 //!
-//! This is the only file that names the renderer (miette).
+//! This is the only file that names the renderer (miette). Its excerpts are the `excerpts` feature
+//! (on by default): the browser build leaves miette out to save about 90 KB of WebAssembly and draws
+//! a plain excerpt instead (the source line, a caret line with the label, the help).
 
 use std::fmt;
 
@@ -136,12 +138,14 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 
 /// A diagnostic bound to its source, in the shape miette renders: the one file its span is in,
 /// with spans relative to that file.
+#[cfg(feature = "excerpts")]
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
     source: miette::NamedSource<String>,
     file_range: std::ops::Range<usize>,
 }
 
+#[cfg(feature = "excerpts")]
 impl Rendered<'_> {
     /// (offset, length) within the file, or `None` for a span in another file.
     fn local(&self, span: Span) -> Option<(usize, usize)> {
@@ -151,20 +155,24 @@ impl Rendered<'_> {
     }
 }
 
+#[cfg(feature = "excerpts")]
 impl fmt::Debug for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diagnostic.message)
     }
 }
 
+#[cfg(feature = "excerpts")]
 impl fmt::Display for Rendered<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.diagnostic.message)
     }
 }
 
+#[cfg(feature = "excerpts")]
 impl std::error::Error for Rendered<'_> {}
 
+#[cfg(feature = "excerpts")]
 impl miette::Diagnostic for Rendered<'_> {
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
         Some(&self.source)
@@ -185,6 +193,7 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 }
 
+#[cfg(feature = "excerpts")]
 fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
     let file_range = file.part_range(diagnostic.span.start);
     let text = file.text.get(file_range.clone()).unwrap_or("").to_string();
@@ -221,6 +230,33 @@ fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
     excerpt
 }
 
+#[cfg(not(feature = "excerpts"))]
+fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
+    plain_excerpt(diagnostic, file)
+}
+
+/// Without miette: the source line of the span, a caret line with the label, and the help.
+/// Always compiled, so the default build tests it too.
+#[cfg_attr(feature = "excerpts", allow(dead_code))]
+fn plain_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
+    let pos = file.position(diagnostic.span.start);
+    let line_start = file.text[..diagnostic.span.start.min(file.text.len())].rfind('\n').map_or(0, |i| i + 1);
+    let line = file.text[line_start..].lines().next().unwrap_or("");
+    let width = file.slice(diagnostic.span).chars().take_while(|&c| c != '\n').count().max(1);
+    let gutter = " ".repeat(pos.line.to_string().len());
+    let mut out =
+        format!("{gutter} |\n{} | {line}\n{gutter} | {}{}", pos.line, " ".repeat(pos.column - 1), "^".repeat(width));
+    if let Some(label) = &diagnostic.label {
+        out.push(' ');
+        out.push_str(label);
+    }
+    out.push('\n');
+    if let Some(help) = &diagnostic.help {
+        out.push_str(&format!("{gutter} = help: {help}\n"));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -236,5 +272,17 @@ mod tests {
         assert!(text.contains("let b = hieght"), "{text}");
         assert!(text.contains("did you mean `height`?"), "{text}");
         assert_eq!(d.to_json(&file)["column"], 9);
+    }
+
+    #[test]
+    fn plain_excerpt_has_line_caret_label_and_help() {
+        let file = SourceFile::new("x.rules", "let a = 1\nlet b = hieght\n");
+        let d = Diagnostic::error("E002", Span::new(18, 24), "unknown name `hieght`")
+            .with_label("not declared")
+            .with_help("did you mean `height`?");
+        assert_eq!(
+            plain_excerpt(&d, &file),
+            "  |\n2 | let b = hieght\n  |         ^^^^^^ not declared\n  = help: did you mean `height`?\n"
+        );
     }
 }
