@@ -100,6 +100,8 @@ export interface AtHit {
   authority?: string;
   title: string;
   text: string;
+  /** Why the rule exists ("bedoeling"), when the ruleset gives it. */
+  intent?: string;
   ref?: string;
   layer: string;
   feature: string;

@@ -603,6 +603,9 @@ fn at_text(report: &rules_core::MapReport) -> String {
         }
         for h in &group.rules {
             out.push_str(&format!("  {}: {}\n", h.title, h.text));
+            if let Some(i) = &h.intent {
+                out.push_str(&format!("    Waarom: {i}\n"));
+            }
             if let Some(r) = &h.reference {
                 out.push_str(&format!("    ({r})\n"));
             }

@@ -54,6 +54,7 @@ test("Stip op de kaart: a click on a real parcel lists the rules that apply ther
     assert.equal(await zoning.locator("dl").isVisible(), false);
     await zoning.locator("summary").click();
     assert.match(await zoning.innerText(), /Regel\s+Omgevingsplan Voorbeeld \(fictief\), hoofdstuk 4/);
+    assert.match(await zoning.innerText(), /Waarom deze regel\? De bestemming zegt waarvoor grond en gebouwen gebruikt mogen worden\./);
     // The activities that can be checked here.
     assert.ok(await page.getByRole("button", { name: /^Bijgebouw bouwen:/ }).isVisible());
 

@@ -328,13 +328,15 @@ fn at_lists_the_rule_on_a_road() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "Voorbeeldgemeente (fictief), naar de bruidsschat\n  Openbaar gebied: Dit is openbaar gebied. Hier mag u niet bouwen.\n"
+        "Voorbeeldgemeente (fictief), naar de bruidsschat\n  Openbaar gebied: Dit is openbaar gebied. Hier mag u niet bouwen.\n    \
+         Waarom: Openbaar gebied is van iedereen. Wegen, stoepen en groen moeten vrij blijven.\n"
     );
     let json = run(&["at", RULESET, "--layers", ROADS, "--point", ON_THE_ROAD, "--format", "json"]);
     let report: Json = serde_json::from_str(&json.stdout).expect("JSON");
     let hits = &report["rulesets"][0]["rules"];
     assert_eq!(hits.as_array().map(Vec::len), Some(1), "{report}");
     assert_eq!(hits[0]["title"], "Openbaar gebied");
+    assert_eq!(hits[0]["intent"], "Openbaar gebied is van iedereen. Wegen, stoepen en groen moeten vrij blijven.");
     assert_eq!(hits[0]["layer"], "public_space");
     assert_eq!(hits[0]["feature"], "G0228.3d496236bf3c4a7490602ccce4a75954");
     assert_eq!(report["point"]["x"], 181225.0);

@@ -901,6 +901,7 @@ impl<'a> Checker<'a> {
             radius,
             title: a.title.value.clone(),
             text: a.text.value.clone(),
+            intent: a.intent.as_ref().map(|i| i.value.clone()),
             reference: a.reference.as_ref().map(|r| r.value.clone()),
             span: a.span,
         })

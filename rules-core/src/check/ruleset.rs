@@ -200,6 +200,8 @@ pub struct AtRule {
     pub title: String,
     /// The text with `{attribute}` placeholders (names checked against the layer schema).
     pub text: String,
+    /// Why the rule exists ("bedoeling").
+    pub intent: Option<String>,
     pub reference: Option<String>,
     pub span: Span,
 }

@@ -34,6 +34,9 @@ pub struct AtHit {
     pub authority: Option<String>,
     pub title: String,
     pub text: String,
+    /// Why the rule exists ("bedoeling"), for the details under the one-line summary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intent: Option<String>,
     #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     pub layer: String,
@@ -73,6 +76,7 @@ pub fn at_point(rs: &Ruleset, facts: &Facts, x: f64, y: f64) -> Vec<AtHit> {
                 authority: rs.meta.authority.clone(),
                 title: rule.title.clone(),
                 text: fill_attributes(&rule.text, &f.properties, &decl.attributes),
+                intent: rule.intent.clone(),
                 reference: rule.reference.clone(),
                 layer: decl.name.clone(),
                 feature: f.id.clone(),

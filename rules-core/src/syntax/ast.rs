@@ -251,13 +251,15 @@ pub struct Check {
     pub span: Span,
 }
 
-/// `at layer [within 5 m] "Title" { "text with {attribute}" ref "..." }`
+/// `at layer [within 5 m] "Title" { "text with {attribute}" [intent "..."] [ref "..."] }`
 #[derive(Debug, Clone, PartialEq)]
 pub struct AtRule {
     pub layer: Ident,
     pub radius: Option<Expr>,
     pub title: StrLit,
     pub text: StrLit,
+    /// Why the rule exists ("bedoeling"), shown with the details.
+    pub intent: Option<StrLit>,
     pub reference: Option<StrLit>,
     pub span: Span,
 }

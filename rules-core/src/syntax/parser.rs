@@ -463,19 +463,23 @@ fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
             let layer = ident(next(&mut inner, sp)?);
             let mut radius = None;
             let mut strings = Vec::new();
+            let mut intent = None;
             let mut reference = None;
             for p in inner {
                 let p_span = span(&p);
                 match p.as_rule() {
                     Rule::radius => radius = Some(expr(next(&mut p.into_inner(), p_span)?)?),
                     Rule::string => strings.push(string(p)),
+                    Rule::intent => intent = Some(string(next(&mut p.into_inner(), p_span)?)),
                     Rule::reference => reference = Some(string(next(&mut p.into_inner(), p_span)?)),
                     _ => return Err(bad(&p, "at part")),
                 }
             }
             let mut strings = strings.into_iter();
             match (strings.next(), strings.next()) {
-                (Some(title), Some(text)) => Ok(Item::At(AtRule { layer, radius, title, text, reference, span: sp })),
+                (Some(title), Some(text)) => {
+                    Ok(Item::At(AtRule { layer, radius, title, text, intent, reference, span: sp }))
+                }
                 _ => Err(Diagnostic::error("E001", sp, "internal parser error: incomplete at rule")),
             }
         }

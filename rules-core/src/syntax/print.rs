@@ -648,11 +648,16 @@ fn at_rule(a: &AtRule) -> String {
     if let Some(r) = &a.radius {
         text.push_str(&format!(" within {}", expr(r)));
     }
-    text.push_str(&format!(" {} {{ {}", string(&a.title.value), string(&a.text.value)));
-    if let Some(r) = &a.reference {
-        text.push_str(&format!(" ref {}", string(&r.value)));
+    // One line, unless there is an intent: then text, intent and ref each on a line of their own.
+    let (open, sep, close) = if a.intent.is_some() { (" {\n  ", "\n  ", "\n}") } else { (" { ", " ", " }") };
+    text.push_str(&format!(" {}{open}{}", string(&a.title.value), string(&a.text.value)));
+    if let Some(i) = &a.intent {
+        text.push_str(&format!("{sep}intent {}", string(&i.value)));
     }
-    text.push_str(" }");
+    if let Some(r) = &a.reference {
+        text.push_str(&format!("{sep}ref {}", string(&r.value)));
+    }
+    text.push_str(close);
     text
 }
 
@@ -1005,6 +1010,15 @@ at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
         let fill = "a".repeat(MAX_WIDTH - width(head));
         let exact = format!("decision \"D\" {{\n  when x -> V because \"{fill}\"\n}}\n");
         assert_eq!(check_round_trip(&exact), exact);
+    }
+
+    #[test]
+    fn at_rules_with_an_intent_take_several_lines() {
+        let source = "at trees within 3 m \"Boom\" { \"Hier staat een {soort}.\" ref \"art. 4\" }\nat zone \"Zone\" { \"Tekst.\" intent \"Waarom.\" // uitleg\n ref \"art. 5\" }\n";
+        let expected = "at trees within 3 m \"Boom\" { \"Hier staat een {soort}.\" ref \"art. 4\" }\nat zone \"Zone\" {\n  \"Tekst.\"\n  intent \"Waarom.\"\n  ref \"art. 5\"\n} // uitleg\n";
+        let once = format_source(source).expect("parses");
+        assert_eq!(once, expected);
+        assert_eq!(format_source(&once).expect("output parses"), once);
     }
 
     #[test]

@@ -202,6 +202,7 @@ function renderStip() {
             h(
               "div",
               { class: "details" },
+              hit.intent ? h("p", { class: "intent" }, h("strong", {}, "Waarom deze regel? "), hit.intent) : null,
               h(
                 "dl",
                 { class: "facts" },
