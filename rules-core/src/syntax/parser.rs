@@ -1,6 +1,7 @@
 //! Text -> syntax tree. The only module that sees pest pairs; nothing pest leaves it.
 
 use pest::iterators::Pair;
+use pest::pratt_parser::{Assoc, ConstPrattParser, Op};
 use pest::Parser as _;
 use pest_derive::Parser;
 
@@ -38,7 +39,8 @@ fn shifted(span: Span) -> Span {
 }
 
 fn parse_file(text: &str) -> Result<File, Diagnostic> {
-    let mut pairs = Grammar::parse(Rule::file, text).map_err(|e| syntax_error(text, e))?;
+    let (code, comments) = split_comments(text);
+    let mut pairs = Grammar::parse(Rule::file, &code).map_err(|e| syntax_error(text, e))?;
     let file = pairs.next().ok_or_else(|| Diagnostic::error("E001", shifted(Span::default()), "empty parse"))?;
     let mut header = None;
     let mut items = Vec::new();
@@ -49,26 +51,15 @@ fn parse_file(text: &str) -> Result<File, Diagnostic> {
             _ => items.push(item(pair)?),
         }
     }
-    Ok(File { header, items, comments: comments(text) })
+    Ok(File { header, items, comments })
 }
 
-/// The span of a pair without the whitespace and comments pest lets a rule swallow at its end.
+/// The span of a pair without the blanks pest lets a rule swallow at its end (comments are blanks
+/// by then, see [`split_comments`]).
 fn span(pair: &Pair<Rule>) -> Span {
-    let start = pair.as_span().start();
-    shifted(Span::new(start, start + trimmed_len(pair.as_str())))
-}
-
-fn trimmed_len(text: &str) -> usize {
-    let mut t = text.trim_end();
-    // A trailing `// comment` is not part of the construct either.
-    while let Some(line_start) = t.rfind('\n').map(|i| i + 1).or(Some(0)) {
-        let line = &t[line_start..];
-        match comment_start(line) {
-            Some(c) if line_start + c > 0 => t = t[..line_start + c].trim_end(),
-            _ => break,
-        }
-    }
-    t.len()
+    let span = pair.as_span();
+    let start = span.start();
+    shifted(Span::new(start, start + span.as_str().trim_ascii_end().len()))
 }
 
 /// Where a `//` comment starts in one line, outside strings.
@@ -220,16 +211,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         Rule::because => "`because`",
         Rule::reference => "`ref`",
         Rule::show => "`show`",
-        Rule::expr
-        | Rule::primary
-        | Rule::if_expr
-        | Rule::or_expr
-        | Rule::and_expr
-        | Rule::not_expr
-        | Rule::cmp_expr
-        | Rule::add_expr
-        | Rule::mul_expr
-        | Rule::unary_expr => "an expression",
+        Rule::expr | Rule::primary | Rule::if_expr => "an expression",
         Rule::compare_op => "a comparison",
         Rule::spatial_op => "`within`, `contains`, `overlaps` or `intersects`",
         Rule::or_op => "`or`",
@@ -323,7 +305,12 @@ pub fn parse_date(text: &str) -> Option<Date> {
 
 fn string(pair: Pair<Rule>) -> StrLit {
     let sp = span(&pair);
-    let raw = pair.into_inner().next().map(|p| p.as_str()).unwrap_or("");
+    // The text between the quotes (the grammar guarantees both).
+    let text = pair.as_str();
+    let raw = text.get(1..text.len().saturating_sub(1)).unwrap_or("");
+    if !raw.contains('\\') {
+        return StrLit { value: raw.to_string(), span: sp };
+    }
     let mut value = String::with_capacity(raw.len());
     let mut chars = raw.chars();
     while let Some(c) = chars.next() {
@@ -623,72 +610,113 @@ fn compare_op(text: &str) -> CompareOp {
     }
 }
 
+/// Operator precedence, lowest first; `true` starts a new level. The grammar already allows only
+/// valid sequences (one comparison between `and`s and `or`s, `not` only before a comparison), so
+/// this only decides the grouping.
+static PRECEDENCE: ConstPrattParser<Rule, 9> = ConstPrattParser::new_const([
+    (Op::infix(Rule::or_op, Assoc::Left), true),
+    (Op::infix(Rule::and_op, Assoc::Left), true),
+    (Op::prefix(Rule::not_op), true),
+    (Op::infix(Rule::compare_op, Assoc::Left), true),
+    (Op::infix(Rule::spatial_op, Assoc::Left), false),
+    (Op::infix(Rule::in_op, Assoc::Left), false),
+    (Op::infix(Rule::add_op, Assoc::Left), true),
+    (Op::infix(Rule::mul_op, Assoc::Left), true),
+    (Op::prefix(Rule::neg_op), true),
+]);
+
+/// An expression with the source range it was written in. Comparisons span their operands as
+/// written (with parentheses and signs); other nodes span their sub-expressions.
+struct Operand {
+    expr: Expr,
+    written: Span,
+}
+
 fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
-    let sp = span(&pair);
-    match pair.as_rule() {
-        Rule::expr | Rule::primary => expr(next(&mut pair.into_inner(), sp)?),
+    let mut parts = pair.into_inner();
+    // Most expressions are a single operand (a conclusion, a name, a number): no operators to group.
+    if parts.len() == 1 {
+        let only = next(&mut parts, Span::default())?;
+        return operand(only).map(|operand| operand.expr);
+    }
+    PRECEDENCE
+        .map_primary(operand)
+        .map_prefix(|op, operand| {
+            let operand = operand?;
+            let kind = if op.as_rule() == Rule::not_op { UnaryOp::Not } else { UnaryOp::Neg };
+            let op_span = span(&op);
+            let span = op_span.to(operand.expr.span);
+            let expr = fold_unary(kind, operand.expr, span);
+            Ok(Operand { expr, written: op_span.to(operand.written) })
+        })
+        .map_infix(|left, op, right| {
+            let (left, right) = (left?, right?);
+            let written = left.written.to(right.written);
+            let (kind, span) = match op.as_rule() {
+                Rule::compare_op => (binary(BinOp::Compare(compare_op(op.as_str())), left.expr, right.expr), written),
+                Rule::spatial_op => (binary(BinOp::Spatial(spatial_op(op.as_str())), left.expr, right.expr), written),
+                Rule::in_op => match right.expr.kind {
+                    ExprKind::List(items) => (ExprKind::In(Box::new(left.expr), items), written),
+                    _ => return Err(bad(&op, "`in` without a list")),
+                },
+                _ => {
+                    let op = match op.as_str() {
+                        "or" => BinOp::Or,
+                        "and" => BinOp::And,
+                        "+" => BinOp::Add,
+                        "-" => BinOp::Sub,
+                        "*" => BinOp::Mul,
+                        _ => BinOp::Div,
+                    };
+                    let span = left.expr.span.to(right.expr.span);
+                    (binary(op, left.expr, right.expr), span)
+                }
+            };
+            Ok(Operand { expr: Expr { kind, span }, written })
+        })
+        .parse(parts)
+        .map(|operand| operand.expr)
+}
+
+fn binary(op: BinOp, left: Expr, right: Expr) -> ExprKind {
+    ExprKind::Binary(op, Box::new(left), Box::new(right))
+}
+
+fn spatial_op(text: &str) -> SpatialOp {
+    match text {
+        "within" => SpatialOp::Within,
+        "contains" => SpatialOp::Contains,
+        "overlaps" => SpatialOp::Overlaps,
+        _ => SpatialOp::Intersects,
+    }
+}
+
+/// One operand between operators: a `primary`, the list after `in`, or a whole `if`.
+fn operand(pair: Pair<Rule>) -> Result<Operand, Diagnostic> {
+    let written = span(&pair);
+    let pair = match pair.as_rule() {
+        Rule::primary => next(&mut pair.into_inner(), written)?,
+        _ => pair,
+    };
+    // A primary and what it holds end at the same token, except `(a)`, handled first below.
+    let sp = written;
+    let kind = match pair.as_rule() {
+        // `(a)`: the expression inside, spanning `a` only.
+        Rule::expr => return Ok(Operand { expr: expr(pair)?, written }),
         Rule::if_expr => {
             let mut parts = pair.into_inner();
             let c = expr(next(&mut parts, sp)?)?;
             let t = expr(next(&mut parts, sp)?)?;
             let e = expr(next(&mut parts, sp)?)?;
-            Ok(Expr { kind: ExprKind::If(Box::new(c), Box::new(t), Box::new(e)), span: sp })
+            ExprKind::If(Box::new(c), Box::new(t), Box::new(e))
         }
-        Rule::or_expr | Rule::and_expr | Rule::add_expr | Rule::mul_expr => {
+        Rule::name => {
             let mut parts = pair.into_inner();
-            let mut left = expr(next(&mut parts, sp)?)?;
-            while let Some(op) = parts.next() {
-                let right = expr(next(&mut parts, sp)?)?;
-                let op = match op.as_str() {
-                    "or" => BinOp::Or,
-                    "and" => BinOp::And,
-                    "+" => BinOp::Add,
-                    "-" => BinOp::Sub,
-                    "*" => BinOp::Mul,
-                    _ => BinOp::Div,
-                };
-                let span = left.span.to(right.span);
-                left = Expr { kind: ExprKind::Binary(op, Box::new(left), Box::new(right)), span };
+            let name = next(&mut parts, sp)?;
+            match parts.next() {
+                Some(args) => ExprKind::Call(ident(name), args.into_inner().map(expr).collect::<Result<_, _>>()?),
+                None => ExprKind::Name(name.as_str().to_string()),
             }
-            Ok(left)
-        }
-        Rule::not_expr | Rule::unary_expr => {
-            let parts: Vec<Pair<Rule>> = pair.into_inner().collect();
-            let mut iter = parts.into_iter().rev();
-            let mut e = expr(next(&mut iter, sp)?)?;
-            for op in iter {
-                let op_kind = if op.as_rule() == Rule::not_op { UnaryOp::Not } else { UnaryOp::Neg };
-                let span = span(&op).to(e.span);
-                e = fold_unary(op_kind, e, span);
-            }
-            Ok(e)
-        }
-        Rule::cmp_expr => {
-            let mut parts = pair.into_inner();
-            let left = expr(next(&mut parts, sp)?)?;
-            let Some(op) = parts.next() else { return Ok(left) };
-            let right_pair = next(&mut parts, sp)?;
-            let kind = match op.as_rule() {
-                Rule::in_op => {
-                    let items = right_pair.into_inner().map(expr).collect::<Result<Vec<_>, _>>()?;
-                    ExprKind::In(Box::new(left), items)
-                }
-                Rule::spatial_op => {
-                    let s = match op.as_str() {
-                        "within" => SpatialOp::Within,
-                        "contains" => SpatialOp::Contains,
-                        "overlaps" => SpatialOp::Overlaps,
-                        _ => SpatialOp::Intersects,
-                    };
-                    ExprKind::Binary(BinOp::Spatial(s), Box::new(left), Box::new(expr(right_pair)?))
-                }
-                _ => ExprKind::Binary(
-                    BinOp::Compare(compare_op(op.as_str())),
-                    Box::new(left),
-                    Box::new(expr(right_pair)?),
-                ),
-            };
-            Ok(Expr { kind, span: sp })
         }
         Rule::quantity => {
             let mut parts = pair.into_inner();
@@ -696,32 +724,20 @@ fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
             let text = number.as_str().to_string();
             let value = text.parse::<f64>().map_err(|_| Diagnostic::error("E001", sp, "invalid number"))?;
             let unit = parts.next().map(ident);
-            Ok(Expr { kind: ExprKind::Number { value, text, unit }, span: sp })
+            ExprKind::Number { value, text, unit }
         }
-        Rule::string => Ok(Expr { kind: ExprKind::Str(string(pair).value), span: sp }),
-        Rule::boolean => Ok(Expr { kind: ExprKind::Bool(pair.as_str() == "true"), span: sp }),
-        Rule::location => {
-            let loc = match pair.as_str() {
-                "ja" => crate::spatial::Location::Ja,
-                "nee" => crate::spatial::Location::Nee,
-                _ => crate::spatial::Location::Deels,
-            };
-            Ok(Expr { kind: ExprKind::Location(loc), span: sp })
-        }
-        Rule::outcome => Ok(Expr { kind: ExprKind::Conclusion(pair.as_str().to_string()), span: sp }),
-        Rule::name => Ok(Expr { kind: ExprKind::Name(pair.as_str().to_string()), span: sp }),
-        Rule::call => {
-            let mut parts = pair.into_inner();
-            let f = ident(next(&mut parts, sp)?);
-            let args = parts.map(expr).collect::<Result<Vec<_>, _>>()?;
-            Ok(Expr { kind: ExprKind::Call(f, args), span: sp })
-        }
-        Rule::list => {
-            let items = pair.into_inner().map(expr).collect::<Result<Vec<_>, _>>()?;
-            Ok(Expr { kind: ExprKind::List(items), span: sp })
-        }
-        _ => Err(bad(&pair, "expression")),
-    }
+        Rule::string => ExprKind::Str(string(pair).value),
+        Rule::boolean => ExprKind::Bool(pair.as_str() == "true"),
+        Rule::location => ExprKind::Location(match pair.as_str() {
+            "ja" => crate::spatial::Location::Ja,
+            "nee" => crate::spatial::Location::Nee,
+            _ => crate::spatial::Location::Deels,
+        }),
+        Rule::outcome => ExprKind::Conclusion(pair.as_str().to_string()),
+        Rule::list => ExprKind::List(pair.into_inner().map(expr).collect::<Result<_, _>>()?),
+        _ => return Err(bad(&pair, "expression")),
+    };
+    Ok(Operand { expr: Expr { kind, span: sp }, written })
 }
 
 /// `-5 m` is a negative number literal, not a negation of a literal (keeps the formatter exact).
@@ -732,10 +748,13 @@ fn fold_unary(op: UnaryOp, e: Expr, span: Span) -> Expr {
     Expr { kind: ExprKind::Unary(op, Box::new(e)), span }
 }
 
-/// Collect `// comments` outside string literals.
-fn comments(text: &str) -> Vec<Comment> {
+/// The text with every `// comment` outside string literals replaced by spaces, and the comments.
+/// Blanks keep every byte offset, so spans into the blanked text are spans into `text`.
+fn split_comments(text: &str) -> (String, Vec<Comment>) {
     let bytes = text.as_bytes();
-    let mut out = Vec::new();
+    let mut code = String::with_capacity(text.len());
+    let mut comments = Vec::new();
+    let mut copied = 0;
     let mut i = 0;
     let mut in_string = false;
     while i < bytes.len() {
@@ -750,13 +769,17 @@ fn comments(text: &str) -> Vec<Comment> {
             in_string = true;
         } else if b == b'/' && bytes.get(i + 1) == Some(&b'/') {
             let end = text[i..].find('\n').map(|n| i + n).unwrap_or(text.len());
-            out.push(Comment { text: text[i..end].trim_end().to_string(), span: shifted(Span::new(i, end)) });
+            comments.push(Comment { text: text[i..end].trim_end().to_string(), span: shifted(Span::new(i, end)) });
+            code.push_str(&text[copied..i]);
+            code.extend(std::iter::repeat_n(' ', end - i));
+            copied = end;
             i = end;
             continue;
         }
         i += 1;
     }
-    out
+    code.push_str(&text[copied..]);
+    (code, comments)
 }
 
 #[cfg(test)]
@@ -838,9 +861,10 @@ at monument "Monument" { "Status: {status}" ref "Erfgoedwet" }
 
     #[test]
     fn comments_skip_strings() {
-        let c = comments("let a = \"http://x\" // echt\n");
+        let (code, c) = split_comments("let a = \"http://x\" // échte\n");
         assert_eq!(c.len(), 1);
-        assert_eq!(c[0].text, "// echt");
+        assert_eq!(c[0].text, "// échte");
+        assert_eq!(code, format!("let a = \"http://x\" {}\n", " ".repeat("// échte".len())));
     }
 
     #[test]
