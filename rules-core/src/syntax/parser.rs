@@ -1,7 +1,8 @@
 //! Text -> syntax tree. The only module that sees pest pairs; nothing pest leaves it.
 
-use pest::iterators::Pair;
-use pest::pratt_parser::{Assoc, ConstPrattParser, Op};
+use std::iter::Peekable;
+
+use pest::iterators::{Pair, Pairs};
 use pest::Parser as _;
 use pest_derive::Parser;
 
@@ -96,7 +97,7 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
         .unwrap_or_else(|| "the end of the file".into());
     let expected = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().filter_map(|r| rule_name(*r)).collect();
+            let mut names: Vec<&str> = positives.iter().flat_map(|r| rule_names(*r)).copied().collect();
             names.sort();
             names.dedup();
             names
@@ -185,48 +186,47 @@ fn join_or(items: &[&str]) -> String {
     }
 }
 
-/// Names for grammar rules in the user's terms; `None` hides helper rules from messages.
-fn rule_name(rule: Rule) -> Option<&'static str> {
-    Some(match rule {
-        Rule::header => "`ruleset \"...\" { ... }`",
-        Rule::header_prop => "`authority`, `valid from`, `source`, `activity` or `extends`",
-        Rule::input_decl | Rule::input_kw => "`input` or `question`",
-        Rule::layer_decl => "`layer`",
-        Rule::let_decl => "`let`",
-        Rule::decision => "`decision`",
-        Rule::check => "`check`",
-        Rule::at_rule => "`at`",
-        Rule::input_props => "`{`",
-        Rule::input_prop => "`help`, `intent`, `range` or `priority`",
-        Rule::type_expr | Rule::type_name => "a type (bool, number, length, surface, text, choice(...), area, ...)",
-        Rule::branch | Rule::when_head => "`when` or `otherwise`",
-        Rule::otherwise_head => "`otherwise`",
-        Rule::leaf => "`->`",
-        Rule::tree => "`{`",
-        Rule::table => "`table`",
-        Rule::hit_policy => "a hit policy (UNIQUE, FIRST, PRIORITY, ANY, COLLECT, RULE ORDER, OUTPUT ORDER)",
-        Rule::table_inputs => "`inputs`",
-        Rule::table_rule => "`rule`",
-        Rule::cell | Rule::tests | Rule::unary_test => "a cell test (`-`, `< 5 m`, `[1 .. 2]`, a value)",
-        Rule::because => "`because`",
-        Rule::reference => "`ref`",
-        Rule::show => "`show`",
-        Rule::expr | Rule::primary | Rule::if_expr => "an expression",
-        Rule::compare_op => "a comparison",
-        Rule::spatial_op => "`within`, `contains`, `overlaps` or `intersects`",
-        Rule::or_op => "`or`",
-        Rule::and_op => "`and`",
-        Rule::add_op => "`+` or `-`",
-        Rule::mul_op => "`*` or `/`",
-        Rule::string => "a string",
-        Rule::ident | Rule::name => "a name",
-        Rule::date => "a date (YYYY-MM-DD)",
-        Rule::integer => "a whole number",
-        Rule::quantity | Rule::number => "a number",
-        Rule::unit => "a unit",
-        Rule::EOI => "the end of the file",
-        _ => return None,
-    })
+/// Names for grammar rules in the user's terms; none hides a helper rule from messages. A rule for
+/// several operators names each.
+fn rule_names(rule: Rule) -> &'static [&'static str] {
+    match rule {
+        Rule::header => &["`ruleset \"...\" { ... }`"],
+        Rule::header_prop => &["`authority`, `valid from`, `source`, `activity` or `extends`"],
+        Rule::input_decl | Rule::input_kw => &["`input` or `question`"],
+        Rule::layer_decl => &["`layer`"],
+        Rule::let_decl => &["`let`"],
+        Rule::decision => &["`decision`"],
+        Rule::check => &["`check`"],
+        Rule::at_rule => &["`at`"],
+        Rule::input_props => &["`{`"],
+        Rule::input_prop => &["`help`, `intent`, `range` or `priority`"],
+        Rule::type_expr | Rule::type_name => &["a type (bool, number, length, surface, text, choice(...), area, ...)"],
+        Rule::branch | Rule::when_head => &["`when` or `otherwise`"],
+        Rule::otherwise_head => &["`otherwise`"],
+        Rule::leaf => &["`->`"],
+        Rule::tree => &["`{`"],
+        Rule::table => &["`table`"],
+        Rule::hit_policy => &["a hit policy (UNIQUE, FIRST, PRIORITY, ANY, COLLECT, RULE ORDER, OUTPUT ORDER)"],
+        Rule::table_inputs => &["`inputs`"],
+        Rule::table_rule => &["`rule`"],
+        Rule::cell | Rule::tests | Rule::unary_test => &["a cell test (`-`, `< 5 m`, `[1 .. 2]`, a value)"],
+        Rule::because => &["`because`"],
+        Rule::reference => &["`ref`"],
+        Rule::show => &["`show`"],
+        Rule::expr | Rule::primary | Rule::if_expr => &["an expression"],
+        Rule::compare_op => &["a comparison"],
+        Rule::spatial_op => &["`within`, `contains`, `overlaps` or `intersects`"],
+        Rule::logic_op => &["`and`", "`or`"],
+        Rule::arith_op => &["`*` or `/`", "`+` or `-`"],
+        Rule::string => &["a string"],
+        Rule::ident | Rule::name => &["a name"],
+        Rule::date => &["a date (YYYY-MM-DD)"],
+        Rule::integer => &["a whole number"],
+        Rule::quantity | Rule::number => &["a number"],
+        Rule::unit => &["a unit"],
+        Rule::EOI => &["the end of the file"],
+        _ => &[],
+    }
 }
 
 fn bad(pair: &Pair<Rule>, what: &str) -> Diagnostic {
@@ -610,21 +610,6 @@ fn compare_op(text: &str) -> CompareOp {
     }
 }
 
-/// Operator precedence, lowest first; `true` starts a new level. The grammar already allows only
-/// valid sequences (one comparison between `and`s and `or`s, `not` only before a comparison), so
-/// this only decides the grouping.
-static PRECEDENCE: ConstPrattParser<Rule, 9> = ConstPrattParser::new_const([
-    (Op::infix(Rule::or_op, Assoc::Left), true),
-    (Op::infix(Rule::and_op, Assoc::Left), true),
-    (Op::prefix(Rule::not_op), true),
-    (Op::infix(Rule::compare_op, Assoc::Left), true),
-    (Op::infix(Rule::spatial_op, Assoc::Left), false),
-    (Op::infix(Rule::in_op, Assoc::Left), false),
-    (Op::infix(Rule::add_op, Assoc::Left), true),
-    (Op::infix(Rule::mul_op, Assoc::Left), true),
-    (Op::prefix(Rule::neg_op), true),
-]);
-
 /// An expression with the source range it was written in. Comparisons span their operands as
 /// written (with parentheses and signs); other nodes span their sub-expressions.
 struct Operand {
@@ -633,49 +618,79 @@ struct Operand {
 }
 
 fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
-    let mut parts = pair.into_inner();
-    // Most expressions are a single operand (a conclusion, a name, a number): no operators to group.
-    if parts.len() == 1 {
-        let only = next(&mut parts, Span::default())?;
-        return operand(only).map(|operand| operand.expr);
+    let sp = span(&pair);
+    let mut parts = pair.into_inner().peekable();
+    let operand = climb(&mut parts, 0, sp)?;
+    match parts.next() {
+        None => Ok(operand.expr),
+        Some(extra) => Err(bad(&extra, "operator")),
     }
-    PRECEDENCE
-        .map_primary(operand)
-        .map_prefix(|op, operand| {
-            let operand = operand?;
-            let kind = if op.as_rule() == Rule::not_op { UnaryOp::Not } else { UnaryOp::Neg };
-            let op_span = span(&op);
+}
+
+/// How tightly an infix operator binds; higher binds tighter. Lowest first: `or`, `and`, (`not`),
+/// comparisons, `+ -`, `* /`, (unary `-`). All are left-associative.
+fn infix_power(op: &Pair<Rule>) -> u8 {
+    match (op.as_rule(), op.as_str()) {
+        (Rule::logic_op, "or") => 1,
+        (Rule::logic_op, _) => 2,
+        (Rule::arith_op, "+" | "-") => 5,
+        (Rule::arith_op, _) => 6,
+        (Rule::compare_op | Rule::spatial_op | Rule::in_op, _) => 4,
+        // Not an operator (the grammar makes this impossible): ends the expression.
+        _ => 0,
+    }
+}
+
+const NOT_POWER: u8 = 3;
+const NEG_POWER: u8 = 7;
+
+/// Precedence climbing over the operands and operators of an `expr`, taking only operators that
+/// bind tighter than `min_power`. The grammar already allows only valid sequences (one comparison
+/// between `and`s and `or`s, `not` only before a comparison), so this only decides the grouping.
+fn climb(parts: &mut Peekable<Pairs<Rule>>, min_power: u8, parent: Span) -> Result<Operand, Diagnostic> {
+    let first = next(parts, parent)?;
+    let mut left = match first.as_rule() {
+        Rule::not_op | Rule::neg_op => {
+            let (kind, power) =
+                if first.as_rule() == Rule::not_op { (UnaryOp::Not, NOT_POWER) } else { (UnaryOp::Neg, NEG_POWER) };
+            let operand = climb(parts, power, parent)?;
+            let op_span = span(&first);
             let span = op_span.to(operand.expr.span);
-            let expr = fold_unary(kind, operand.expr, span);
-            Ok(Operand { expr, written: op_span.to(operand.written) })
-        })
-        .map_infix(|left, op, right| {
-            let (left, right) = (left?, right?);
-            let written = left.written.to(right.written);
-            let (kind, span) = match op.as_rule() {
-                Rule::compare_op => (binary(BinOp::Compare(compare_op(op.as_str())), left.expr, right.expr), written),
-                Rule::spatial_op => (binary(BinOp::Spatial(spatial_op(op.as_str())), left.expr, right.expr), written),
-                Rule::in_op => match right.expr.kind {
-                    ExprKind::List(items) => (ExprKind::In(Box::new(left.expr), items), written),
-                    _ => return Err(bad(&op, "`in` without a list")),
-                },
-                _ => {
-                    let op = match op.as_str() {
-                        "or" => BinOp::Or,
-                        "and" => BinOp::And,
-                        "+" => BinOp::Add,
-                        "-" => BinOp::Sub,
-                        "*" => BinOp::Mul,
-                        _ => BinOp::Div,
-                    };
-                    let span = left.expr.span.to(right.expr.span);
-                    (binary(op, left.expr, right.expr), span)
-                }
+            Operand { expr: fold_unary(kind, operand.expr, span), written: op_span.to(operand.written) }
+        }
+        _ => operand(first)?,
+    };
+    while let Some(power) = parts.peek().map(infix_power).filter(|&power| power > min_power) {
+        let op = next(parts, parent)?;
+        let right = climb(parts, power, parent)?;
+        left = infix(left, &op, right)?;
+    }
+    Ok(left)
+}
+
+fn infix(left: Operand, op: &Pair<Rule>, right: Operand) -> Result<Operand, Diagnostic> {
+    let written = left.written.to(right.written);
+    let (kind, span) = match op.as_rule() {
+        Rule::compare_op => (binary(BinOp::Compare(compare_op(op.as_str())), left.expr, right.expr), written),
+        Rule::spatial_op => (binary(BinOp::Spatial(spatial_op(op.as_str())), left.expr, right.expr), written),
+        Rule::in_op => match right.expr.kind {
+            ExprKind::List(items) => (ExprKind::In(Box::new(left.expr), items), written),
+            _ => return Err(bad(op, "`in` without a list")),
+        },
+        _ => {
+            let op = match op.as_str() {
+                "or" => BinOp::Or,
+                "and" => BinOp::And,
+                "+" => BinOp::Add,
+                "-" => BinOp::Sub,
+                "*" => BinOp::Mul,
+                _ => BinOp::Div,
             };
-            Ok(Operand { expr: Expr { kind, span }, written })
-        })
-        .parse(parts)
-        .map(|operand| operand.expr)
+            let span = left.expr.span.to(right.expr.span);
+            (binary(op, left.expr, right.expr), span)
+        }
+    };
+    Ok(Operand { expr: Expr { kind, span }, written })
 }
 
 fn binary(op: BinOp, left: Expr, right: Expr) -> ExprKind {
@@ -758,6 +773,14 @@ fn split_comments(text: &str) -> (String, Vec<Comment>) {
     let mut i = 0;
     let mut in_string = false;
     while i < bytes.len() {
+        // Jump to the next byte that matters: `"` or `\` in a string, `"` or `/` outside.
+        let next = if in_string {
+            bytes[i..].iter().position(|&b| b == b'"' || b == b'\\')
+        } else {
+            bytes[i..].iter().position(|&b| b == b'"' || b == b'/')
+        };
+        let Some(n) = next else { break };
+        i += n;
         let b = bytes[i];
         if in_string {
             if b == b'\\' {
