@@ -290,7 +290,7 @@ fn dutch_quantity(s: &str) -> Option<(f64, usize, String)> {
         s[start..].find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ',' || c == '-')).unwrap_or(s.len() - start);
     let number = &s[start..start + len];
     let decimals = number.split_once(',').map(|(_, d)| d.len()).unwrap_or(0);
-    let value = number.replace('.', "").replace(',', ".").parse().ok()?;
+    let value = crate::value::parse_decimal(&number.replace('.', "").replace(',', "."))?;
     let rest = format!("{}{}", s[..start].trim(), s[start + len..].trim());
     Some((value, decimals, rest))
 }
@@ -298,7 +298,7 @@ fn dutch_quantity(s: &str) -> Option<(f64, usize, String)> {
 fn split_quantity(s: &str) -> Option<(f64, &str)> {
     let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))?;
     let (n, unit) = s.split_at(split);
-    Some((n.parse().ok()?, unit.trim()))
+    Some((crate::value::parse_decimal(n)?, unit.trim()))
 }
 
 #[cfg(test)]

@@ -133,7 +133,7 @@ impl Diagnostic {
 
 /// Diagnostics sorted by position, errors first on the same spot.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| (a.span.start, a.severity, a.code).cmp(&(b.span.start, b.severity, b.code)));
+    crate::sort::sort_by_key(diagnostics, |d| (d.span.start, d.severity, d.code));
 }
 
 /// A diagnostic bound to its source, in the shape miette renders: the one file its span is in,

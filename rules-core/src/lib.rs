@@ -40,6 +40,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod dmn;
 pub mod eval;
+pub mod sort;
 pub mod source;
 pub mod spatial;
 pub mod syntax;

@@ -378,6 +378,42 @@ fn round_to(n: f64, decimals: i32) -> f64 {
     }
 }
 
+/// A decimal number as written in rulesets and answers (`12`, `2.5`, `-0.75`, `+3`, `.5`, `3.`;
+/// no exponent, no `inf`/`nan`), correctly rounded to the nearest f64 for up to 15 significant
+/// digits.
+///
+/// It goes through `serde_json`'s number reader as `DIGITSe-N` rather than `str::parse`: the
+/// standard library's float parser brings a 10 KB table of powers of five into the browser build,
+/// and `serde_json`'s reader is there anyway (every case file and GeoJSON layer passes through
+/// it), so rulesets and JSON documents also read numbers the same way.
+///
+/// ```
+/// use rules_core::value::parse_decimal;
+/// assert_eq!(parse_decimal("2.5"), Some(2.5));
+/// assert_eq!(parse_decimal("-007.250"), Some(-7.25));
+/// assert_eq!(parse_decimal("0.1"), Some(0.1));
+/// assert_eq!(parse_decimal("1.2.3"), None);
+/// assert_eq!(parse_decimal("1e5"), None);
+/// ```
+pub fn parse_decimal(text: &str) -> Option<f64> {
+    let (sign, body) = match text.as_bytes().first()? {
+        b'-' => ("-", &text[1..]),
+        b'+' => ("", &text[1..]),
+        _ => ("", text),
+    };
+    let (whole, fraction) = body.split_once('.').unwrap_or((body, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !all_digits(whole) || !all_digits(fraction) {
+        return None;
+    }
+    let digits = format!("{whole}{fraction}");
+    let digits = match digits.trim_start_matches('0') {
+        "" => "0",
+        significant => significant,
+    };
+    serde_json::from_str(&format!("{sign}{digits}e-{}", fraction.len())).ok()
+}
+
 /// A number with at most six decimals and no trailing zeros, with a decimal point: `3.2`, `90`.
 pub fn plain_number(n: f64) -> String {
     let s = format!("{:.6}", round_to(n, 6));
@@ -428,6 +464,32 @@ pub fn dutch_number_with(n: f64, decimals: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The same f64 as the standard library's (correctly rounded) parser, for decimals of up
+        /// to 15 significant digits, with or without leading zeros, sign and fraction.
+        #[test]
+        fn parse_decimal_is_correctly_rounded(
+            sign in prop_oneof![Just(""), Just("-"), Just("+")],
+            zeros in "0{0,3}",
+            whole in "[0-9]{0,8}",
+            fraction in proptest::option::of("[0-9]{0,7}"),
+        ) {
+            let text = match &fraction {
+                Some(f) => format!("{sign}{zeros}{whole}.{f}"),
+                None => format!("{sign}{zeros}{whole}"),
+            };
+            prop_assert_eq!(parse_decimal(&text), text.parse::<f64>().ok(), "{}", text);
+        }
+    }
+
+    #[test]
+    fn parse_decimal_refuses_what_is_not_a_decimal() {
+        for text in ["", "-", "+", ".", "1.2.3", "1e5", "inf", "NaN", "1,5", " 1", "--1", "0x10"] {
+            assert_eq!(parse_decimal(text), None, "{text:?}");
+        }
+    }
 
     #[test]
     fn dutch_numbers() {

@@ -196,7 +196,7 @@ fn type_and_unit(ty: &Type) -> (String, Option<&'static str>) {
 fn info(id: &str, loaded: &Loaded, warnings: Vec<Json>) -> RulesetInfo {
     let rs = &loaded.rs;
     let mut order: Vec<usize> = (0..rs.inputs.len()).collect();
-    order.sort_by_key(|&i| rs.inputs[i].ask_order(i));
+    rules_core::sort::sort_by_key(&mut order, |&i| rs.inputs[i].ask_order(i));
     let inputs = order
         .into_iter()
         .map(|i| {
@@ -424,7 +424,7 @@ impl Engine {
                 distance: (distance * 1000.0).round() / 1000.0,
             })
             .collect();
-        hits.sort_by(|a, b| a.distance.total_cmp(&b.distance));
+        rules_core::sort::sort_by(&mut hits, |a, b| a.distance.total_cmp(&b.distance));
         Ok(hits)
     }
 

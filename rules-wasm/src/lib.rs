@@ -2,8 +2,8 @@
 //!
 //! Two exported classes: [`WasmEngine`] (`Engine` in JS: load rulesets and layers, Stip op de
 //! kaart, start sessions, diagnostics for authors) and [`WasmSession`] (`Session` in JS: answer,
-//! unanswer, next, outcome, check a drawn plan). Inputs and outputs are plain JS objects (serde,
-//! JSON-compatible: objects, not `Map`s; `null`, not `undefined`). Problems with what the caller
+//! unanswer, next, outcome, check a drawn plan). Inputs and outputs are plain JS objects that pass
+//! through JSON text (objects, not `Map`s; `null`, not `undefined`). Problems with what the caller
 //! gave are thrown as JS `Error`s with the message the `rules` command prints, plus data fields;
 //! everything else (diagnostics, needed inputs, failed checks) comes back as data.
 //!
@@ -45,25 +45,38 @@ fn throw(failure: Failure) -> JsValue {
     error.into()
 }
 
+/// A result as a plain JS object. It goes through JSON text and `JSON.parse`: the results are
+/// serialised for `serde_json` anyway (`outcomeJson`, the CLI), and a second serializer (such as
+/// `serde-wasm-bindgen`) would copy every `Serialize` impl into the .wasm again. `JSON.parse` is
+/// also faster than building the object field by field across the wasm boundary.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_sys::Error::new(&format!("cannot convert the result: {e}")).into())
+    let text = serde_json::to_string(value)
+        .map_err(|e| JsValue::from(js_sys::Error::new(&format!("cannot convert the result: {e}"))))?;
+    js_sys::JSON::parse(&text)
 }
 
-/// A JS value as JSON. Strings holding JSON are accepted where a document is expected (`json`),
-/// which is much faster than walking a large object from JS.
+/// A JS value as JSON, through `JSON.stringify` (see [`to_js`]). Strings holding JSON are
+/// accepted where a document is expected (`json_text`), which skips that step.
 fn from_js(value: JsValue, what: &str, json_text: bool) -> Result<Json, JsValue> {
-    if json_text {
-        if let Some(text) = value.as_string() {
-            return serde_json::from_str(&text)
-                .map_err(|e| throw(Failure::new(format!("{what} is not valid JSON: {e}"))));
-        }
-    }
     if value.is_undefined() {
         return Ok(Json::Null);
     }
-    serde_wasm_bindgen::from_value(value).map_err(|e| throw(Failure::new(format!("{what}: {e}"))))
+    let text = match value.as_string() {
+        Some(text) if json_text => text,
+        _ => json_text_of(&value).map_err(|e| throw(Failure::new(format!("{what}: {e}"))))?,
+    };
+    serde_json::from_str(&text).map_err(|e| throw(Failure::new(format!("{what} is not valid JSON: {e}"))))
+}
+
+/// `JSON.stringify(value)`, with its failures (a cycle, a BigInt, a function) as a message.
+fn json_text_of(value: &JsValue) -> Result<String, String> {
+    match js_sys::JSON::stringify(value) {
+        Ok(text) => text.as_string().ok_or_else(|| "cannot be written as JSON".to_string()),
+        Err(e) => Err(e
+            .dyn_ref::<js_sys::Error>()
+            .map(|e| String::from(e.message()))
+            .unwrap_or_else(|| "cannot be written as JSON".into())),
+    }
 }
 
 /// `{x, y}` or `[x, y]` in RD New metres.
@@ -84,10 +97,11 @@ fn js_loader(load: &js_sys::Function) -> impl FnMut(&str) -> Result<Json, String
                 .map(|e| String::from(e.message()))
                 .unwrap_or_else(|| format!("cannot read {path}"))
         })?;
-        match value.as_string() {
-            Some(text) => serde_json::from_str(&text).map_err(|e| format!("{path} is not valid JSON: {e}")),
-            None => serde_wasm_bindgen::from_value(value).map_err(|e| format!("{path}: {e}")),
-        }
+        let text = match value.as_string() {
+            Some(text) => text,
+            None => json_text_of(&value).map_err(|e| format!("{path}: {e}"))?,
+        };
+        serde_json::from_str(&text).map_err(|e| format!("{path} is not valid JSON: {e}"))
     }
 }
 

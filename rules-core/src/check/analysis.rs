@@ -166,7 +166,7 @@ impl Set {
             (Set::Num(parts), Universe::Num(u, _)) => {
                 // Walk the sorted parts and keep the gaps between them.
                 let mut sorted: Vec<Interval> = parts.iter().copied().filter(|i| !i.is_empty()).collect();
-                sorted.sort_by(|a, b| a.lo.total_cmp(&b.lo).then(b.lo_closed.cmp(&a.lo_closed)));
+                crate::sort::sort_by(&mut sorted, |a, b| a.lo.total_cmp(&b.lo).then(b.lo_closed.cmp(&a.lo_closed)));
                 let mut gaps = Vec::new();
                 let mut cursor = (u.lo, u.lo_closed);
                 for p in sorted {

@@ -964,7 +964,7 @@ impl<'a> Checker<'a> {
             };
             unused.push((*span, name.clone(), what));
         }
-        unused.sort();
+        crate::sort::sort(&mut unused);
         for (span, name, what) in unused {
             self.diags.push(
                 Diagnostic::warning("W001", span, format!("{what} `{name}` is never used"))

@@ -255,7 +255,8 @@ fn quantity(v: &Json, dim: Dim) -> Result<Value, String> {
                 .unwrap_or(s.len());
             let (num_text, unit_text) = s.split_at(split);
             let num_text = num_text.replace(',', ".");
-            let number = num_text.parse::<f64>().map_err(|_| format!("\"{s}\" is not a number with a unit"))?;
+            let number =
+                crate::value::parse_decimal(&num_text).ok_or_else(|| format!("\"{s}\" is not a number with a unit"))?;
             let unit_text = unit_text.trim();
             let unit = if unit_text.is_empty() {
                 declared

@@ -209,7 +209,7 @@ fn type_name(ty: &Type) -> String {
 
 fn needed_list(rs: &Ruleset, needs: &Needs) -> Vec<Needed> {
     let mut order: Vec<usize> = needs.iter().copied().filter(|&i| i < rs.inputs.len()).collect();
-    order.sort_by_key(|&i| rs.inputs[i].ask_order(i));
+    crate::sort::sort_by_key(&mut order, |&i| rs.inputs[i].ask_order(i));
     order
         .into_iter()
         .map(|i| {
@@ -740,7 +740,7 @@ impl<'r> Evaluator<'r> {
                         Value::Num(n, dim)
                     }
                     HitPolicy::OutputOrder => {
-                        values.sort_by(priority_cmp_values);
+                        crate::sort::sort_by(&mut values, priority_cmp_values);
                         Value::List(values)
                     }
                     _ => Value::List(values),

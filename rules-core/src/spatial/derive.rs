@@ -281,7 +281,7 @@ pub fn fronts(parcel: &Geometry, building: &Geometry, public_space: &Geometry) -
         return Err(DeriveError::NoFront);
     }
     // Group by direction, longest walls first so each group's direction is set by its main wall.
-    walls.sort_by(|a, b| length(&b.wall).total_cmp(&length(&a.wall)));
+    crate::sort::sort_by(&mut walls, |a, b| length(&b.wall).total_cmp(&length(&a.wall)));
     let mut groups: Vec<(Coord<f64>, f64, Vec<Line<f64>>)> = Vec::new();
     for w in walls {
         let len = length(&w.wall);
@@ -294,7 +294,7 @@ pub fn fronts(parcel: &Geometry, building: &Geometry, public_space: &Geometry) -
             None => groups.push((w.inward * len, len, vec![w.wall])),
         }
     }
-    groups.sort_by(|a, b| b.1.total_cmp(&a.1));
+    crate::sort::sort_by(&mut groups, |a, b| b.1.total_cmp(&a.1));
     let mut kept: Vec<(Coord<f64>, Vec<Line<f64>>)> = Vec::new();
     for (dir, _, lines) in groups {
         let dir = unit(dir);

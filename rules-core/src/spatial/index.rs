@@ -69,7 +69,7 @@ impl FeatureIndex {
         }
         let envelope = AABB::from_corners(min, max);
         let mut found: Vec<usize> = self.tree.locate_in_envelope_intersecting(&envelope).map(|e| e.data).collect();
-        found.sort_unstable();
+        crate::sort::sort(&mut found);
         found
     }
 

@@ -171,7 +171,7 @@ fn boundary_distance(a: &Geometry, b: &Geometry) -> f64 {
     // The pieces of b by how far their box is from a's box: a lower bound for every pair with
     // that piece, so once it reaches the best distance found, the rest cannot beat it.
     let mut near: Vec<(f64, &Line<f64>)> = pb.iter().map(|y| (box_gap(&whole_a, y), y)).collect();
-    near.sort_by(|x, y| x.0.total_cmp(&y.0));
+    crate::sort::sort_by(&mut near, |x, y| x.0.total_cmp(&y.0));
     let mut best = f64::INFINITY;
     for (gap, y) in near {
         if gap >= best {
@@ -485,7 +485,7 @@ fn line_crossings(a: &MultiLineString<f64>, b: &MultiLineString<f64>) -> Geometr
     });
     // A crossing at a vertex is found once per segment meeting there; an end of a shared
     // stretch is already part of the stretch.
-    points.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
+    crate::sort::sort_by(&mut points, |p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
     points.dedup();
     points.retain(|p| !shared.iter().any(|l| l.intersects(p)));
     let points = Geometry::MultiPoint(points.into_iter().map(Point).collect());
@@ -551,7 +551,7 @@ pub fn boundary(g: &Geometry) -> Geometry {
 fn line_ends(mls: &MultiLineString<f64>) -> MultiPoint<f64> {
     let mut ends: Vec<Coord<f64>> =
         mls.iter().flat_map(|ls| ls.0.first().into_iter().chain(ls.0.last())).copied().collect();
-    ends.sort_by(|p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
+    crate::sort::sort_by(&mut ends, |p, q| p.x.total_cmp(&q.x).then(p.y.total_cmp(&q.y)));
     let mut odd = Vec::new();
     let mut rest = ends.as_slice();
     while let Some(first) = rest.first() {

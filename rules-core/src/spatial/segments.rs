@@ -60,7 +60,7 @@ pub(crate) fn find_meeting<T>(
     segments: &mut [Segment],
     mut visit: impl FnMut(&Segment, &Segment, LineIntersection<f64>) -> Option<T>,
 ) -> Option<T> {
-    segments.sort_by(|a, b| a.min.x.total_cmp(&b.min.x));
+    crate::sort::sort_by(segments, |a, b| a.min.x.total_cmp(&b.min.x));
     for (i, a) in segments.iter().enumerate() {
         for b in segments.get(i + 1..).unwrap_or_default() {
             if b.min.x > a.max.x {

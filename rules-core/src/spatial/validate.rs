@@ -323,7 +323,7 @@ fn probes(ring: &LineString<f64>, r: usize, contacts: &Contacts) -> Vec<Coord<f6
         let mut stops = vec![start, end];
         stops.extend(contacts.get(&(r, s.index)).into_iter().flatten());
         let along = |c: &Coord<f64>| (c.x - start.x).hypot(c.y - start.y);
-        stops.sort_by(|p, q| along(p).total_cmp(&along(q)));
+        crate::sort::sort_by(&mut stops, |p, q| along(p).total_cmp(&along(q)));
         stops.dedup();
         out.extend(stops.windows(2).filter_map(|w| match w {
             [p, q] => Some(midpoint(*p, *q)),
@@ -375,7 +375,7 @@ fn area_index(polygon: Polygon<f64>) -> IntervalTreeMultiPolygon<f64> {
 fn overlapping_boxes(polygons: &[Polygon<f64>]) -> Vec<(usize, usize)> {
     let mut boxes: Vec<(usize, Rect<f64>)> =
         polygons.iter().enumerate().filter_map(|(i, p)| Some((i, p.bounding_rect()?))).collect();
-    boxes.sort_by(|a, b| a.1.min().x.total_cmp(&b.1.min().x));
+    crate::sort::sort_by(&mut boxes, |a, b| a.1.min().x.total_cmp(&b.1.min().x));
     let mut pairs = Vec::new();
     for (k, (i, a)) in boxes.iter().enumerate() {
         for (j, b) in boxes.get(k + 1..).unwrap_or_default() {
@@ -387,7 +387,7 @@ fn overlapping_boxes(polygons: &[Polygon<f64>]) -> Vec<(usize, usize)> {
             }
         }
     }
-    pairs.sort_unstable();
+    crate::sort::sort(&mut pairs);
     pairs
 }
 

@@ -98,7 +98,7 @@ fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
     let expected = match &e.variant {
         pest::error::ErrorVariant::ParsingError { positives, .. } => {
             let mut names: Vec<&str> = positives.iter().flat_map(|r| rule_names(*r)).copied().collect();
-            names.sort();
+            crate::sort::sort(&mut names);
             names.dedup();
             names
         }
@@ -737,7 +737,8 @@ fn operand(pair: Pair<Rule>) -> Result<Operand, Diagnostic> {
             let mut parts = pair.into_inner();
             let number = next(&mut parts, sp)?;
             let text = number.as_str().to_string();
-            let value = text.parse::<f64>().map_err(|_| Diagnostic::error("E001", sp, "invalid number"))?;
+            let value =
+                crate::value::parse_decimal(&text).ok_or_else(|| Diagnostic::error("E001", sp, "invalid number"))?;
             let unit = parts.next().map(ident);
             ExprKind::Number { value, text, unit }
         }

@@ -99,7 +99,7 @@ struct Printer<'a> {
 impl<'a> Printer<'a> {
     fn new(file: &'a File, source: &'a str) -> Printer<'a> {
         let mut comments: Vec<&Comment> = file.comments.iter().collect();
-        comments.sort_by_key(|c| c.span.start);
+        crate::sort::sort_by_key(&mut comments, |c| c.span.start);
         Printer { src: source.as_bytes(), comments, lines: Vec::new(), end_of_file: Vec::new() }
     }
 
@@ -294,14 +294,14 @@ impl<'a> Printer<'a> {
     /// Property lines in canonical order; each owns the source from the end of the property before it
     /// in the source, so a comment stays with the property it was written next to.
     fn props(&mut self, mut props: Vec<Prop>, indent: usize, body_start: usize) {
-        props.sort_by_key(|p| p.at);
+        crate::sort::sort_by_key(&mut props, |p| p.at);
         let mut prev_end = body_start;
         let mut placed = Vec::with_capacity(props.len());
         for p in props {
             placed.push((p.order, self.next_token(prev_end), p.text));
             prev_end = self.code_end(p.end);
         }
-        placed.sort_by_key(|(order, _, _)| *order);
+        crate::sort::sort_by_key(&mut placed, |(order, _, _)| *order);
         for (_, start, text) in placed {
             self.push(indent, text, start);
         }
@@ -509,7 +509,7 @@ impl<'a> Printer<'a> {
 
     fn attach_comments(&mut self) {
         let mut owners: Vec<(usize, usize)> = self.lines.iter().enumerate().map(|(i, l)| (l.start, i)).collect();
-        owners.sort_unstable();
+        crate::sort::sort(&mut owners);
         owners.dedup_by_key(|o| o.0);
         let owner = |pos: usize| -> Option<usize> {
             let k = owners.partition_point(|o| o.0 <= pos);
