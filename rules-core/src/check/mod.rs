@@ -6,7 +6,7 @@
 mod analysis;
 pub mod ruleset;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::builtins::Builtin;
 use crate::diagnostics::{self, Diagnostic};
@@ -42,7 +42,7 @@ pub fn check(file: &ast::File, source: SourceFile) -> Checked {
     Checked { ruleset, diagnostics, source }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum Symbol {
     Input(usize),
     Layer(usize),
@@ -75,7 +75,8 @@ struct Checker<'a> {
     decisions: Vec<Lowering<Decision>>,
     checks: Vec<Check>,
     at_rules: Vec<AtRule>,
-    used: BTreeSet<String>,
+    /// The symbols read somewhere (a set of names would allocate a string per read).
+    used: HashSet<Symbol>,
 }
 
 type Lowered<T> = Result<T, ()>;
@@ -96,7 +97,7 @@ impl<'a> Checker<'a> {
             decisions: Vec::new(),
             checks: Vec::new(),
             at_rules: Vec::new(),
-            used: BTreeSet::new(),
+            used: HashSet::new(),
         }
     }
 
@@ -875,7 +876,7 @@ impl<'a> Checker<'a> {
             self.error(d);
             return Err(());
         };
-        self.used.insert(a.layer.name.clone());
+        self.used.insert(Symbol::Layer(layer));
         let radius = match &a.radius {
             Some(r) => Some(self.constant_number(r, Dim::LENGTH)?),
             None => None,
@@ -952,7 +953,7 @@ impl<'a> Checker<'a> {
     fn unused(&mut self) {
         let mut unused: Vec<(Span, String, &str)> = Vec::new();
         for (name, (symbol, span)) in &self.symbols {
-            if self.used.contains(name) {
+            if self.used.contains(symbol) {
                 continue;
             }
             let what = match symbol {
@@ -990,7 +991,7 @@ impl<'a> Checker<'a> {
             self.error(d);
             return Err(());
         };
-        self.used.insert(name.to_string());
+        self.used.insert(symbol);
         let (kind, ty) = match symbol {
             Symbol::Input(i) => (ExprKind::Input(i), self.inputs[i].ty.clone()),
             Symbol::Layer(i) => (ExprKind::Layer(i), Type::Geom(self.layers[i].kind)),
