@@ -6,7 +6,7 @@
 mod analysis;
 pub mod ruleset;
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 use crate::builtins::Builtin;
 use crate::diagnostics::{self, Diagnostic};
@@ -42,7 +42,7 @@ pub fn check(file: &ast::File, source: SourceFile) -> Checked {
     Checked { ruleset, diagnostics, source }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Symbol {
     Input(usize),
     Layer(usize),
@@ -50,6 +50,13 @@ enum Symbol {
     Decision(usize),
     /// A declaration that had an error: its uses fail quietly, without a second "unknown name".
     Broken,
+}
+
+/// A declared name: what it names, where, and whether anything reads it.
+struct Declared {
+    symbol: Symbol,
+    span: Span,
+    used: bool,
 }
 
 /// Lets and named decisions are lowered on first use, so a cycle is found as "in progress".
@@ -64,7 +71,7 @@ struct Checker<'a> {
     file: &'a ast::File,
     source: &'a SourceFile,
     diags: Vec<Diagnostic>,
-    symbols: HashMap<String, (Symbol, Span)>,
+    symbols: HashMap<String, Declared>,
     inputs: Vec<Input>,
     layers: Vec<Layer>,
     let_decls: Vec<&'a ast::LetDecl>,
@@ -75,8 +82,6 @@ struct Checker<'a> {
     decisions: Vec<Lowering<Decision>>,
     checks: Vec<Check>,
     at_rules: Vec<AtRule>,
-    /// The symbols read somewhere (a set of names would allocate a string per read).
-    used: HashSet<Symbol>,
 }
 
 type Lowered<T> = Result<T, ()>;
@@ -97,7 +102,6 @@ impl<'a> Checker<'a> {
             decisions: Vec::new(),
             checks: Vec::new(),
             at_rules: Vec::new(),
-            used: HashSet::new(),
         }
     }
 
@@ -111,10 +115,11 @@ impl<'a> Checker<'a> {
                 Diagnostic::error("E003", name.span, format!("`{}` is the name of a built-in function", name.name))
                     .with_help("choose another name"),
             );
-            self.symbols.insert(name.name.clone(), (Symbol::Broken, name.span));
+            let declared = Declared { symbol: Symbol::Broken, span: name.span, used: false };
+            self.symbols.insert(name.name.clone(), declared);
             return;
         }
-        if let Some((previous, earlier)) = self.symbols.get(&name.name) {
+        if let Some(Declared { symbol: previous, span: earlier, .. }) = self.symbols.get(&name.name) {
             let earlier = *earlier;
             let mut d = Diagnostic::error("E003", name.span, format!("`{}` is declared twice", name.name))
                 .with_label("second declaration")
@@ -128,7 +133,7 @@ impl<'a> Checker<'a> {
             self.error(d);
             return;
         }
-        self.symbols.insert(name.name.clone(), (symbol, name.span));
+        self.symbols.insert(name.name.clone(), Declared { symbol, span: name.span, used: false });
     }
 
     /// First pass: every name, so declarations may be used before they are written.
@@ -158,7 +163,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::Item::Let(decl) if decl.is_override => match self.symbols.get(&decl.name.name) {
-                    Some(&(Symbol::Let(i), _)) => self.overrides[i].push(decl),
+                    Some(&Declared { symbol: Symbol::Let(i), .. }) => self.overrides[i].push(decl),
                     _ => self.error(
                         Diagnostic::error(
                             "E021",
@@ -639,7 +644,7 @@ impl<'a> Checker<'a> {
             }
             let reads = condition.as_ref().map(reads_of).unwrap_or_default();
             let text = match &b.condition {
-                Some(c) => self.source.slice(c.span).split_whitespace().collect::<Vec<_>>().join(" "),
+                Some(c) => one_line(self.source.slice(c.span)),
                 None => "otherwise".into(),
             };
             out.push(Branch { condition, body, text, reads, span: b.head_span });
@@ -867,7 +872,7 @@ impl<'a> Checker<'a> {
     }
 
     fn at_rule(&mut self, a: &ast::AtRule) -> Lowered<AtRule> {
-        let Some(&(Symbol::Layer(layer), _)) = self.symbols.get(&a.layer.name) else {
+        let Some(&Declared { symbol: Symbol::Layer(layer), .. }) = self.symbols.get(&a.layer.name) else {
             let d = match self.symbols.get(&a.layer.name) {
                 Some(_) => Diagnostic::error("E017", a.layer.span, format!("`{}` is not a layer", a.layer.name))
                     .with_help("`at` rules read a layer declared with `layer`"),
@@ -876,7 +881,9 @@ impl<'a> Checker<'a> {
             self.error(d);
             return Err(());
         };
-        self.used.insert(Symbol::Layer(layer));
+        if let Some(declared) = self.symbols.get_mut(&a.layer.name) {
+            declared.used = true;
+        }
         let radius = match &a.radius {
             Some(r) => Some(self.constant_number(r, Dim::LENGTH)?),
             None => None,
@@ -952,8 +959,8 @@ impl<'a> Checker<'a> {
 
     fn unused(&mut self) {
         let mut unused: Vec<(Span, String, &str)> = Vec::new();
-        for (name, (symbol, span)) in &self.symbols {
-            if self.used.contains(symbol) {
+        for (name, Declared { symbol, span, used }) in &self.symbols {
+            if *used {
                 continue;
             }
             let what = match symbol {
@@ -986,12 +993,14 @@ impl<'a> Checker<'a> {
     }
 
     fn name(&mut self, name: &str, span: Span) -> Lowered<Expr> {
-        let Some(&(symbol, _)) = self.symbols.get(name) else {
+        let Some(declared) = self.symbols.get_mut(name) else {
             let d = self.unknown_name(name, span);
             self.error(d);
             return Err(());
         };
-        self.used.insert(symbol);
+        // Marked here rather than in a set of names: a set would allocate a string per read.
+        declared.used = true;
+        let symbol = declared.symbol;
         let (kind, ty) = match symbol {
             Symbol::Input(i) => (ExprKind::Input(i), self.inputs[i].ty.clone()),
             Symbol::Layer(i) => (ExprKind::Layer(i), Type::Geom(self.layers[i].kind)),
@@ -1398,6 +1407,18 @@ fn is_identifier(s: &str) -> bool {
 }
 
 /// `{name}` placeholders of a string literal with their approximate source spans.
+/// The words of `text` joined by single spaces, built in one string.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 fn placeholders(s: &ast::StrLit) -> Vec<(String, Span)> {
     let mut out = Vec::new();
     let mut offset = 0;
