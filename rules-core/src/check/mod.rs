@@ -52,6 +52,13 @@ enum Symbol {
     Broken,
 }
 
+/// A declared name: what it names, where, and whether anything reads it.
+struct Declared {
+    symbol: Symbol,
+    span: Span,
+    used: bool,
+}
+
 /// Lets and named decisions are lowered on first use, so a cycle is found as "in progress".
 enum Lowering<T> {
     Pending,
@@ -64,7 +71,7 @@ struct Checker<'a> {
     file: &'a ast::File,
     source: &'a SourceFile,
     diags: Vec<Diagnostic>,
-    symbols: HashMap<String, (Symbol, Span)>,
+    symbols: HashMap<String, Declared>,
     inputs: Vec<Input>,
     layers: Vec<Layer>,
     let_decls: Vec<&'a ast::LetDecl>,
@@ -75,7 +82,6 @@ struct Checker<'a> {
     decisions: Vec<Lowering<Decision>>,
     checks: Vec<Check>,
     at_rules: Vec<AtRule>,
-    used: BTreeSet<String>,
 }
 
 type Lowered<T> = Result<T, ()>;
@@ -96,7 +102,6 @@ impl<'a> Checker<'a> {
             decisions: Vec::new(),
             checks: Vec::new(),
             at_rules: Vec::new(),
-            used: BTreeSet::new(),
         }
     }
 
@@ -110,10 +115,11 @@ impl<'a> Checker<'a> {
                 Diagnostic::error("E003", name.span, format!("`{}` is the name of a built-in function", name.name))
                     .with_help("choose another name"),
             );
-            self.symbols.insert(name.name.clone(), (Symbol::Broken, name.span));
+            let declared = Declared { symbol: Symbol::Broken, span: name.span, used: false };
+            self.symbols.insert(name.name.clone(), declared);
             return;
         }
-        if let Some((previous, earlier)) = self.symbols.get(&name.name) {
+        if let Some(Declared { symbol: previous, span: earlier, .. }) = self.symbols.get(&name.name) {
             let earlier = *earlier;
             let mut d = Diagnostic::error("E003", name.span, format!("`{}` is declared twice", name.name))
                 .with_label("second declaration")
@@ -127,7 +133,7 @@ impl<'a> Checker<'a> {
             self.error(d);
             return;
         }
-        self.symbols.insert(name.name.clone(), (symbol, name.span));
+        self.symbols.insert(name.name.clone(), Declared { symbol, span: name.span, used: false });
     }
 
     /// First pass: every name, so declarations may be used before they are written.
@@ -157,7 +163,7 @@ impl<'a> Checker<'a> {
                     }
                 }
                 ast::Item::Let(decl) if decl.is_override => match self.symbols.get(&decl.name.name) {
-                    Some(&(Symbol::Let(i), _)) => self.overrides[i].push(decl),
+                    Some(&Declared { symbol: Symbol::Let(i), .. }) => self.overrides[i].push(decl),
                     _ => self.error(
                         Diagnostic::error(
                             "E021",
@@ -638,7 +644,7 @@ impl<'a> Checker<'a> {
             }
             let reads = condition.as_ref().map(reads_of).unwrap_or_default();
             let text = match &b.condition {
-                Some(c) => self.source.slice(c.span).split_whitespace().collect::<Vec<_>>().join(" "),
+                Some(c) => one_line(self.source.slice(c.span)),
                 None => "otherwise".into(),
             };
             out.push(Branch { condition, body, text, reads, span: b.head_span });
@@ -866,7 +872,7 @@ impl<'a> Checker<'a> {
     }
 
     fn at_rule(&mut self, a: &ast::AtRule) -> Lowered<AtRule> {
-        let Some(&(Symbol::Layer(layer), _)) = self.symbols.get(&a.layer.name) else {
+        let Some(&Declared { symbol: Symbol::Layer(layer), .. }) = self.symbols.get(&a.layer.name) else {
             let d = match self.symbols.get(&a.layer.name) {
                 Some(_) => Diagnostic::error("E017", a.layer.span, format!("`{}` is not a layer", a.layer.name))
                     .with_help("`at` rules read a layer declared with `layer`"),
@@ -875,7 +881,9 @@ impl<'a> Checker<'a> {
             self.error(d);
             return Err(());
         };
-        self.used.insert(a.layer.name.clone());
+        if let Some(declared) = self.symbols.get_mut(&a.layer.name) {
+            declared.used = true;
+        }
         let radius = match &a.radius {
             Some(r) => Some(self.constant_number(r, Dim::LENGTH)?),
             None => None,
@@ -951,8 +959,8 @@ impl<'a> Checker<'a> {
 
     fn unused(&mut self) {
         let mut unused: Vec<(Span, String, &str)> = Vec::new();
-        for (name, (symbol, span)) in &self.symbols {
-            if self.used.contains(name) {
+        for (name, Declared { symbol, span, used }) in &self.symbols {
+            if *used {
                 continue;
             }
             let what = match symbol {
@@ -985,12 +993,14 @@ impl<'a> Checker<'a> {
     }
 
     fn name(&mut self, name: &str, span: Span) -> Lowered<Expr> {
-        let Some(&(symbol, _)) = self.symbols.get(name) else {
+        let Some(declared) = self.symbols.get_mut(name) else {
             let d = self.unknown_name(name, span);
             self.error(d);
             return Err(());
         };
-        self.used.insert(name.to_string());
+        // Marked here rather than in a set of names: a set would allocate a string per read.
+        declared.used = true;
+        let symbol = declared.symbol;
         let (kind, ty) = match symbol {
             Symbol::Input(i) => (ExprKind::Input(i), self.inputs[i].ty.clone()),
             Symbol::Layer(i) => (ExprKind::Layer(i), Type::Geom(self.layers[i].kind)),
@@ -1397,6 +1407,18 @@ fn is_identifier(s: &str) -> bool {
 }
 
 /// `{name}` placeholders of a string literal with their approximate source spans.
+/// The words of `text` joined by single spaces, built in one string.
+fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 fn placeholders(s: &ast::StrLit) -> Vec<(String, Span)> {
     let mut out = Vec::new();
     let mut offset = 0;
