@@ -65,14 +65,13 @@ raw_size=$(stat -c %s "$raw")
 opt_size=$(stat -c %s "$pkg/rules_wasm_bg.wasm")
 gz_size=$(gzip -9 -c "$pkg/rules_wasm_bg.wasm" | wc -c)
 budget=$((400 * 1024))
-echo "== rules-wasm sizes: cargo $((raw_size / 1024)) KB, after wasm-bindgen $((bindgen_size / 1024)) KB," \
-  "after wasm-opt -Oz $((opt_size / 1024)) KB, gzipped $((gz_size / 1024)) KB (budget 400 KB gzipped)"
+echo "== rules-wasm sizes: cargo $(((raw_size + 512) / 1024)) KB, after wasm-bindgen $(((bindgen_size + 512) / 1024)) KB," \
+  "after wasm-opt -Oz $(((opt_size + 512) / 1024)) KB, gzipped $(((gz_size + 512) / 1024)) KB (budget 400 KB gzipped)"
 printf '{"raw": %d, "bindgen": %d, "optimised": %d, "gzipped": %d, "budget_gzipped": %d}\n' \
   "$raw_size" "$bindgen_size" "$opt_size" "$gz_size" "$budget" > "$pkg/sizes.json"
 if (( gz_size > budget )); then
-  # Reported (and shown as a TODO test by tests/e2e/parity.test.mjs); fatal only when asked, so a
-  # growing core does not block every other change. See rules-wasm/README.md, "Size".
+  # A warning here, so the demo still builds while working on it; the parity test
+  # (tests/e2e/parity.test.mjs) fails on it in CI. See rules-wasm/README.md, "Size".
   echo "rules-wasm: WARNING: gzipped wasm is $gz_size bytes, over the budget of $budget" >&2
-  [[ "${WASM_SIZE_STRICT:-0}" == 1 ]] && exit 1
 fi
 echo "== npm package in $root/$pkg"

@@ -259,7 +259,10 @@ fn compare_set(op: CompareOp, value: &Value, universe: &Universe) -> Option<Set>
         }
         (Universe::Finite(values), v) => {
             let index = values.iter().position(|x| x.same(v))?;
-            let set = Set::Finite(BTreeSet::from([index]));
+            // Not `BTreeSet::from([index])`: that sorts its array, a sort routine more in the .wasm.
+            let mut one = BTreeSet::new();
+            one.insert(index);
+            let set = Set::Finite(one);
             match op {
                 CompareOp::Eq => Some(set),
                 CompareOp::Ne => Some(set.complement(universe)),

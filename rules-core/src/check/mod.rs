@@ -413,7 +413,7 @@ impl<'a> Checker<'a> {
                     Diagnostic::error("E007", u.span, format!("unknown unit `{}`", u.name)).with_label("not a unit");
                 // Only suggest what is plainly the same unit written differently (M2, CM), not a
                 // near spelling: `kg` is not a misspelt `km`.
-                let lower = u.name.to_lowercase();
+                let lower = u.name.to_ascii_lowercase();
                 let same = Unit::KNOWN.iter().copied().find(|k| *k == lower);
                 d = match same {
                     Some(s) => d.with_help(format!("did you mean `{s}`? Units are: {}", Unit::KNOWN.join(", "))),
@@ -1217,7 +1217,7 @@ impl<'a> Checker<'a> {
                 if !options.iter().any(|o| o.as_str() == &**text) {
                     let mut d = Diagnostic::error("E008", other.span, format!("\"{text}\" is not one of the options"))
                         .with_label("not an option");
-                    let exact_case = options.iter().find(|o| o.to_lowercase() == text.to_lowercase());
+                    let exact_case = options.iter().find(|o| o.eq_ignore_ascii_case(text));
                     d = match exact_case.or_else(|| options.iter().find(|o| strsim::levenshtein(o, text) <= 2)) {
                         Some(o) => d.with_help(format!(
                             "did you mean \"{o}\"? Options are compared exactly, including capitals"
@@ -1389,12 +1389,13 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-/// The closest candidate within two edits (case-insensitive), for "did you mean".
+/// The closest candidate within two edits (ignoring ASCII case), for "did you mean". ASCII only:
+/// full Unicode lowercasing brings its case tables into the browser build, and names are ASCII.
 pub(crate) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    let lower = name.to_lowercase();
+    let lower = name.to_ascii_lowercase();
     candidates
         .filter(|c| *c != name)
-        .map(|c| (strsim::levenshtein(&lower, &c.to_lowercase()), c))
+        .map(|c| (strsim::levenshtein(&lower, &c.to_ascii_lowercase()), c))
         .filter(|(d, c)| *d <= 2.min(c.len() / 2 + 1))
         .min()
         .map(|(_, c)| c)
