@@ -36,7 +36,7 @@ copy(path.join(here, "src"), dist);
 const leaflet = path.join(here, "node_modules/leaflet/dist");
 for (const f of ["leaflet.js", "leaflet.css", "images"]) copy(path.join(leaflet, f), path.join(dist, "vendor/leaflet", f));
 copy(path.join(here, "node_modules/leaflet/LICENSE"), path.join(dist, "vendor/leaflet/LICENSE"));
-for (const f of ["rules_wasm.js", "rules_wasm_bg.wasm", "rules_wasm.d.ts", "package.json"]) copy(path.join(pkg, f), path.join(dist, "pkg", f));
+for (const f of ["rules_wasm.js", "rules_wasm_bg.wasm", "rules_wasm.d.ts", "rules_sttr.js", "rules_sttr_bg.wasm", "rules_sttr.d.ts", "package.json"]) copy(path.join(pkg, f), path.join(dist, "pkg", f));
 
 // Data: every map layer, under a flat name in dist/data/.
 const dataFiles = new Map(); // absolute source path -> "data/<name>"

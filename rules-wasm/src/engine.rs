@@ -10,8 +10,6 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use rules_core::case;
-#[cfg(feature = "dmn")]
-use rules_core::dmn::sttr;
 use rules_core::eval::{format_date, Needed, Outcome};
 use rules_core::spatial::{self, GeomKind};
 use rules_core::syntax::ast::{Date, InputKind};
@@ -316,8 +314,8 @@ impl Engine {
     }
 
     /// Compile a ruleset and bind the layers already loaded. A ruleset of the same `id` is replaced.
-    /// An STTR/DMN file (XML) is imported as `rules eval` does, in builds with the `dmn` feature. A ruleset that
-    /// `extends` another finds it among the texts loaded before (path relative to `id`).
+    /// An STTR/DMN file (XML) is refused with a pointer to the importer module (`rules-wasm/sttr`,
+    /// or `rules import-sttr`), whose text this takes. A ruleset that `extends` another finds it among the texts loaded before (path relative to `id`).
     /// Errors fail with every diagnostic rendered as `rules check` prints it.
     pub fn load_ruleset(&mut self, id: &str, text: &str) -> Result<RulesetInfo, Failure> {
         let xml = text.trim_start().starts_with('<');
@@ -506,29 +504,13 @@ fn join(from: &str, relative: &str) -> String {
     parts.join("/")
 }
 
-/// Without the `dmn` feature: say how to get a ruleset from a DMN file.
-#[cfg(not(feature = "dmn"))]
+/// Say how to get a ruleset from a DMN file: the importer is a module of its own (see
+/// `rules-wasm/sttr`), so that this one stays small.
 fn import_dmn(id: &str, _text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
     Err(Failure::new(format!(
-        "{id} is an STTR/DMN file; this build reads rulesets only: convert it with `rules import-sttr {id}`"
+        "{id} is an STTR/DMN file; this module reads rulesets only: convert it with `importSttr` from \
+         rules-wasm/sttr, or with `rules import-sttr {id}`"
     )))
-}
-
-/// An STTR/DMN file as a ruleset, with its diagnostics rendered as `rules eval` prints them.
-#[cfg(feature = "dmn")]
-fn import_dmn(id: &str, text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
-    let render = |ds: &[sttr::DmnDiagnostic]| ds.iter().map(|d| d.render(id)).collect::<Vec<_>>().join("\n");
-    match sttr::import(id, text) {
-        Ok(imported) => match imported.ruleset {
-            Some(rs) => Ok((rs, Vec::new())),
-            None => {
-                let errors: Vec<_> = imported.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-                let n = errors.len();
-                Err(Failure::new(format!("{id} has {n} error{}\n{}", if n == 1 { "" } else { "s" }, render(&errors))))
-            }
-        },
-        Err(e) => Err(Failure::new(format!("{id}: {e}\n{}", render(&e.diagnostics())))),
-    }
 }
 
 /// One resident's walk through one ruleset: the answers so far, the drawn plan, the evaluation date.

@@ -1,7 +1,11 @@
 // End-to-end tests of the web demo in headless Chromium: what a resident and a permit officer do.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { start, withScreenshot, clickMap } from "./browser.mjs";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
 let browser;
 before(async () => {
@@ -212,6 +216,27 @@ test("Regels schrijven: an error typed in the editor is shown with line and colu
     await clickMap(page, 181190, 456455, { api: "authoring" });
     await page.waitForSelector("[data-testid=preview-hit]");
     assert.match(await page.locator("#preview").innerText(), /niet bouwen \(bewerkt\)/);
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("Regels schrijven: a real STTR file is converted in the browser and opened in the editor", async () => {
+  const page = await browser.page("authoring.html");
+  await withScreenshot(page, "authoring-sttr", async () => {
+    const file = path.join(root, "rulesets/amsterdam/amsterdam_vergunningcheck_geo.dmn");
+    await page.locator("#sttr-file").setInputFiles(file);
+    await page.waitForFunction(() => /is omgezet/.test(document.querySelector("#sttr-status").textContent));
+    assert.match(await page.locator("#sttr-status").innerText(), /0 fouten, 2 waarschuwingen/);
+    // The file's finding, located in the DMN file: its location question is declared yes/no.
+    const finding = page.locator("#sttr-diagnostics li[data-code=D004]").first();
+    assert.match(await finding.innerText(), /regel \d+, kolom \d+ van amsterdam_vergunningcheck_geo\.dmn waarschuwing D004/);
+    // The converted ruleset is in the editor, checked without errors, and can be chosen again.
+    const source = await page.locator("#source").inputValue();
+    assert.match(source, /^ruleset "/m);
+    assert.match(source, /\/\/ dmn: /);
+    await page.waitForFunction(() => /Geen fouten|^0 fouten/.test(document.querySelector("#diag-summary").textContent));
+    assert.equal(await page.locator("#ruleset-select").inputValue(), "amsterdam_vergunningcheck_geo.dmn.rules");
     assert.deepEqual(page.errors, []);
   });
   await page.close();

@@ -2,7 +2,8 @@
 // web-demo/rulesets/**/*.cases.json) is evaluated by the `rules` command (`rules eval --format
 // json`) and by the WASM build, and the outputs are compared byte for byte. Each case is also
 // walked through the browser API (Engine.start + Session.answer + outcomeJson), the path the web
-// demo takes, with the same result. Errors must carry the command's message.
+// demo takes, with the same result. Errors must carry the command's message. STTR files are
+// converted by the importer module (rules-wasm/sttr) and by `rules import-sttr`, with the same text.
 //
 // Needs: rules-wasm/pkg (bash rules-wasm/build.sh) and the `rules` binary (RULES_BIN, default
 // target/debug/rules).
@@ -17,6 +18,8 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const { initSync, Engine } = await import(path.join(root, "rules-wasm/pkg/rules_wasm.js"));
 initSync({ module: fs.readFileSync(path.join(root, "rules-wasm/pkg/rules_wasm_bg.wasm")) });
+const sttr = await import(path.join(root, "rules-wasm/pkg/rules_sttr.js"));
+sttr.initSync({ module: fs.readFileSync(path.join(root, "rules-wasm/pkg/rules_sttr_bg.wasm")) });
 
 const rulesBin = process.env.RULES_BIN || path.join(root, "target/debug/rules");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "rules-parity-"));
@@ -87,12 +90,18 @@ for (const caseFile of caseFiles) {
   const stem = caseFile.replace(/\.cases\.json$/, "");
   const rulesetPath = named ? path.join(caseDir, named) : fs.existsSync(`${stem}.rules`) ? `${stem}.rules` : `${stem}.dmn`;
   const rulesetName = path.relative(root, rulesetPath);
-  // The default WASM build reads rulesets, not DMN XML (the importer would double its size): an
-  // STTR file goes through `rules import-sttr` first, the route a host takes.
+  // The engine module reads rulesets, not DMN XML: an STTR file goes through the importer module
+  // (or `rules import-sttr`) first, and both must give the same ruleset text.
   let rulesetText = fs.readFileSync(rulesetPath, "utf8");
   if (rulesetPath.endsWith(".dmn")) {
     const converted = spawnSync(rulesBin, ["import-sttr", rulesetName], { cwd: root, encoding: "utf8" });
     assert.equal(converted.status, 0, `rules import-sttr ${rulesetName} failed: ${converted.stderr}`);
+    const imported = sttr.importSttr(rulesetName, rulesetText);
+    test(`parity: importSttr ${rulesetName} gives the text and findings of rules import-sttr`, () => {
+      assert.equal(imported.errors, 0);
+      assert.equal(imported.text, converted.stdout);
+      assert.equal(imported.rendered + `${rulesetName}: 0 errors, ${imported.warnings} warning${imported.warnings === 1 ? "" : "s"}\n`, converted.stderr);
+    });
     rulesetText = converted.stdout;
   }
   const load = (p) => readJson(path.resolve(caseDir, p));
@@ -155,12 +164,14 @@ test("every shipped case was compared", () => {
 
 const sizes = JSON.parse(fs.readFileSync(path.join(root, "rules-wasm/pkg/sizes.json"), "utf8"));
 const kb = (n) => `${(n / 1024).toFixed(0)} KB`;
-test(`wasm size: raw ${kb(sizes.raw)}, optimised ${kb(sizes.optimised)}, gzipped ${kb(sizes.gzipped)}`, () => {
-  assert.ok(
-    sizes.gzipped <= sizes.budget_gzipped,
-    `the gzipped .wasm is ${sizes.gzipped} bytes, over the budget of ${sizes.budget_gzipped}; see rules-wasm/README.md ("Size")`,
-  );
-});
+for (const [module, s] of [["engine", sizes], ["STTR importer", sizes.sttr]]) {
+  test(`wasm size, ${module}: raw ${kb(s.raw)}, optimised ${kb(s.optimised)}, gzipped ${kb(s.gzipped)}`, () => {
+    assert.ok(
+      s.gzipped <= sizes.budget_gzipped,
+      `the gzipped ${module} module is ${s.gzipped} bytes, over the budget of ${sizes.budget_gzipped}; see rules-wasm/README.md ("Size")`,
+    );
+  });
+}
 
 /**
  * Same message and location: every header line (file:line:col: error[CODE]: message) and every help

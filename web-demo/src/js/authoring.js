@@ -42,6 +42,7 @@ async function main() {
     source.dataset.escape = e.key === "Escape" ? "1" : "";
   });
   $("run-cases").addEventListener("click", runCases);
+  $("sttr-file").addEventListener("change", (e) => openSttr(e.target.files?.[0]));
   const first = demo.manifest.rulesets.find((r) => r.id.endsWith("voorbeeld/bijgebouw.rules")) ?? demo.manifest.rulesets[0];
   select.value = first?.id ?? "";
   open(first?.id ?? "");
@@ -49,14 +50,65 @@ async function main() {
   document.body.dataset.ready = "true";
 }
 
+/** Ruleset texts converted from STTR files in this visit, by editor id. */
+const imports = new Map();
+
 function open(id) {
-  current = demo.manifest.rulesets.find((r) => r.id === id) ?? null;
-  if (EDITOR_ID !== (current?.id ?? "nieuw.rules")) preview.removeRuleset(EDITOR_ID);
-  EDITOR_ID = current?.id ?? "nieuw.rules";
-  $("source").value = current?.text ?? 'ruleset "Nieuwe regels" {\n  authority "Gemeente Voorbeeld"\n  valid from 2025-01-01\n}\n';
+  const imported = imports.get(id);
+  current = imported ? null : demo.manifest.rulesets.find((r) => r.id === id) ?? null;
+  const next = imported ? id : current?.id ?? "nieuw.rules";
+  if (EDITOR_ID !== next) preview.removeRuleset(EDITOR_ID);
+  EDITOR_ID = next;
+  $("source").value = imported ?? current?.text ?? 'ruleset "Nieuwe regels" {\n  authority "Gemeente Voorbeeld"\n  valid from 2025-01-01\n}\n';
   $("run-cases").disabled = !current?.cases;
   clear($("cases"));
+  if (!imported) {
+    $("sttr-status").textContent = "";
+    clear($("sttr-diagnostics"));
+  }
   check();
+}
+
+/** The STTR importer is a WebAssembly module of its own, loaded the first time it is needed. */
+let sttrModule = null;
+async function sttrImporter() {
+  if (!sttrModule) {
+    sttrModule = import("../pkg/rules_sttr.js").then(async (m) => {
+      await m.default({ module_or_path: new URL("../pkg/rules_sttr_bg.wasm", import.meta.url) });
+      return m;
+    });
+  }
+  return sttrModule;
+}
+
+/** Convert an STTR file in the browser and open the result in the editor, with what the import found. */
+async function openSttr(file) {
+  if (!file) return;
+  const status = $("sttr-status");
+  const list = clear($("sttr-diagnostics"));
+  status.textContent = `${file.name} wordt omgezet ...`;
+  try {
+    const [importer, xml] = await Promise.all([sttrImporter(), file.text()]);
+    const result = importer.importSttr(file.name, xml);
+    const found = `${result.errors} ${result.errors === 1 ? "fout" : "fouten"}, ${result.warnings} ${result.warnings === 1 ? "waarschuwing" : "waarschuwingen"}`;
+    status.textContent = result.text
+      ? `${file.name} is omgezet naar een regelset (${found} bij het omzetten). U ziet de regelset hieronder.`
+      : `${file.name} kan niet worden omgezet (${found}).`;
+    for (const d of result.diagnostics) {
+      const where = d.line ? `regel ${d.line}, kolom ${d.column} van ${file.name}` : file.name;
+      list.append(h("li", { class: d.severity, "data-code": d.code }, h("span", { class: "where" }, where), ` ${d.severity === "error" ? "fout" : "waarschuwing"} ${d.code}: ${d.message}`, d.help ? h("span", { class: "muted" }, ` (tip: ${d.help})`) : null));
+    }
+    if (result.text) {
+      const id = `${file.name}.rules`;
+      const select = $("ruleset-select");
+      if (!imports.has(id)) select.append(h("option", { value: id }, `${file.name} (omgezet uit STTR)`));
+      imports.set(id, result.text);
+      select.value = id;
+      open(id);
+    }
+  } catch (e) {
+    status.textContent = `${file.name} kan niet worden gelezen: ${e.message}`;
+  }
 }
 
 function showCursor() {
