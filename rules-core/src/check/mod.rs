@@ -1217,7 +1217,7 @@ impl<'a> Checker<'a> {
                 if !options.iter().any(|o| o.as_str() == &**text) {
                     let mut d = Diagnostic::error("E008", other.span, format!("\"{text}\" is not one of the options"))
                         .with_label("not an option");
-                    let exact_case = options.iter().find(|o| o.eq_ignore_ascii_case(text));
+                    let exact_case = options.iter().find(|o| same_but_capitals(o, text));
                     d = match exact_case.or_else(|| options.iter().find(|o| strsim::levenshtein(o, text) <= 2)) {
                         Some(o) => d.with_help(format!(
                             "did you mean \"{o}\"? Options are compared exactly, including capitals"
@@ -1389,6 +1389,22 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// Whether two option texts differ in capitals only, for "did you mean": ASCII and the Latin-1
+/// letters Dutch uses (`Één` = `één`, `ÜBER` = `über`). Not `str::to_lowercase`: full Unicode
+/// case mapping brings its tables into the browser build (about 9 KB gzipped) for letters option
+/// texts do not use.
+pub(crate) fn same_but_capitals(a: &str, b: &str) -> bool {
+    fn fold(c: char) -> char {
+        match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            // Latin-1 capitals À..Þ (but not ×) are their small letter minus 0x20.
+            '\u{C0}'..='\u{DE}' if c != '\u{D7}' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+            _ => c,
+        }
+    }
+    a.chars().map(fold).eq(b.chars().map(fold))
+}
+
 /// The closest candidate within two edits (ignoring ASCII case), for "did you mean". ASCII only:
 /// full Unicode lowercasing brings its case tables into the browser build, and names are ASCII.
 pub(crate) fn suggest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
@@ -1445,5 +1461,28 @@ impl Dim {
         } else {
             u
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// On ASCII and Latin-1 letters (what option texts are made of) it agrees with full
+        /// Unicode lowercasing.
+        #[test]
+        fn same_but_capitals_is_lowercasing_on_latin_1(a in "[A-Za-z\u{C0}-\u{FF} ]{0,6}", b in "[A-Za-z\u{C0}-\u{FF} ]{0,6}") {
+            prop_assert_eq!(same_but_capitals(&a, &b), a.to_lowercase() == b.to_lowercase());
+        }
+    }
+
+    #[test]
+    fn capitals_of_dutch_words() {
+        assert!(same_but_capitals("Één", "één"));
+        assert!(same_but_capitals("CAFÉ", "café"));
+        assert!(!same_but_capitals("cafe", "café"));
+        assert!(!same_but_capitals("een", "één"));
     }
 }

@@ -311,7 +311,7 @@ fn convert(input: &Input, answer: &Json, crs: Crs) -> Result<Value, FactError> {
             let Json::String(s) = answer else { return Err(wrong("a text")) };
             if let Some(options) = options {
                 if !options.iter().any(|o| o == s) {
-                    let suggestion = options.iter().find(|o| o.eq_ignore_ascii_case(s)).cloned();
+                    let suggestion = options.iter().find(|o| crate::check::same_but_capitals(o, s)).cloned();
                     return Err(FactError::NotAnOption {
                         input: input.name.clone(),
                         value: s.clone(),
