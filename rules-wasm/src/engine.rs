@@ -314,8 +314,9 @@ impl Engine {
     }
 
     /// Compile a ruleset and bind the layers already loaded. A ruleset of the same `id` is replaced.
-    /// An STTR/DMN file (XML) is refused with a pointer to the importer module (`rules-wasm/sttr`,
-    /// or `rules import-sttr`), whose text this takes. A ruleset that `extends` another finds it among the texts loaded before (path relative to `id`).
+    /// An STTR/DMN file (XML) is refused, pointing to the importer module (`rules-wasm/sttr`) or
+    /// `rules import-sttr`, whose output this loads. A ruleset that `extends` another finds it
+    /// among the texts loaded before (path relative to `id`).
     /// Errors fail with every diagnostic rendered as `rules check` prints it.
     pub fn load_ruleset(&mut self, id: &str, text: &str) -> Result<RulesetInfo, Failure> {
         let xml = text.trim_start().starts_with('<');

@@ -259,10 +259,7 @@ fn compare_set(op: CompareOp, value: &Value, universe: &Universe) -> Option<Set>
         }
         (Universe::Finite(values), v) => {
             let index = values.iter().position(|x| x.same(v))?;
-            // Not `BTreeSet::from([index])`: that sorts its array, a sort routine more in the .wasm.
-            let mut one = BTreeSet::new();
-            one.insert(index);
-            let set = Set::Finite(one);
+            let set = Set::Finite(super::singleton(index));
             match op {
                 CompareOp::Eq => Some(set),
                 CompareOp::Ne => Some(set.complement(universe)),

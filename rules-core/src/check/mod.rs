@@ -1389,6 +1389,14 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
+/// The set of one number. Not `BTreeSet::from([i])`: that sorts its array, which costs a sort
+/// routine in the browser build.
+pub(crate) fn singleton(i: usize) -> BTreeSet<usize> {
+    let mut set = BTreeSet::new();
+    set.insert(i);
+    set
+}
+
 /// Whether two option texts differ in capitals only, for "did you mean": ASCII and the Latin-1
 /// letters Dutch uses (`Één` = `één`, `ÜBER` = `über`). Not `str::to_lowercase`: full Unicode
 /// case mapping brings its tables into the browser build (about 9 KB gzipped) for letters option

@@ -85,14 +85,6 @@ impl Val {
     }
 }
 
-/// The set of one input. Not `BTreeSet::from([i])`: that sorts its array, which costs a sort
-/// routine in the browser build.
-fn one(i: usize) -> BTreeSet<usize> {
-    let mut set = BTreeSet::new();
-    set.insert(i);
-    set
-}
-
 fn unknown_of(vals: &[&Val]) -> Option<Val> {
     let mut needs = Needs::new();
     let mut any = false;
@@ -314,7 +306,7 @@ impl<'r> Evaluator<'r> {
             )),
             ExprKind::Input(i) => match self.facts.value(*i) {
                 Some(v) => Val::Known(v.clone()),
-                None => Val::Unknown(one(*i)),
+                None => Val::Unknown(singleton(*i)),
             },
             ExprKind::Layer(i) => {
                 let layer = &self.rs.layers[*i];

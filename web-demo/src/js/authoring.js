@@ -90,7 +90,7 @@ async function openSttr(file) {
   try {
     const [importer, xml] = await Promise.all([sttrImporter(), file.text()]);
     const result = importer.importSttr(file.name, xml);
-    const found = `${result.errors} ${result.errors === 1 ? "fout" : "fouten"}, ${result.warnings} ${result.warnings === 1 ? "waarschuwing" : "waarschuwingen"}`;
+    const found = counted(result.errors, result.warnings);
     status.textContent = result.text
       ? `${file.name} is omgezet naar een regelset (${found} bij het omzetten). U ziet de regelset hieronder.`
       : `${file.name} kan niet worden omgezet (${found}).`;
@@ -111,6 +111,11 @@ async function openSttr(file) {
   }
 }
 
+/** "1 fout, 2 waarschuwingen". */
+function counted(errors, warnings) {
+  return `${errors} ${errors === 1 ? "fout" : "fouten"}, ${warnings} ${warnings === 1 ? "waarschuwing" : "waarschuwingen"}`;
+}
+
 function showCursor() {
   const s = $("source");
   const before = s.value.slice(0, s.selectionStart);
@@ -126,7 +131,7 @@ function check() {
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
   $("diag-summary").textContent =
-    errors + warnings === 0 ? "Geen fouten of waarschuwingen." : `${errors} ${errors === 1 ? "fout" : "fouten"}, ${warnings} ${warnings === 1 ? "waarschuwing" : "waarschuwingen"}.`;
+    errors + warnings === 0 ? "Geen fouten of waarschuwingen." : `${counted(errors, warnings)}.`;
   const list = clear($("diagnostics"));
   for (const d of diagnostics) {
     list.append(
