@@ -2,7 +2,7 @@
 //! convert, check and evaluate; problems are reported with the DMN element they are in; malformed
 //! files give errors, never panics.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use rules_core::case;
 use rules_core::dmn::sttr::{import, DmnDiagnostic, Import, SttrError};
