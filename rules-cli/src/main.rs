@@ -462,6 +462,8 @@ fn test_pairs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
 fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut uncovered_total = 0usize;
+    // Coverage per ruleset, over all its case files (`X.cases.json` and, say, `X.map.cases.json`).
+    let mut coverages: Vec<(PathBuf, rules_core::Ruleset, rules_core::eval::coverage::Coverage)> = Vec::new();
     for (ruleset_path, case_path) in test_pairs(paths)? {
         let rs = match load(&ruleset_path) {
             Ok(rs) => rs,
@@ -472,7 +474,16 @@ fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
             }
         };
         let mut loader = FileLoader::new(&case_path);
-        let mut reached = rules_core::eval::coverage::Coverage::new(&rs);
+        let key = ruleset_path.canonicalize().unwrap_or_else(|_| ruleset_path.clone());
+        let slot = match coverages.iter().position(|(k, _, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let fresh = rules_core::eval::coverage::Coverage::new(&rs);
+                coverages.push((key, rs.clone(), fresh));
+                coverages.len() - 1
+            }
+        };
+        let reached = &mut coverages[slot].2;
         for (i, c) in cases_of(&case_path)?.iter().enumerate() {
             let label = format!("{} {}", case_path.display(), c.label(i));
             let problems = match case::facts_for(&rs, c, &c.label(i), &mut |p| loader.load(p)) {
@@ -499,15 +510,17 @@ fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
                 }
             }
         }
-        if coverage {
-            let missing = reached.unreached(&rs);
-            uncovered_total += missing.len();
-            for m in missing {
-                println!("uncovered {}:{}: {}", ruleset_path.display(), m.line, m.what);
-            }
-        }
     }
     if coverage {
+        let here = std::env::current_dir().unwrap_or_default();
+        for (path, rs, reached) in &coverages {
+            let missing = reached.unreached(rs);
+            uncovered_total += missing.len();
+            let shown = path.strip_prefix(&here).unwrap_or(path);
+            for m in missing {
+                println!("uncovered {}:{}: {}", shown.display(), m.line, m.what);
+            }
+        }
         println!(
             "coverage: {uncovered_total} branch{} or rule{} not reached",
             if uncovered_total == 1 { "" } else { "es" },
