@@ -65,6 +65,11 @@ impl BoundLayer {
         self.layer.at(x, y, radius)
     }
 
+    /// The features whose bounding box meets the box `[min, max]` (RD New), in the layer's order.
+    pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Feature> {
+        self.layer.in_box(min, max)
+    }
+
     /// All features as one geometry (areas are unioned), built on first use.
     pub fn merged(&self, kind: GeomKind) -> Arc<spatial::Geometry> {
         self.merged.get_or_init(|| Arc::new(merge(self.layer.features(), kind))).clone()
