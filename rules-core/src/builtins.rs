@@ -50,7 +50,7 @@ pub const ALL: &[(Builtin, &str, &str)] = &[
     (
         Builtin::RearYard,
         "rear_yard",
-        "rear_yard(parcel, main_building, public_space): the achtererfgebied, behind the line 1 m behind the front",
+        "rear_yard(parcel, main_building, public_space[, d]): the achtererfgebied, behind the line 1 m (or d) behind the front",
     ),
     (Builtin::ZoneFrom, "zone_from", "zone_from(shape, d): the area within distance d of shape, outside it"),
     (
@@ -180,6 +180,12 @@ impl Builtin {
                     Err("`boundary` needs an area".into())
                 }
             }
+            Builtin::RearYard if args.len() == 4 => {
+                if !(area(0) && area(1) && area(2) && matches!(&args[3], Type::Num(d) if d.compatible(Dim::LENGTH))) {
+                    return Err("`rear_yard` takes three areas and a distance: the parcel, the main building, the public space and how far behind the front the line lies, like rear_yard(parcel, main_building, public_space, 0 m)".into());
+                }
+                Ok(Type::Geom(GeomKind::Area))
+            }
             Builtin::FrontLine | Builtin::RearYard => {
                 count(3)?;
                 if !(area(0) && area(1) && area(2)) {
@@ -286,9 +292,17 @@ impl Builtin {
             Builtin::FrontLine => {
                 shape(spatial::derive::front_line(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`front_line`: {e}"))?)
             }
-            Builtin::RearYard => shape(
-                spatial::derive::rear_yard(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`rear_yard`: {e}"))?.area,
-            ),
+            Builtin::RearYard => {
+                let behind = if args.len() == 4 { num(3)?.0 } else { spatial::derive::BEHIND_FRONT };
+                if !behind.is_finite() || !(0.0..=100.0).contains(&behind) {
+                    return Err(format!("`rear_yard` distance {behind} m is out of range (0 to 100 m)"));
+                }
+                shape(
+                    spatial::derive::rear_yard_behind(geo(0)?, geo(1)?, geo(2)?, behind)
+                        .map_err(|e| format!("`rear_yard`: {e}"))?
+                        .area,
+                )
+            }
             Builtin::ZoneFrom => {
                 let (d, _) = num(1)?;
                 if !d.is_finite() || !(0.0..=10_000.0).contains(&d) {

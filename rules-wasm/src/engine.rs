@@ -278,12 +278,11 @@ fn guess_kind(collection: &Json) -> GeomKind {
 }
 
 fn bind(loaded: &mut Loaded, name: &str, collection: &Json) -> Result<bool, Failure> {
-    let Some(index) = loaded.rs.layer_index(name) else { return Ok(false) };
-    loaded.base.bind_layer(&loaded.rs, name, collection)?;
-    // Union the layer once here so every session cloned from `base` shares it.
-    if let Some(layer) = loaded.base.layer(index) {
-        layer.merged(loaded.rs.layers[index].kind);
+    if loaded.rs.layer_index(name).is_none() {
+        return Ok(false);
     }
+    // Not merged here: operations with a geometry use the layer's features near it.
+    loaded.base.bind_layer(&loaded.rs, name, collection)?;
     Ok(true)
 }
 

@@ -8,6 +8,7 @@
 pub mod at;
 pub mod coverage;
 pub mod facts;
+mod layers;
 pub mod outcome;
 pub mod pick;
 
@@ -356,6 +357,9 @@ impl<'r> Evaluator<'r> {
                 }
             }
             ExprKind::Call(builtin, args) => {
+                if let Some(v) = self.layer_call(e, *builtin, args)? {
+                    return Ok(v);
+                }
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
                     vals.push(self.expr(a)?);
@@ -395,6 +399,11 @@ impl<'r> Evaluator<'r> {
                 }
             }
             ExprKind::Binary(op, l, r) => {
+                if let BinOp::Spatial(s) = op {
+                    if let Some(v) = self.layer_relation(e, *s, l, r)? {
+                        return Ok(v);
+                    }
+                }
                 let a = self.expr(l)?;
                 let b = self.expr(r)?;
                 match (a, b) {
