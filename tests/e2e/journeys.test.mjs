@@ -280,10 +280,23 @@ test("journey: the main building comes from the map and can be corrected by draw
     const card = page.locator("[data-testid=question][data-input=main_building]");
     await card.waitFor();
     assert.equal(await page.locator("[data-tools]").count(), 1, "only the tools of the input being asked");
-    await card.locator("[data-action=pick-feature]").waitFor();
+    // A building off the parcel is refused, in Dutch.
+    await card.locator("[data-action=pick-feature]").click();
+    await clickMap(page, 181170.35, 456491.44, { zoom: 17 });
+    assert.match(await page.locator("[data-testid=drawing-error]").innerText(), /ligt niet op uw perceel/);
+    // Pick a building of the map (the house itself, as a correction the resident confirms).
+    await page.locator("[data-testid=question][data-input=main_building] [data-action=pick-feature]").click();
+    await clickMap(page, 181170, 456452, { zoom: 17 });
+    await page.waitForSelector("[data-input=main_building][data-source=drawing]");
+    assert.match(await page.locator(".from-map[data-input=main_building]").innerText(), /getekend, 178,59 m²/);
+    // Back to the map's answer, then draw it yourself.
+    await page.getByRole("button", { name: "Gebruik weer de kaart" }).click();
+    await page.waitForSelector("[data-input=main_building][data-source=map]");
+    await page.locator(".from-map[data-input=main_building] [data-action=change]").click();
+    await card.waitFor();
     await draw(page, card, "area", { type: "Polygon", coordinates: [[[181170, 456455], [181180, 456455], [181180, 456465], [181170, 456465], [181170, 456455]]] });
     await page.waitForSelector("[data-input=main_building][data-source=drawing]");
-    assert.match(await page.locator("[data-input=main_building]").innerText(), /tekening.*100 m²/s);
+    assert.match(await page.locator(".from-map[data-input=main_building]").innerText(), /tekening.*100 m²/s);
     assert.deepEqual(page.errors, []);
   });
   await page.close();

@@ -101,6 +101,7 @@ export function submit(name, t0 = performance.now()) {
 /** The engine's reason for refusing a drawing, for a resident. */
 export function drawingError(e) {
   const m = e?.message ?? String(e);
+  if (/does not lie on the parcel/.test(m)) return "Dit gebouw ligt niet op uw perceel; kies het gebouw op uw perceel of teken het zelf.";
   if (/intersects itself|overlap or share an edge/.test(m)) return "De lijnen van uw tekening kruisen elkaar; verplaats een hoek.";
   if (/encloses no area|distinct points|at least/.test(m)) return "Uw tekening heeft geen oppervlakte of lengte; zet de hoeken verder uit elkaar.";
   if (/vertices; the limit/.test(m)) return "Uw tekening heeft te veel hoeken; teken haar eenvoudiger.";
