@@ -627,7 +627,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                         .and_then(|p| p.attribute("name"))
                         .unwrap_or_default()
                         .to_string();
-                    let value = self.logic_in(b)?;
+                    // The binding's expression is the child after its <parameter>, never the parameter.
+                    let value =
+                        match b.children().filter(Node::is_element).find(|c| {
+                            c.tag_name().namespace() == Some(self.dmn_ns.as_str()) && local(*c) != "parameter"
+                        }) {
+                            Some(expression) => Some(self.logic(expression)?),
+                            None => None,
+                        };
                     bindings.push((name, value));
                 }
                 Expression::Invocation { function, bindings }
@@ -892,6 +899,27 @@ mod tests {
         let text =
             format!("<definitions xmlns=\"{ns}\"><itemDefinition name=\"t\">{items}</itemDefinition></definitions>");
         assert!(read(&text).is_ok() || matches!(read(&text), Err(XmlError::NotXml(_))));
+    }
+
+    #[test]
+    fn a_binding_holds_the_expression_after_its_parameter() {
+        let text = r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="x" name="X">
+          <decision id="d" name="D"><invocation id="inv">
+            <literalExpression><text>Leges</text></literalExpression>
+            <binding><parameter name="oppervlakte"/><literalExpression id="b1"><text>Oppervlakte * 2</text></literalExpression></binding>
+            <binding><parameter name="leeg"/></binding>
+          </invocation></decision></definitions>"#;
+        let d = read(text).expect("reads");
+        let Some(Logic { expression: Expression::Invocation { function, bindings }, .. }) = &d.decisions[0].logic
+        else {
+            panic!("{:?}", d.decisions[0].logic)
+        };
+        assert_eq!(function, "Leges");
+        assert_eq!(bindings[0].0, "oppervlakte");
+        assert!(
+            matches!(&bindings[0].1, Some(Logic { id, expression: Expression::Literal { text, .. } }) if id == "b1" && text == "Oppervlakte * 2")
+        );
+        assert!(bindings[1].0 == "leeg" && bindings[1].1.is_none());
     }
 
     #[test]
