@@ -22,6 +22,11 @@ pub struct ImportSttrArgs {
     /// `json` prints the diagnostics as JSON on stdout (the ruleset then needs `-o`).
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Refuse a file with its own bugs (a boolean compared with "ja", an option spelled differently
+    /// from its question). Without it such a cell never matches, as in the national system, and
+    /// the finding is a warning.
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Args)]
@@ -75,7 +80,8 @@ pub fn ruleset_beside(rules: PathBuf) -> PathBuf {
 pub fn import_sttr(args: &ImportSttrArgs) -> Result<ExitCode, Failure> {
     let text = read(&args.file)?;
     let name = args.file.display().to_string();
-    let (ruleset_text, diagnostics) = match sttr::import(&name, &text) {
+    let options = sttr::ImportOptions { strict: args.strict };
+    let (ruleset_text, diagnostics) = match sttr::import_with(&name, &text, &options) {
         Ok(imported) => (Some(imported.text), imported.diagnostics),
         Err(e) => (None, e.diagnostics()),
     };

@@ -532,7 +532,8 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     fn decision(&self, node: Node) -> Result<Decision, XmlError> {
         let mut d = Decision {
-            id: self.require(node, "id")?.to_string(),
+            // The XSD makes `id` optional; references then go by name.
+            id: node.attribute("id").unwrap_or_default().to_string(),
             name: self.require(node, "name")?.to_string(),
             label: node.attribute("label").map(String::from),
             type_ref: self.variable_type(node),
