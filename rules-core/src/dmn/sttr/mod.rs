@@ -61,6 +61,7 @@ use read::Declaration;
 use types::Var;
 
 mod diagnose;
+pub mod export;
 mod map;
 mod names;
 mod read;

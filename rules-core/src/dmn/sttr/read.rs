@@ -127,6 +127,12 @@ impl Converter<'_> {
             Some(RuleKind::Location { areas, text }) => {
                 let area = areas.first().cloned().unwrap_or_default();
                 let ident = match &text {
+                    // A name that is an identifier already (as `rules export-sttr` writes them) is kept.
+                    _ if input.name.starts_with(|c: char| c.is_ascii_lowercase())
+                        && input.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+                    {
+                        self.namer.name_for(&input.name)
+                    }
                     Some(t) => self.namer.name_for_question(t),
                     None => {
                         let tail = area.rsplit_once("gebied").map(|(_, t)| t).unwrap_or(&area);
