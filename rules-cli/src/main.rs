@@ -127,6 +127,12 @@ enum Command {
     /// overlapping or unreachable rules, missing conclusions. Exits 1 on errors.
     /// `rules eval` and `rules test` also take a `.dmn` directly.
     ImportSttr(dmn::ImportSttrArgs),
+    /// Write a ruleset as an STTR file (DMN 1.3 with the toepasbare-regels extensions).
+    ///
+    /// Questions, fixed values, definitions, decision trees and tables, explanations and references
+    /// are exported; what STTR cannot express (geometry inputs and what uses them, map rules,
+    /// checks) is left out, marked with an XML comment and reported. A `.dmn` is imported first.
+    ExportSttr(dmn::ExportSttrArgs),
     /// Run the DMN TCK conformance tests in a folder (e.g. TestCases/compliance-level-2).
     ///
     /// Prints one line per test case and `N passed, N failed, N skipped` last; --csv writes the
@@ -155,6 +161,7 @@ fn main() -> ExitCode {
             at(&rulesets, &layers, &point, &crs, parcels.as_deref(), format)
         }
         Command::ImportSttr(args) => dmn::import_sttr(&args),
+        Command::ExportSttr(args) => dmn::export_sttr(&args),
         Command::Tck(args) => dmn::tck(&args),
     };
     match result {
