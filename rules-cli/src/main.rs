@@ -462,6 +462,8 @@ fn test_pairs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
 fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut uncovered_total = 0usize;
+    // Coverage is per ruleset over all its case files (`X.cases.json`, `X.map.cases.json`, ...).
+    let mut reached_by_ruleset: Vec<(PathBuf, rules_core::Ruleset, rules_core::eval::coverage::Coverage)> = Vec::new();
     for (ruleset_path, case_path) in test_pairs(paths)? {
         let rs = match load(&ruleset_path) {
             Ok(rs) => rs,
@@ -472,7 +474,15 @@ fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
             }
         };
         let mut loader = FileLoader::new(&case_path);
-        let mut reached = rules_core::eval::coverage::Coverage::new(&rs);
+        let slot = match reached_by_ruleset.iter().position(|(p, _, _)| *p == ruleset_path) {
+            Some(i) => i,
+            None => {
+                let fresh = rules_core::eval::coverage::Coverage::new(&rs);
+                reached_by_ruleset.push((ruleset_path.clone(), rs.clone(), fresh));
+                reached_by_ruleset.len() - 1
+            }
+        };
+        let reached = &mut reached_by_ruleset[slot].2;
         for (i, c) in cases_of(&case_path)?.iter().enumerate() {
             let label = format!("{} {}", case_path.display(), c.label(i));
             let problems = match case::facts_for(&rs, c, &c.label(i), &mut |p| loader.load(p)) {
@@ -499,15 +509,15 @@ fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
                 }
             }
         }
-        if coverage {
-            let missing = reached.unreached(&rs);
+    }
+    if coverage {
+        for (ruleset_path, rs, reached) in &reached_by_ruleset {
+            let missing = reached.unreached(rs);
             uncovered_total += missing.len();
             for m in missing {
                 println!("uncovered {}:{}: {}", ruleset_path.display(), m.line, m.what);
             }
         }
-    }
-    if coverage {
         println!(
             "coverage: {uncovered_total} branch{} or rule{} not reached",
             if uncovered_total == 1 { "" } else { "es" },

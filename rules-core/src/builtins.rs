@@ -24,6 +24,8 @@ pub enum Builtin {
     ZoneFrom,
     Coverage,
     Near,
+    Largest,
+    Nearest,
 }
 
 /// Every builtin with its name and a one-line signature for messages and docs.
@@ -60,6 +62,16 @@ pub const ALL: &[(Builtin, &str, &str)] = &[
         Builtin::Coverage,
         "coverage",
         "coverage(zone, shape, ...): the surface of zone covered by the shapes together, in m2",
+    ),
+    (
+        Builtin::Largest,
+        "largest",
+        "largest(layer, zone): the feature of an area layer that covers most of zone (only in `from`)",
+    ),
+    (
+        Builtin::Nearest,
+        "nearest",
+        "nearest(layer, point, d): the feature of a layer nearest to point, within d (only in `from`)",
     ),
 ];
 
@@ -198,6 +210,23 @@ impl Builtin {
                     _ => Err("`near` needs two geometries and a length, like near(trees, plan, 1 m)".into()),
                 }
             }
+            Builtin::Largest => {
+                count(2)?;
+                if area(0) && area(1) {
+                    Ok(Type::Geom(GeomKind::Area))
+                } else {
+                    Err("`largest` needs an area layer and an area, like largest(buildings, parcel)".into())
+                }
+            }
+            Builtin::Nearest => {
+                count(3)?;
+                match (&args[0], &args[1], &args[2]) {
+                    (Type::Geom(k), Type::Geom(GeomKind::Point), Type::Num(d)) if d.compatible(Dim::LENGTH) => {
+                        Ok(Type::Geom(*k))
+                    }
+                    _ => Err("`nearest` needs a layer, a point and a length, like nearest(trees, spot, 3 m)".into()),
+                }
+            }
             Builtin::Coverage => {
                 if args.len() < 2 {
                     return Err(
@@ -287,6 +316,10 @@ impl Builtin {
                     return Err(format!("`near` distance {d} m is out of range (0 to 10 km)"));
                 }
                 shape(spatial::derive::near(geo(0)?, geo(1)?, d))
+            }
+            // They pick a feature of a layer: the evaluator runs them (see `eval::pick`).
+            Builtin::Largest | Builtin::Nearest => {
+                return Err(format!("`{}` picks a feature of a layer and works only in `from`", self.name()))
             }
             Builtin::Coverage => {
                 let shapes = (1..args.len()).map(geo).collect::<Result<Vec<_>, _>>()?;

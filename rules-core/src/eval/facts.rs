@@ -41,22 +41,28 @@ fn hint(suggestion: &Option<String>) -> String {
 }
 
 /// A layer's features, bound to its declaration and indexed (an R-tree over their bounding
-/// boxes), so that a point query looks at a few features, not all of them.
+/// boxes), so that a point query or an operation with a geometry looks at the few features near
+/// it, not all of them. Cloning shares the features (facts are cloned per session).
 #[derive(Debug, Clone)]
 pub struct BoundLayer {
-    layer: spatial::IndexedLayer,
-    merged: OnceLock<Arc<spatial::Geometry>>,
+    layer: Arc<spatial::IndexedLayer>,
+    merged: Arc<OnceLock<Arc<spatial::Geometry>>>,
 }
 
 impl BoundLayer {
     /// Indexes the features of a layer.
     pub fn new(features: Vec<Feature>) -> BoundLayer {
-        BoundLayer { layer: spatial::IndexedLayer::new(features), merged: OnceLock::new() }
+        BoundLayer { layer: Arc::new(spatial::IndexedLayer::new(features)), merged: Arc::default() }
     }
 
     /// The features, in their original order.
     pub fn features(&self) -> &[Feature] {
         self.layer.features()
+    }
+
+    /// The features and their index.
+    pub fn indexed(&self) -> &spatial::IndexedLayer {
+        &self.layer
     }
 
     /// The features containing the point `(x, y)` (RD New; boundary included) or, with
@@ -65,46 +71,18 @@ impl BoundLayer {
         self.layer.at(x, y, radius)
     }
 
-    /// All features as one geometry (areas are unioned), built on first use.
-    pub fn merged(&self, kind: GeomKind) -> Arc<spatial::Geometry> {
-        self.merged.get_or_init(|| Arc::new(merge(self.layer.features(), kind))).clone()
+    /// The features whose bounding box meets the box `[min, max]` (RD New), in the layer's order.
+    pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Feature> {
+        self.layer.in_box(min, max)
     }
-}
 
-fn merge(features: &[Feature], kind: GeomKind) -> spatial::Geometry {
-    use geo::{Geometry as G, MultiLineString, MultiPoint};
-    match kind {
-        GeomKind::Area => {
-            let polygons: Vec<geo::Polygon<f64>> = features
-                .iter()
-                .flat_map(|f| match &f.geometry {
-                    G::Polygon(p) => vec![p.clone()],
-                    G::MultiPolygon(mp) => mp.0.clone(),
-                    _ => Vec::new(),
-                })
-                .collect();
-            G::MultiPolygon(geo::unary_union(&polygons))
-        }
-        GeomKind::Line => G::MultiLineString(MultiLineString(
-            features
-                .iter()
-                .flat_map(|f| match &f.geometry {
-                    G::LineString(l) => vec![l.clone()],
-                    G::MultiLineString(ml) => ml.0.clone(),
-                    _ => Vec::new(),
-                })
-                .collect(),
-        )),
-        GeomKind::Point => G::MultiPoint(MultiPoint(
-            features
-                .iter()
-                .flat_map(|f| match &f.geometry {
-                    G::Point(p) => vec![*p],
-                    G::MultiPoint(mp) => mp.0.clone(),
-                    _ => Vec::new(),
-                })
-                .collect(),
-        )),
+    /// All features as one geometry (areas are unioned), built on first use. Only for the
+    /// operations that need the whole layer (`area(layer)`, `union(a, layer)`): those with a
+    /// geometry use the features near it (see `eval::layers`).
+    pub fn merged(&self, kind: GeomKind) -> Arc<spatial::Geometry> {
+        self.merged
+            .get_or_init(|| Arc::new(spatial::merge(self.layer.features().iter().map(|f| &f.geometry), kind)))
+            .clone()
     }
 }
 
