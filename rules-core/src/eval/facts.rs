@@ -143,6 +143,24 @@ impl Facts {
         Ok(())
     }
 
+    /// Give a geometry input an already validated geometry in RD New (a parcel from a parcel
+    /// layer, a building from a bound layer), without a GeoJSON round trip.
+    pub fn set_geometry(&mut self, rs: &Ruleset, name: &str, geometry: spatial::Geometry) -> Result<(), FactError> {
+        let index = Self::input_index(rs, name)?;
+        let input = &rs.inputs[index];
+        match (&input.ty, spatial::kind_of(&geometry)) {
+            (Type::Geom(want), Some(got)) if *want == got => {
+                self.values[index] = Some(Value::Geom(Arc::new(geometry)));
+                Ok(())
+            }
+            (ty, got) => Err(FactError::WrongType {
+                input: name.into(),
+                expected: ty.describe(),
+                got: got.map_or("an empty or mixed geometry".into(), |k| format!("a geometry ({k})")),
+            }),
+        }
+    }
+
     /// Remove an answer: the input is unknown again.
     pub fn unanswer(&mut self, rs: &Ruleset, name: &str) -> Result<(), FactError> {
         let index = Self::input_index(rs, name)?;

@@ -6,6 +6,7 @@
 //! leads to the same conclusion, so more answers never change a definite outcome.
 
 pub mod at;
+pub mod batch;
 pub mod coverage;
 pub mod facts;
 mod layers;
