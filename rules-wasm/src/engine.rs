@@ -125,6 +125,10 @@ pub struct InputInfo {
     pub range_text: Option<[String; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+    /// For a derived input: its `from` clause (`largest(buildings, parcel)`); the map answers it
+    /// (see `Outcome.derived`) until the resident gives another answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -226,6 +230,7 @@ fn info(id: &str, loaded: &Loaded, warnings: Vec<Json>) -> RulesetInfo {
                     .zip(dim)
                     .map(|((lo, hi), d)| [Value::Num(lo, d).to_dutch(), Value::Num(hi, d).to_dutch()]),
                 priority: input.priority,
+                from: input.derive.as_ref().map(|d| d.text.clone()),
             }
         })
         .collect();

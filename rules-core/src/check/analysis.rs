@@ -1,6 +1,7 @@
 //! Static analysis of a checked ruleset, one lint per function:
-//! unreachable branches (W002, W003), gaps where no branch decides (W004), and overlapping rows in
-//! UNIQUE tables (W005).
+//! unreachable branches (W002, W003), gaps where no branch decides (W004), overlapping rows in
+//! UNIQUE tables (W005), and a `NeemContactOp` branch that stands before a branch giving a permit
+//! (W006).
 //!
 //! The analyses reason about "simple" conditions: comparisons, ranges and option tests on one input
 //! (or definition), combined with and/or/not. Anything else is taken as "may or may not hold", so
@@ -11,13 +12,16 @@ use std::collections::BTreeSet;
 use super::ruleset::*;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{self, BinOp, CompareOp, HitPolicy};
-use crate::value::{compare_numbers, Type, Value};
+use crate::value::{compare_numbers, Conclusion, Type, Value};
 
 pub(super) fn analyse(rs: &Ruleset, _file: &ast::File) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in &rs.decisions {
         match &d.body {
-            Body::Tree(branches) => tree(rs, d, branches, None, &mut out),
+            Body::Tree(branches) => {
+                tree(rs, d, branches, None, &mut out);
+                contact_before_permit(rs, branches, &mut out);
+            }
             Body::Table(t) => table(rs, d, t, &mut out),
         }
     }
@@ -433,6 +437,101 @@ fn var_name(rs: &Ruleset, var: Var) -> String {
     .unwrap_or_default()
 }
 
+// ---------------------------------------------------------------- asking in vain
+
+/// The conclusion of a leaf, when it is a constant one.
+fn conclusion_of(leaf: &Leaf) -> Option<Conclusion> {
+    match &leaf.value.kind {
+        ExprKind::Const(Value::Conclusion(c)) => Some(*c),
+        _ => None,
+    }
+}
+
+/// A condition as the per-variable constraints of its `and`-parts. Parts that are not simple are
+/// left out, so the sets may be too large, never too small: two conditions whose constraints on
+/// one variable do not meet can never hold together.
+fn constraints(rs: &Ruleset, e: &Expr, out: &mut Vec<(Var, Universe, Set)>) {
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, l, r) => {
+            constraints(rs, l, out);
+            constraints(rs, r, out);
+        }
+        _ => out.extend(simple(rs, e)),
+    }
+}
+
+fn same_symbol(a: &Expr, b: &Expr) -> bool {
+    matches!((var_of(a), var_of(b)), (Some(x), Some(y)) if x == y)
+}
+
+fn exclusive(a: &[(Var, Universe, Set)], b: &[(Var, Universe, Set)]) -> bool {
+    a.iter().any(|(va, _, sa)| b.iter().any(|(vb, _, sb)| va == vb && sa.intersect(sb).is_empty()))
+}
+
+/// A leaf with the branch it hangs under and the constraints of the conditions on its path.
+type PathLeaf<'a> = (&'a Branch, &'a Leaf, Vec<(Var, Universe, Set)>);
+
+/// The leaves under a branch, each with the constraints of the conditions on its path.
+fn leaves<'a>(rs: &Ruleset, b: &'a Branch, path: &[(Var, Universe, Set)], out: &mut Vec<PathLeaf<'a>>) {
+    let mut here = path.to_vec();
+    if let Some(c) = &b.condition {
+        constraints(rs, c, &mut here);
+    }
+    match &b.body {
+        BranchBody::Leaf(leaf) => out.push((b, leaf, here)),
+        BranchBody::Nested(inner) => inner.iter().for_each(|i| leaves(rs, i, &here, out)),
+    }
+}
+
+/// W006: a `NeemContactOp` branch (typically for the answer "weet ik niet") before a branch that
+/// gives `Vergunningplicht` or `Verbod` in cases it also takes. A resident who cannot answer is
+/// then sent to the municipality, and asked questions, although the later branch makes a permit
+/// certain. Not reported when the two conditions exclude each other, or when a branch before the
+/// permit frees some answer to the same question (then that answer does matter).
+fn contact_before_permit(rs: &Ruleset, branches: &[Branch], out: &mut Vec<Diagnostic>) {
+    for b in branches {
+        if let BranchBody::Nested(inner) = &b.body {
+            contact_before_permit(rs, inner, out);
+        }
+    }
+    for (i, contact) in branches.iter().enumerate() {
+        let (Some(cond), BranchBody::Leaf(leaf)) = (&contact.condition, &contact.body) else { continue };
+        if conclusion_of(leaf) != Some(Conclusion::NeemContactOp) {
+            continue;
+        }
+        let mut mine = Vec::new();
+        constraints(rs, cond, &mut mine);
+        let mut before = Vec::new();
+        branches[..i].iter().for_each(|b| leaves(rs, b, &[], &mut before));
+        let mut later = Vec::new();
+        branches[i + 1..].iter().for_each(|b| leaves(rs, b, &[], &mut later));
+        let frees = |(br, l, _): &&PathLeaf| {
+            matches!(conclusion_of(l), Some(Conclusion::Toestemmingsvrij | Conclusion::NietVanToepassing))
+                && br.reads.iter().any(|r| contact.reads.iter().any(|a| same_symbol(a, r)))
+        };
+        let permit = later.iter().enumerate().find(|(n, (_, l, path))| {
+            matches!(conclusion_of(l), Some(Conclusion::Vergunningplicht | Conclusion::Verbod))
+                && !exclusive(&mine, path)
+                && !before.iter().chain(&later[..*n]).any(|x| frees(&x))
+        });
+        if let Some((_, (branch, l, _))) = permit {
+            let what = conclusion_of(l).map(|c| c.name()).unwrap_or_default();
+            out.push(
+                Diagnostic::warning(
+                    "W006",
+                    contact.span,
+                    format!(
+                        "`{}` sends the resident to the municipality, but a later branch gives {what} in the same cases",
+                        contact.text
+                    ),
+                )
+                .with_other(branch.span, format!("this branch makes {what} certain"))
+                .with_help("move the `NeemContactOp` branch after the branches that give a permit"),
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------- tables
 
 /// The set a cell accepts, when its tests are constants.
@@ -602,6 +701,32 @@ mod tests {
         let gap = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, false, f64::INFINITY, false)])
             .complement(&u);
         assert_eq!(gap, Set::Num(vec![iv(5.0, true, 5.0, true)]));
+    }
+
+    fn w006(decision: &str) -> usize {
+        let text = format!(
+            "ruleset \"T\" {{ authority \"A\" valid from 2024-01-01 }}\n\
+             question x: choice(\"nee\", \"ja\", \"weet ik niet\") \"X?\"\n\
+             question h: length \"H?\"\n\
+             decision \"Conclusie\" {{\n{decision}\n}}\n"
+        );
+        let checked = crate::compile("t.rules", &text);
+        assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
+        checked.diagnostics.iter().filter(|d| d.code == "W006").count()
+    }
+
+    #[test]
+    fn contact_before_a_permit() {
+        // The permit for height holds whatever x is: "weet ik niet" must not hide it.
+        assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen h > 5 m -> Vergunningplicht\notherwise -> Toestemmingsvrij"), 1);
+        // In a nested block too.
+        assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen h > 1 m { when h > 5 m -> Verbod\notherwise -> Toestemmingsvrij }\notherwise -> Toestemmingsvrij"), 1);
+        // After the permits it is right.
+        assert_eq!(w006("when h > 5 m -> Vergunningplicht\nwhen x == \"weet ik niet\" -> NeemContactOp\notherwise -> Toestemmingsvrij"), 0);
+        // The permit branch excludes the contact branch's answer.
+        assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen x == \"ja\" and h > 5 m -> Vergunningplicht\notherwise -> Toestemmingsvrij"), 0);
+        // "nee" frees the plan before the permit: the answer matters, asking is right.
+        assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen x == \"nee\" -> Toestemmingsvrij\nwhen h > 5 m -> Vergunningplicht\notherwise -> Toestemmingsvrij"), 0);
     }
 
     #[test]

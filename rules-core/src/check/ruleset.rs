@@ -49,7 +49,19 @@ pub struct Input {
     /// Allowed range in base units (m, m2, deg; percent as a fraction).
     pub range: Option<(f64, f64)>,
     pub priority: Option<i64>,
+    /// How the map answers this input while nobody else does (`from ...`).
+    pub derive: Option<Derive>,
     pub span: Span,
+}
+
+/// A derived input's `from value [when condition]`: while the input is not answered, its value is
+/// `value` (when `condition` holds); when that is nothing (no building on the parcel), it is asked.
+#[derive(Debug, Clone)]
+pub struct Derive {
+    pub value: Expr,
+    pub when: Option<Expr>,
+    /// The `from` clause as written (`largest(buildings, parcel)`), for the outcome.
+    pub text: String,
 }
 
 impl Input {

@@ -71,6 +71,11 @@ impl BoundLayer {
         self.layer.at(x, y, radius)
     }
 
+    /// The features whose bounding box meets the box `[min, max]` (RD New), in the layer's order.
+    pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Feature> {
+        self.layer.in_box(min, max)
+    }
+
     /// All features as one geometry (areas are unioned), built on first use. Only for the
     /// operations that need the whole layer (`area(layer)`, `union(a, layer)`): those with a
     /// geometry use the features near it (see `eval::layers`).

@@ -11,11 +11,13 @@ pub mod coverage;
 pub mod facts;
 mod layers;
 pub mod outcome;
+pub mod pick;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use thiserror::Error;
 
+use crate::builtins::Builtin;
 use crate::check::*;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
@@ -148,6 +150,18 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
             all_needs.extend(c.needed.iter().filter_map(|n| rs.input_index(n)));
         }
     }
+    // What the map answered: the derived inputs that were read and whose `from` gave a value.
+    let mut derived = Vec::new();
+    for (i, input) in rs.inputs.iter().enumerate() {
+        let Some(d) = &input.derive else { continue };
+        if let Some(Val::Known(v)) = &ev.derived[i] {
+            let value = match &v {
+                Value::Geom(g) => spatial::to_geojson_in(g, facts.crs()),
+                other => other.to_json(),
+            };
+            derived.push(Derived { input: input.name.clone(), from: d.text.clone(), value });
+        }
+    }
     Ok(Outcome {
         ruleset: rs.meta.name.clone(),
         authority: rs.meta.authority.clone(),
@@ -155,6 +169,7 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
         decisions,
         checks,
         needed: needed_list(rs, &all_needs),
+        derived,
     })
 }
 
@@ -278,6 +293,8 @@ struct Evaluator<'r> {
     rs: &'r Ruleset,
     facts: &'r Facts,
     lets: Vec<Option<Val>>,
+    /// Values of derived inputs that nobody answered, by input index, computed on first use.
+    derived: Vec<Option<Val>>,
     decisions: Vec<Option<Rc<DecisionResult<'r>>>>,
     tracing: bool,
     date: Option<Date>,
@@ -291,6 +308,7 @@ impl<'r> Evaluator<'r> {
             rs,
             facts,
             lets: vec![None; rs.lets.len()],
+            derived: vec![None; rs.inputs.len()],
             decisions: vec![None; rs.decisions.len()],
             tracing: options.trace,
             date: options.date,
@@ -308,6 +326,7 @@ impl<'r> Evaluator<'r> {
             )),
             ExprKind::Input(i) => match self.facts.value(*i) {
                 Some(v) => Val::Known(v.clone()),
+                None if self.rs.inputs[*i].derive.is_some() => self.derived(*i)?,
                 None => Val::Unknown(singleton(*i)),
             },
             ExprKind::Layer(i) => {
@@ -484,6 +503,69 @@ impl<'r> Evaluator<'r> {
     }
 
     /// Kleene `and` (`is_or` false) and `or`: a decisive side settles it even when the other is unknown.
+    /// An unanswered derived input: its `from` value, or unknown. It waits for what the
+    /// condition or the value still needs; when they are known and give nothing (no building on
+    /// the parcel, the house was extended), it waits for the input itself.
+    fn derived(&mut self, i: usize) -> Result<Val, EvalError> {
+        if let Some(v) = &self.derived[i] {
+            return Ok(v.clone());
+        }
+        let Some(d) = &self.rs.inputs[i].derive else { return Ok(Val::Unknown(singleton(i))) };
+        let condition = match &d.when {
+            Some(w) => self.expr(w)?,
+            None => Val::Known(Value::Bool(true)),
+        };
+        let value = |ev: &mut Self| match &d.value.kind {
+            ExprKind::Call(b @ (Builtin::Largest | Builtin::Nearest), args) => ev.pick(*b, args, d.value.span),
+            _ => ev.expr(&d.value),
+        };
+        let v = match condition {
+            Val::Known(Value::Bool(true)) => value(self)?,
+            Val::Known(_) => Val::Unknown(Needs::new()),
+            // Like `if`: what the condition needs, and what the value still needs.
+            Val::Unknown(mut needs) => {
+                if let Val::Unknown(more) = value(self)? {
+                    needs.extend(more);
+                }
+                Val::Unknown(needs)
+            }
+        };
+        let v = match v {
+            Val::Unknown(needs) if needs.is_empty() => Val::Unknown(singleton(i)),
+            v => v,
+        };
+        self.derived[i] = Some(v.clone());
+        Ok(v)
+    }
+
+    /// `largest(layer, zone)` / `nearest(layer, point, d)`: a feature's geometry, or unknown
+    /// without needs when there is none (or the layer was not given).
+    fn pick(&mut self, b: Builtin, args: &'r [Expr], span: Span) -> Result<Val, EvalError> {
+        let Some(ExprKind::Layer(l)) = args.first().map(|a| &a.kind) else {
+            return Err(EvalError::new("R006", span, format!("`{}` needs a layer", b.name())));
+        };
+        let mut vals = Vec::with_capacity(args.len());
+        for a in &args[1..] {
+            vals.push(self.expr(a)?);
+        }
+        if let Some(u) = unknown_of(&vals.iter().collect::<Vec<_>>()) {
+            return Ok(u);
+        }
+        // A host without this layer asks for the input instead.
+        let Some(layer) = self.facts.layer(*l) else { return Ok(Val::Unknown(Needs::new())) };
+        let feature = match (b, vals.as_slice()) {
+            (Builtin::Largest, [Val::Known(Value::Geom(zone))]) => pick::largest(layer, zone),
+            (Builtin::Nearest, [Val::Known(Value::Geom(point)), Val::Known(Value::Num(d, _))]) => {
+                pick::nearest(layer, point, *d)
+            }
+            _ => None,
+        };
+        Ok(match feature {
+            Some(f) => Val::Known(Value::Geom(std::sync::Arc::new(f.geometry.clone()))),
+            None => Val::Unknown(Needs::new()),
+        })
+    }
+
     fn logic(&mut self, l: &'r Expr, r: &'r Expr, is_or: bool) -> Result<Val, EvalError> {
         let decisive = is_or;
         let a = self.expr(l)?;

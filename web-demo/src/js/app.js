@@ -5,6 +5,7 @@
 import { h, clear, limitText, CONCLUSIONS, today, afterPaint } from "./dom.js";
 import { makeMap, tileLayer, toLatLng, toRd } from "./rd.js";
 import { loadDemo, drawLayers } from "./data.js";
+import { setupSessions, renderPractice, restoreFromHash } from "./session.js";
 
 const $ = (id) => document.getElementById(id);
 const state = {
@@ -53,6 +54,17 @@ async function main() {
     `${n} regelset${n === 1 ? "" : "s"} geladen. Klik op de kaart om te zien welke regels daar gelden.` +
       (demo.problems.length ? ` (${demo.problems.length} regelset(s) met fouten niet geladen)` : ""),
   );
+  setupSessions({
+    state,
+    showStatus,
+    rulesetInfo,
+    showPoint: (point) => {
+      map.setView(toLatLng([point.x, point.y]), Math.max(map.getZoom(), 15));
+      onMapClick(point);
+    },
+    startActivity,
+    practiceBox: () => $("practice"),
+  });
   renderStip();
   renderPractice();
   // For tests and the performance script: the map in RD metres.
@@ -63,7 +75,7 @@ async function main() {
     view: (x, y, zoom) => map.setView(toLatLng([x, y]), zoom ?? map.getZoom(), { animate: false }),
     toContainer: (x, y) => map.latLngToContainerPoint(toLatLng([x, y])),
   };
-  if (location.hash.startsWith("#sessie=")) restore(decodeSession(location.hash.slice(8)));
+  restoreFromHash(location.hash);
   document.body.dataset.ready = "true";
 }
 
@@ -694,90 +706,6 @@ function drawViolations() {
     if (c.status !== "fail" || !c.geometry) continue;
     L.geoJSON(c.geometry, { interactive: false, style: { className: "violation" }, coordsToLatLng: (co) => toLatLng(co) }).addTo(layers.violations);
   }
-}
-
-// ------------------------------------------------------------------ Droog oefenen: save and load
-
-function snapshot() {
-  if (!state.session) return null;
-  const answers = { ...state.session.answers() };
-  delete answers.parcel;
-  delete answers.plan;
-  return { v: 1, ruleset: state.rulesetId, date: today(), point: state.point, answers, plan: state.plan };
-}
-
-function encodeSession(s) {
-  const bytes = new TextEncoder().encode(JSON.stringify(s));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
-
-function decodeSession(text) {
-  try {
-    const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    showStatus("De opgeslagen sessie in de link kon niet worden gelezen.", true);
-    return null;
-  }
-}
-
-function restore(saved) {
-  if (!saved || !rulesetInfo(saved.ruleset)) {
-    if (saved) showStatus("De opgeslagen sessie hoort bij een regelset die hier niet is geladen.", true);
-    return;
-  }
-  if (saved.point) {
-    map.setView(toLatLng([saved.point.x, saved.point.y]), Math.max(map.getZoom(), 15));
-    onMapClick(saved.point);
-  }
-  startActivity(saved.ruleset, saved);
-  showStatus("Uw opgeslagen sessie is weer geopend.");
-}
-
-function renderPractice() {
-  const box = clear($("practice"));
-  const section = h("section", { "aria-labelledby": "practice-title" }, h("h2", { id: "practice-title" }, "Droog oefenen"));
-  box.append(section);
-  const fileInput = h("input", { type: "file", id: "session-file", accept: ".json,application/json", class: "visually-hidden" });
-  fileInput.addEventListener("change", async () => {
-    const file = fileInput.files?.[0];
-    if (!file) return;
-    try {
-      restore(JSON.parse(await file.text()));
-    } catch {
-      showStatus("Dit bestand is geen opgeslagen sessie.", true);
-    }
-  });
-  const s = snapshot();
-  section.append(
-    h("p", {}, s ? "Bewaar uw antwoorden en tekening, en open ze later weer." : "Open een sessie die u eerder hebt bewaard."),
-    h(
-      "div",
-      { class: "actions" },
-      s ? h("button", { type: "button", onclick: saveFile, "data-action": "save-file" }, "Bewaar als bestand") : null,
-      s ? h("button", { type: "button", class: "secondary", onclick: saveLink, "data-action": "save-link" }, "Maak een link") : null,
-      h("label", { for: "session-file", class: "button secondary" }, "Open een bestand"),
-      fileInput,
-    ),
-    h("p", { id: "link-out", class: "muted" }),
-  );
-}
-
-function saveFile() {
-  const blob = new Blob([JSON.stringify(snapshot(), null, 2)], { type: "application/json" });
-  const a = h("a", { href: URL.createObjectURL(blob), download: "mijn-vergunningcheck.json" });
-  document.body.append(a);
-  a.click();
-  a.remove();
-}
-
-function saveLink() {
-  const hash = `#sessie=${encodeSession(snapshot())}`;
-  history.replaceState(null, "", hash);
-  const url = location.href;
-  $("link-out").textContent = `De link staat nu in de adresbalk. Bewaar die als bladwijzer: ${url.length > 90 ? `${url.slice(0, 90)}…` : url}`;
-  navigator.clipboard?.writeText(url).catch(() => {});
 }
 
 // ------------------------------------------------------------------ small helpers
