@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
-use rules_core::eval::batch::{check_setup, parcel_row, ParcelRow, ParcelSetup};
+use rules_core::eval::batch::{parcel_row, ParcelRow, ParcelSetup};
 use rules_core::spatial::crs::Crs;
 use rules_core::spatial::{self, Feature, GeomKind};
 use rules_core::{Facts, Ruleset};
@@ -35,12 +35,9 @@ pub struct BatchArgs {
     /// The area input the parcel goes to.
     #[arg(long, default_value = "parcel")]
     parcel_input: String,
-    /// `INPUT=LAYER`: the input gets the feature of the layer that shares the most area with the
-    /// parcel (`main_building=buildings`). May be repeated.
-    #[arg(long = "from-layer")]
-    from_layers: Vec<String>,
     /// `INPUT=WxD`: a W x D m rectangle centred on a point inside each parcel as that input
-    /// (`plan=4x3`: where may a 4 x 3 m shed go without a permit?). Without it the plan stays open.
+    /// (`plan=4x3`: where may a 4 x 3 m shed go without a permit?). Without it the plan is what the
+    /// ruleset derives (`from`), or an open question.
     #[arg(long)]
     plan: Option<String>,
     /// Write the rows as GeoJSON (parcel outlines with the row as properties).
@@ -71,15 +68,8 @@ pub fn batch(args: &BatchArgs) -> Result<ExitCode, Failure> {
     let read_json = |file: &Path| -> Result<Json, Failure> {
         serde_json::from_str(&read(file)?).map_err(|e| Failure(format!("{} is not valid JSON: {e}", file.display())))
     };
-    let setup = ParcelSetup {
-        parcel_input: args.parcel_input.clone(),
-        from_layers: args
-            .from_layers
-            .iter()
-            .map(|a| pair(a, "--from-layer", "INPUT=LAYER"))
-            .collect::<Result<_, _>>()?,
-        plan: args.plan.as_deref().map(plan_arg).transpose()?,
-    };
+    let setup =
+        ParcelSetup { parcel_input: args.parcel_input.clone(), plan: args.plan.as_deref().map(plan_arg).transpose()? };
     let answers = match &args.answers {
         Some(f) => Some(read_json(f)?),
         None => None,
@@ -100,7 +90,6 @@ pub fn batch(args: &BatchArgs) -> Result<ExitCode, Failure> {
         } else if answers.is_some() {
             return Err(Failure("--answers must hold a JSON object of answers".into()));
         }
-        check_setup(&rs, &base, &setup).map_err(|e| Failure(format!("{}: {e}", path.display())))?;
         Ok(Run { rs, base })
     };
     let new = prepare(&args.ruleset)?;

@@ -4,8 +4,7 @@
 //!
 //! Per parcel the facts are the shared base (answers given for all, layers bound), plus:
 //! - the parcel as the input named `parcel_input` (default `parcel`);
-//! - inputs taken from a bound layer (`main_building` from `buildings`): the feature sharing the
-//!   most area with the parcel;
+//! - what the ruleset derives itself (`input main_building ... from largest(buildings, parcel)`);
 //! - optionally a plan: a `width` x `depth` m rectangle centred on a point inside the parcel, a
 //!   standard building put on every parcel (where is a 4 x 3 m shed allowed without a permit?).
 
@@ -14,16 +13,13 @@ use serde::Serialize;
 
 use super::{evaluate, EvalError, Facts, Options};
 use crate::check::Ruleset;
-use crate::spatial::{self, Feature, Geometry};
+use crate::spatial::{Feature, Geometry};
 
 /// What to give each parcel besides the base facts.
 #[derive(Debug, Clone, Default)]
 pub struct ParcelSetup {
     /// The area input the parcel goes to (`parcel` when empty).
     pub parcel_input: String,
-    /// `(input, layer)`: the input gets the layer's feature that shares the most area with the
-    /// parcel (none when no feature overlaps it).
-    pub from_layers: Vec<(String, String)>,
     /// `(input, width, depth)`: a rectangle of that size in m centred on a point inside the parcel.
     pub plan: Option<(String, f64, f64)>,
 }
@@ -50,26 +46,6 @@ pub struct ParcelRow {
     /// The error (code and message) when the evaluation failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
-}
-
-/// A problem with the set-up, the same for every parcel.
-#[derive(Debug, Clone, thiserror::Error, PartialEq)]
-pub enum SetupError {
-    #[error("`{0}` is not a declared layer of the ruleset")]
-    UnknownLayer(String),
-    #[error("layer `{0}` was not given")]
-    UnboundLayer(String),
-}
-
-/// Checks the layers named in `setup` before the run, so that a typo fails once, not per parcel.
-pub fn check_setup(rs: &Ruleset, base: &Facts, setup: &ParcelSetup) -> Result<(), SetupError> {
-    for (_, layer) in &setup.from_layers {
-        let index = rs.layer_index(layer).ok_or_else(|| SetupError::UnknownLayer(layer.clone()))?;
-        if base.layer(index).is_none() {
-            return Err(SetupError::UnboundLayer(layer.clone()));
-        }
-    }
-    Ok(())
 }
 
 /// Evaluates the ruleset for one parcel (see the [module docs](self)).
@@ -130,19 +106,6 @@ fn outcome_for(rs: &Ruleset, base: &Facts, setup: &ParcelSetup, parcel: &Geometr
     let mut facts = base.clone();
     let input = if setup.parcel_input.is_empty() { "parcel" } else { setup.parcel_input.as_str() };
     facts.set_geometry(rs, input, parcel.clone()).map_err(|e| e.to_string())?;
-    for (input, layer) in &setup.from_layers {
-        let Some(bound) = rs.layer_index(layer).and_then(|i| base.layer(i)) else { continue };
-        let best = bound
-            .indexed()
-            .near(parcel, 0.0)
-            .into_iter()
-            .filter(|f| spatial::overlaps(&f.geometry, parcel))
-            .map(|f| (spatial::area(&spatial::intersection(&f.geometry, parcel)), f))
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        if let Some((_, f)) = best {
-            facts.set_geometry(rs, input, f.geometry.clone()).map_err(|e| e.to_string())?;
-        }
-    }
     if let Some((input, width, depth)) = &setup.plan {
         if let Some(centre) = parcel.interior_point() {
             let (w, d) = (width / 2.0, depth / 2.0);

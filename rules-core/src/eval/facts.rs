@@ -185,8 +185,21 @@ impl Facts {
             suggestion: crate::check::suggest(name, rs.layers.iter().map(|l| l.name.as_str())).map(String::from),
         })?;
         let layer = &rs.layers[index];
-        let mut features = spatial::parse_features_in(collection, layer.kind, self.crs)
+        let features = spatial::parse_features_in(collection, layer.kind, self.crs)
             .map_err(|source| FactError::Layer { layer: name.into(), source })?;
+        self.bind_features(rs, name, features)
+    }
+
+    /// Bind a layer to features already read and validated (in RD New): for hosts that hold a
+    /// large layer in memory already, without a GeoJSON round trip. The layer's filter and
+    /// attribute schema apply as in [`Facts::bind_layer`]; features of another kind are left out.
+    pub fn bind_features(&mut self, rs: &Ruleset, name: &str, mut features: Vec<Feature>) -> Result<(), FactError> {
+        let index = rs.layer_index(name).ok_or_else(|| FactError::UnknownLayer {
+            name: name.into(),
+            suggestion: crate::check::suggest(name, rs.layers.iter().map(|l| l.name.as_str())).map(String::from),
+        })?;
+        let layer = &rs.layers[index];
+        features.retain(|f| spatial::kind_of(&f.geometry) == Some(layer.kind));
         if let Some((attribute, values)) = &layer.filter {
             features.retain(|f| {
                 f.properties.get(attribute).is_some_and(|v| {
