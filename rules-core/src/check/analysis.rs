@@ -556,8 +556,9 @@ fn cell_set(cell: &CellTest, u: &Universe) -> Option<Set> {
     Some(if *negated { set.complement(u) } else { set })
 }
 
-/// Rows larger than this are not compared pairwise (the comparison is quadratic).
-const MAX_ROWS_FOR_OVERLAP: usize = 2_000;
+/// FIRST tables larger than this are not checked for shadowed rows (that comparison is
+/// quadratic); UNIQUE overlaps are checked at every size (see [`overlapping_rows`]).
+const MAX_ROWS_FOR_SHADOWING: usize = 2_000;
 
 fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
     let universes: Vec<Option<Universe>> = t
@@ -571,12 +572,10 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|r| r.cells.iter().zip(&universes).map(|(c, u)| u.as_ref().and_then(|u| cell_set(c, u))).collect())
         .collect();
-    if t.rows.len() <= MAX_ROWS_FOR_OVERLAP {
-        match t.hit {
-            HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
-            HitPolicy::First => shadowed_rows(t, &rows, &universes, out),
-            _ => {}
-        }
+    match t.hit {
+        HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
+        HitPolicy::First if t.rows.len() <= MAX_ROWS_FOR_SHADOWING => shadowed_rows(t, &rows, &universes, out),
+        _ => {}
     }
     if matches!(t.hit, HitPolicy::Unique | HitPolicy::First | HitPolicy::Any | HitPolicy::Priority)
         && t.inputs.len() == 1
@@ -616,39 +615,132 @@ fn empty_like(u: &Universe) -> Set {
     }
 }
 
+/// W005: rules of a UNIQUE table that apply together. Identical rules are reported once per
+/// group, and each other rule once, naming the first earlier rule it overlaps (and how many more).
+///
+/// Only rows that may overlap are compared: rows are bucketed by the columns where every row
+/// tests one option (an equality-keyed table falls apart into buckets of one), and inside a
+/// bucket swept in order of their first numeric column, comparing each row only with the earlier
+/// rows whose range is still open (an interval table compares neighbours). Near O(n log n) for
+/// tables keyed like that; only rows that truly overlap many others cost more.
 fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Universe>], out: &mut Vec<Diagnostic>) {
-    for j in 0..rows.len() {
-        for i in 0..j {
-            let mut example = Vec::new();
-            let overlap =
-                rows[i].iter().zip(&rows[j]).zip(universes).enumerate().all(|(col, ((a, b), u))| match (a, b, u) {
-                    (Some(a), Some(b), Some(u)) => {
-                        let both = a.intersect(b);
-                        if both.is_empty() {
-                            return false;
-                        }
-                        if let Some(v) = u.describe(&both) {
-                            example.push(format!("{} = {v}", t.input_texts[col]));
-                        }
-                        true
+    // Rows with a cell that is not a constant test can overlap nothing that we can prove.
+    let usable: Vec<usize> = (0..rows.len()).filter(|&j| rows[j].iter().all(Option::is_some)).collect();
+    // Identical rows: one group each, reported once; the first of a group stands for it.
+    let mut keyed: Vec<(String, usize)> = usable.iter().map(|&j| (format!("{:?}", rows[j]), j)).collect();
+    crate::sort::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut leaders = Vec::new();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let (first, rest) = (group[0].1, &group[1..]);
+        leaders.push(first);
+        if let Some(&(_, second)) = rest.first() {
+            let example = overlap_example(t, &rows[first], &rows[first], universes).unwrap_or_default();
+            let numbers: Vec<String> = group.iter().take(8).map(|(_, j)| (j + 1).to_string()).collect();
+            let more = if group.len() > 8 { format!(" and {} more", group.len() - 8) } else { String::new() };
+            out.push(
+                Diagnostic::warning(
+                    "W005",
+                    t.rows[second].span,
+                    format!(
+                        "rules {}{more} are the same ({} rules) in a UNIQUE table: all apply when {example}",
+                        numbers.join(", "),
+                        group.len()
+                    ),
+                )
+                .with_other(t.rows[first].span, "the first of them")
+                .with_help("keep one of them, or use hit policy FIRST or PRIORITY"),
+            );
+        }
+    }
+    crate::sort::sort(&mut leaders);
+    // Per row: the earlier rows it overlaps.
+    let mut found: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for_candidate_pairs(rows, &leaders, |i, j| {
+        let (i, j) = (i.min(j), i.max(j));
+        if overlap_example(t, &rows[i], &rows[j], universes).is_some() {
+            found[j].push(i);
+        }
+    });
+    for (j, earlier) in found.iter_mut().enumerate() {
+        crate::sort::sort(earlier);
+        let Some(&i) = earlier.first() else { continue };
+        let example = overlap_example(t, &rows[i], &rows[j], universes).unwrap_or_default();
+        let more = match earlier.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {n} other rule{}", if n == 1 { "" } else { "s" }),
+        };
+        out.push(
+            Diagnostic::warning(
+                "W005",
+                t.rows[j].span,
+                format!("rule {} overlaps rule {}{more} in a UNIQUE table (both apply when {example})", j + 1, i + 1),
+            )
+            .with_other(t.rows[i].span, "the other rule")
+            .with_help("make the rules exclusive, or use hit policy FIRST or PRIORITY"),
+        );
+    }
+}
+
+/// When both rows apply for some input: a value per column where they do (`height = 5 m`).
+fn overlap_example(t: &Table, a: &[Option<Set>], b: &[Option<Set>], universes: &[Option<Universe>]) -> Option<String> {
+    let mut example = Vec::new();
+    for (col, ((a, b), u)) in a.iter().zip(b).zip(universes).enumerate() {
+        let (Some(a), Some(b), Some(u)) = (a, b, u) else { return None };
+        let both = a.intersect(b);
+        if both.is_empty() {
+            return None;
+        }
+        if let Some(v) = u.describe(&both) {
+            example.push(format!("{} = {v}", t.input_texts[col]));
+        }
+    }
+    Some(example.join(", "))
+}
+
+/// Calls `visit(i, j)` for every pair of the rows `among` that may overlap (see
+/// [`overlapping_rows`]); pairs that cannot are skipped.
+fn for_candidate_pairs(rows: &[Vec<Option<Set>>], among: &[usize], mut visit: impl FnMut(usize, usize)) {
+    let columns = rows.first().map_or(0, Vec::len);
+    let single = |j: usize, c: usize| match &rows[j][c] {
+        Some(Set::Finite(m)) if m.len() == 1 => m.iter().next().copied(),
+        _ => None,
+    };
+    // Columns where every row tests one option: rows with different options there never overlap.
+    let keys: Vec<usize> = (0..columns).filter(|&c| among.iter().all(|&j| single(j, c).is_some())).collect();
+    let mut bucketed: Vec<(Vec<usize>, usize)> =
+        among.iter().map(|&j| (keys.iter().filter_map(|&c| single(j, c)).collect(), j)).collect();
+    crate::sort::sort_by(&mut bucketed, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
+        let members: Vec<usize> = bucket.iter().map(|(_, j)| *j).collect();
+        let bounds = |j: usize, c: usize| match &rows[j][c] {
+            Some(Set::Num(parts)) if !parts.is_empty() => Some((
+                parts.iter().map(|p| p.lo).fold(f64::INFINITY, f64::min),
+                parts.iter().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max),
+            )),
+            _ => None,
+        };
+        let sweep = (0..columns).find(|&c| members.iter().all(|&j| bounds(j, c).is_some()));
+        match sweep {
+            Some(c) => {
+                let mut order: Vec<(f64, f64, usize)> =
+                    members.iter().filter_map(|&j| bounds(j, c).map(|(lo, hi)| (lo, hi, j))).collect();
+                crate::sort::sort_by(&mut order, |a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+                // Rows whose range is still open at the current start.
+                let mut open: Vec<(f64, usize)> = Vec::new();
+                for (lo, hi, j) in order {
+                    open.retain(|&(end, _)| end >= lo);
+                    for &(_, i) in &open {
+                        visit(i, j);
                     }
-                    _ => false,
-                });
-            if overlap {
-                out.push(
-                    Diagnostic::warning(
-                        "W005",
-                        t.rows[j].span,
-                        format!(
-                            "rule {} overlaps rule {} in a UNIQUE table (both apply when {})",
-                            j + 1,
-                            i + 1,
-                            example.join(", ")
-                        ),
-                    )
-                    .with_other(t.rows[i].span, "the other rule")
-                    .with_help("make the rules exclusive, or use hit policy FIRST or PRIORITY"),
-                );
+                    open.push((hi, j));
+                }
+            }
+            None => {
+                for (n, &j) in members.iter().enumerate() {
+                    for &i in &members[..n] {
+                        visit(i, j);
+                    }
+                }
             }
         }
     }
@@ -701,6 +793,47 @@ mod tests {
         let gap = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, false, f64::INFINITY, false)])
             .complement(&u);
         assert_eq!(gap, Set::Num(vec![iv(5.0, true, 5.0, true)]));
+    }
+
+    fn w005(rows: &[String]) -> Vec<String> {
+        let text = format!(
+            "ruleset \"T\" {{ authority \"T\" }}\nquestion k: choice(\"a\", \"b\") \"K?\"\nquestion h: length \"H?\"\n\
+             decision \"D\" table UNIQUE {{\n  inputs k | h\n{}\n}}\n",
+            rows.join("\n")
+        );
+        let checked = crate::compile("t.rules", &text);
+        assert!(checked.ruleset.is_some(), "{:?}", checked.diagnostics);
+        checked.diagnostics.iter().filter(|d| d.code == "W005").map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn identical_unique_rows_are_one_warning() {
+        let rows: Vec<String> = (0..1000).map(|_| "  rule \"a\" | >= 0 m -> \"x\"".to_string()).collect();
+        assert_eq!(
+            w005(&rows),
+            ["rules 1, 2, 3, 4, 5, 6, 7, 8 and 992 more are the same (1000 rules) in a UNIQUE table: all apply when k = \"a\", h = 0 m"]
+        );
+    }
+
+    #[test]
+    fn overlaps_are_found_in_tables_of_any_size() {
+        // 3,000 ranges, alternating options; rule 2,501 reaches into rule 2,499 (same option).
+        let mut rows: Vec<String> = (0..3000)
+            .map(|i| format!("  rule \"{}\" | [{i} m .. {} m) -> \"r{i}\"", ["a", "b"][i % 2], i + 1))
+            .collect();
+        rows[2500] = "  rule \"a\" | [2498.5 m .. 2501 m) -> \"r2500\"".into();
+        assert_eq!(
+            w005(&rows),
+            ["rule 2501 overlaps rule 2499 in a UNIQUE table (both apply when k = \"a\", h = 2498.5 m)"]
+        );
+        // A row overlapping many: one warning, with the count.
+        let mut rows: Vec<String> =
+            (0..10).map(|i| format!("  rule \"a\" | [{i} m .. {} m) -> \"r{i}\"", i + 1)).collect();
+        rows.push("  rule - | >= 0 m -> \"all\"".into());
+        assert_eq!(
+            w005(&rows),
+            ["rule 11 overlaps rule 1 and 9 other rules in a UNIQUE table (both apply when k = \"a\", h = 0 m)"]
+        );
     }
 
     fn w006(decision: &str) -> usize {

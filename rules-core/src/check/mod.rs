@@ -853,8 +853,9 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let fast = rows.iter().flat_map(|r| r.cells.iter().map(fast_cell)).collect();
-        Ok(Table { hit: t.hit, inputs, input_texts, reads, rows, fast })
+        let fast: Vec<FastCell> = rows.iter().flat_map(|r| r.cells.iter().map(fast_cell)).collect();
+        let index = TableIndex::build(rows.len(), inputs.len(), &fast);
+        Ok(Table { hit: t.hit, inputs, input_texts, reads, rows, fast, index })
     }
 
     fn cell(&mut self, cell: &ast::Cell, input: &Expr) -> Lowered<CellTest> {
@@ -1392,6 +1393,7 @@ fn fast_cell(cell: &CellTest) -> FastCell {
             _ => FastCell::General,
         },
         [Test::Equal(e)] if number(e).is_some() => number(e).map_or(FastCell::General, |n| interval(n, true, n, true)),
+        [Test::Equal(Expr { kind: ExprKind::Const(Value::Bool(b)), .. })] => FastCell::Bool(*b),
         tests => {
             let texts: Option<Vec<_>> = tests
                 .iter()

@@ -148,6 +148,24 @@ impl Facts {
         Ok(())
     }
 
+    /// Give a geometry input an already validated geometry in RD New (a parcel from a parcel
+    /// layer, a building from a bound layer), without a GeoJSON round trip.
+    pub fn set_geometry(&mut self, rs: &Ruleset, name: &str, geometry: spatial::Geometry) -> Result<(), FactError> {
+        let index = Self::input_index(rs, name)?;
+        let input = &rs.inputs[index];
+        match (&input.ty, spatial::kind_of(&geometry)) {
+            (Type::Geom(want), Some(got)) if *want == got => {
+                self.values[index] = Some(Value::Geom(Arc::new(geometry)));
+                Ok(())
+            }
+            (ty, got) => Err(FactError::WrongType {
+                input: name.into(),
+                expected: ty.describe(),
+                got: got.map_or("an empty or mixed geometry".into(), |k| format!("a geometry ({k})")),
+            }),
+        }
+    }
+
     /// Remove an answer: the input is unknown again.
     pub fn unanswer(&mut self, rs: &Ruleset, name: &str) -> Result<(), FactError> {
         let index = Self::input_index(rs, name)?;
@@ -167,8 +185,21 @@ impl Facts {
             suggestion: crate::check::suggest(name, rs.layers.iter().map(|l| l.name.as_str())).map(String::from),
         })?;
         let layer = &rs.layers[index];
-        let mut features = spatial::parse_features_in(collection, layer.kind, self.crs)
+        let features = spatial::parse_features_in(collection, layer.kind, self.crs)
             .map_err(|source| FactError::Layer { layer: name.into(), source })?;
+        self.bind_features(rs, name, features)
+    }
+
+    /// Bind a layer to features already read and validated (in RD New): for hosts that hold a
+    /// large layer in memory already, without a GeoJSON round trip. The layer's filter and
+    /// attribute schema apply as in [`Facts::bind_layer`]; features of another kind are left out.
+    pub fn bind_features(&mut self, rs: &Ruleset, name: &str, mut features: Vec<Feature>) -> Result<(), FactError> {
+        let index = rs.layer_index(name).ok_or_else(|| FactError::UnknownLayer {
+            name: name.into(),
+            suggestion: crate::check::suggest(name, rs.layers.iter().map(|l| l.name.as_str())).map(String::from),
+        })?;
+        let layer = &rs.layers[index];
+        features.retain(|f| spatial::kind_of(&f.geometry) == Some(layer.kind));
         if let Some((attribute, values)) = &layer.filter {
             features.retain(|f| {
                 f.properties.get(attribute).is_some_and(|v| {

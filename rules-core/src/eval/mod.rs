@@ -6,6 +6,7 @@
 //! leads to the same conclusion, so more answers never change a definite outcome.
 
 pub mod at;
+pub mod batch;
 pub mod coverage;
 pub mod facts;
 mod layers;
@@ -266,6 +267,8 @@ enum StepLabel<'r> {
     When(&'r str),
     Otherwise,
     Row(usize),
+    /// In a large table: how many rules were passed over (they do not apply).
+    PassedOver(usize),
 }
 
 /// Where a path through a decision ends.
@@ -677,7 +680,21 @@ impl<'r> Evaluator<'r> {
         // (row, value, definitely matched)
         let mut matches: Vec<(&'r Row, Val, bool)> = Vec::new();
         let columns = inputs.len();
-        for (index, row) in t.rows.iter().enumerate() {
+        // With a known answer in the indexed column, only its rows (and those with `-`) can apply.
+        let candidates: Option<Vec<usize>> = t.index.as_ref().and_then(|ix| match inputs.get(ix.column) {
+            Some(Val::Known(Value::Text(v))) => Some(ix.candidates(v)),
+            Some(Val::Known(Value::Bool(b))) => Some(ix.candidates(&bool_key(*b))),
+            _ => None,
+        });
+        // A large table's trace keeps the rows that apply (or may) and counts the rest.
+        let summarise = t.rows.len() > TRACE_EVERY_ROW_UP_TO;
+        let mut passed_over = t.rows.len() - candidates.as_ref().map_or(t.rows.len(), Vec::len);
+        let order: Box<dyn Iterator<Item = usize>> = match &candidates {
+            Some(rows) => Box::new(rows.iter().copied()),
+            None => Box::new(0..t.rows.len()),
+        };
+        for index in order {
+            let Some(row) = t.rows.get(index) else { continue };
             let mut truth = Truth::True;
             let mut row_needs = Needs::new();
             let fast = t.fast.get(index * columns..(index + 1) * columns).unwrap_or(&[]);
@@ -696,7 +713,11 @@ impl<'r> Evaluator<'r> {
                 }
             }
             if self.tracing {
-                steps.push(Step { span: row.span, label: StepLabel::Row(index + 1), truth, reads: &t.reads });
+                if summarise && truth == Truth::False {
+                    passed_over += 1;
+                } else {
+                    steps.push(Step { span: row.span, label: StepLabel::Row(index + 1), truth, reads: &t.reads });
+                }
             }
             match truth {
                 Truth::False => continue,
@@ -713,6 +734,14 @@ impl<'r> Evaluator<'r> {
                     }
                 }
             }
+        }
+        if self.tracing && summarise && passed_over > 0 {
+            steps.push(Step {
+                span: d.span,
+                label: StepLabel::PassedOver(passed_over),
+                truth: Truth::False,
+                reads: &[],
+            });
         }
         let no_rule = || {
             EvalError::new("R003", d.span, format!("no rule of table \"{}\" applies to these answers", d.title))
@@ -957,6 +986,7 @@ impl<'r> Evaluator<'r> {
                 StepLabel::When(text) => format!("when {text}"),
                 StepLabel::Otherwise => "otherwise".into(),
                 StepLabel::Row(n) => format!("rule {n}"),
+                StepLabel::PassedOver(n) => format!("{n} other rules do not apply"),
             },
             result: s.truth.name(),
             values,
@@ -1080,6 +1110,10 @@ fn dedup(items: Vec<String>) -> Vec<String> {
     items.into_iter().filter(|i| seen.insert(i.clone())).collect()
 }
 
+/// Tables up to this many rows trace every row; larger ones trace the rows that apply (or may)
+/// and one step counting the others, so a 5,000-row table does not write 5,000 steps.
+const TRACE_EVERY_ROW_UP_TO: usize = 16;
+
 /// A compact cell against a known input; `None` when the general path must decide.
 fn fast_match(cell: Option<&FastCell>, input: &Val) -> Option<Truth> {
     let truth = |b: bool| if b { Truth::True } else { Truth::False };
@@ -1099,6 +1133,7 @@ fn fast_match(cell: Option<&FastCell>, input: &Val) -> Option<Truth> {
             Some(truth(above && below))
         }
         (FastCell::Texts(options), Val::Known(Value::Text(t))) => Some(truth(options.iter().any(|o| o == t))),
+        (FastCell::Bool(b), Val::Known(Value::Bool(x))) => Some(truth(b == x)),
         _ => None,
     }
 }
