@@ -361,8 +361,17 @@ fn case_files() -> Vec<(String, String)> {
                 } else if p.to_string_lossy().ends_with(".cases.json") {
                     let rel = p.strip_prefix(root()).unwrap_or(&p).to_string_lossy().replace('\\', "/");
                     let stem = rel.trim_end_matches(".cases.json");
-                    let ruleset = [format!("{stem}.rules"), format!("{stem}.dmn")]
+                    // A case file may name its ruleset (`X.map.cases.json` runs `X.rules`).
+                    let named = std::fs::read_to_string(&p)
+                        .ok()
+                        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                        .and_then(|j| {
+                            j.get(0).and_then(|c| c.get("ruleset")).and_then(|r| r.as_str()).map(str::to_owned)
+                        })
+                        .map(|r| format!("{}/{r}", rel.rsplit_once('/').map_or("", |(d, _)| d)));
+                    let ruleset = named
                         .into_iter()
+                        .chain([format!("{stem}.rules"), format!("{stem}.dmn")])
                         .find(|r| root().join(r).exists())
                         .unwrap_or_else(|| panic!("no ruleset for {rel}"));
                     out.push((rel, ruleset));
