@@ -20,23 +20,29 @@ if ! cargo +nightly fuzz --help >/dev/null 2>&1; then
   exit 2
 fi
 
+# The repository's files matching a name pattern (no .git needed: CI runs in a plain copy).
+files_named() {
+  find . \( -path ./target -o -path ./fuzz -o -name node_modules -o -name dist -o -name pkg -o -name .git \) -prune \
+    -o -type f -name "$1" -print | sort
+}
+
 # Seed files per target, from the repository (small files only: libFuzzer mutates whole inputs).
 seeds() {
   local target=$1 out=$2
   rm -rf "$out" && mkdir -p "$out"
   local files=()
   case $target in
-    ruleset) mapfile -t files < <(git ls-files '*.rules') ;;
-    case) mapfile -t files < <(git ls-files '*.cases.json' 'tests/cli/*.json' 'tests/hostile/*.json') ;;
-    geojson) mapfile -t files < <(git ls-files '*.geojson' 'tests/hostile/*.geojson') ;;
-    sttr) mapfile -t files < <(git ls-files '*.dmn') ;;
+    ruleset) mapfile -t files < <(files_named '*.rules') ;;
+    case) mapfile -t files < <(files_named '*.case*.json') ;;
+    geojson) mapfile -t files < <(files_named '*.geojson') ;;
+    sttr) mapfile -t files < <(files_named '*.dmn') ;;
     feel)
       # Every FEEL text of the DMN files, one per seed.
       local n=0
       while IFS= read -r text; do
         n=$((n + 1))
         printf '%s' "$text" >"$out/text-$n"
-      done < <(git ls-files '*.dmn' | xargs grep -ho '<text>[^<]*</text>' | sed 's/<\/*text>//g' | sort -u | head -2000)
+      done < <(files_named '*.dmn' | xargs grep -ho '<text>[^<]*</text>' | sed 's/<\/*text>//g' | sort -u | head -2000)
       ;;
   esac
   for f in "${files[@]}"; do
