@@ -46,7 +46,7 @@ seeds() {
       ;;
   esac
   for f in "${files[@]}"; do
-    [[ -f "$f" && $(stat -c %s "$f") -le 200000 ]] && cp "$f" "$out/$(echo "$f" | tr '/' '_')"
+    [[ -f "$f" && $(stat -c %s "$f") -le 200000 ]] && cp "$f" "$out/$(echo "${f#./}" | tr '/' '_')"
   done
   return 0
 }
