@@ -22,3 +22,14 @@ echo "== shipped rulesets: no warnings, formatted, every example case passes, ev
 ./target/debug/rules fmt --check rulesets/
 ./target/debug/rules test --coverage rulesets/
 bash scripts/test-web.sh
+
+echo "== fuzz smoke"
+# Each fuzz target for a few seconds (building them costs about 6 CPU-minutes). Only where
+# cargo-fuzz is installed (installing it costs minutes more); RULES_FUZZ_SMOKE=0 skips it.
+if [[ "${RULES_FUZZ_SMOKE:-1}" == "0" ]]; then
+  echo "skipped: RULES_FUZZ_SMOKE=0"
+elif cargo +nightly fuzz --help >/dev/null 2>&1; then
+  bash scripts/fuzz.sh 15
+else
+  echo "skipped: cargo-fuzz is not installed (rustup toolchain install nightly; cargo install cargo-fuzz)"
+fi

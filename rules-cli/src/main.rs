@@ -3,6 +3,7 @@
 //! This binary only reads files, calls `rules-core` and prints. Exit codes: 0 ok, 1 rule errors or
 //! failing tests, 2 usage or input errors.
 
+mod base;
 mod batch;
 mod dmn;
 
@@ -12,6 +13,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use rules_core::case::{self, Case};
+use rules_core::json;
 use rules_core::{Diagnostic, Ruleset, SourceFile};
 use serde_json::Value as Json;
 
@@ -20,6 +22,11 @@ use serde_json::Value as Json;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The folder whose rulesets `extends` may name (by default the current folder, or a
+    /// ruleset's own folder when it is outside the current one). Absolute paths and `..` out
+    /// of it are refused.
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -158,6 +165,9 @@ impl<E: std::fmt::Display> From<E> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Some(root) = cli.root {
+        base::set_root(root);
+    }
     let result = match cli.command {
         Command::Check { paths, format, deny_warnings } => check(&paths, format, deny_warnings),
         Command::Fmt { paths, check, stdout } => fmt(&paths, check, stdout),
@@ -236,11 +246,7 @@ fn render(diagnostics: &[Diagnostic], source: &SourceFile, format: Format) -> Ve
 fn compile_file(path: &Path) -> Result<rules_core::Checked, Failure> {
     let text = read(path)?;
     let name = path.display().to_string();
-    Ok(rules_core::compile_with(&name, &text, &mut |relative: &str, from: &str| {
-        let base = Path::new(from).parent().unwrap_or(Path::new(".")).join(relative);
-        let text = std::fs::read_to_string(&base).map_err(|e| format!("{}: {e}", base.display()))?;
-        Ok((base.display().to_string(), text))
-    }))
+    Ok(rules_core::compile_with(&name, &text, &mut |relative: &str, from: &str| base::load(path, relative, from)))
 }
 
 /// Compile a ruleset file; on errors print them and fail.
@@ -334,6 +340,11 @@ impl FileLoader {
         if let Some(j) = self.cache.get(&path) {
             return Ok(j.clone());
         }
+        let size = std::fs::metadata(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?.len();
+        let what = path.display().to_string();
+        if let Some(message) = json::too_large(&what, size as usize, json::MAX_LAYER_BYTES) {
+            return Err(message);
+        }
         let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let json: Json =
             serde_json::from_str(&text).map_err(|e| format!("{} is not valid JSON: {e}", path.display()))?;
@@ -343,6 +354,10 @@ impl FileLoader {
 }
 
 fn cases_of(path: &Path) -> Result<Vec<Case>, Failure> {
+    let size = std::fs::metadata(path).map_err(|e| Failure(format!("cannot read {}: {e}", path.display())))?.len();
+    if let Some(message) = json::too_large(&path.display().to_string(), size as usize, json::MAX_BYTES) {
+        return Err(Failure(message));
+    }
     case::parse_cases(&read(path)?).map_err(|e| Failure(format!("{}: {e}", path.display())))
 }
 

@@ -65,7 +65,10 @@ impl Case {
 
 /// Read one case (an object) or several (an array).
 pub fn parse_cases(text: &str) -> Result<Vec<Case>, CaseError> {
-    let json: Json = serde_json::from_str(text).map_err(|e| CaseError::Json(e.to_string()))?;
+    if let Some(message) = crate::json::too_large("the case file", text.len(), crate::json::MAX_BYTES) {
+        return Err(CaseError::Json(message));
+    }
+    let json = crate::json::parse_strict(text).map_err(CaseError::Json)?;
     let items = match json {
         Json::Array(items) => items,
         other => vec![other],

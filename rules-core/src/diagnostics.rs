@@ -84,17 +84,18 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// `file:line:col: error[E004]: message`
+    /// `file:line:col: error[E004]: message`. Control and bidirectional characters in the file name
+    /// and message are written as escapes (`\u{202e}`), so quoted input cannot reorder what is shown.
     pub fn header(&self, file: &SourceFile) -> String {
         let pos = file.position(self.span.start);
         format!(
             "{}:{}:{}: {}[{}]: {}",
-            file.name_at(self.span.start),
+            visible(file.name_at(self.span.start)),
             pos.line,
             pos.column,
             self.severity,
             self.code,
-            self.message
+            visible(&self.message)
         )
     }
 
@@ -129,6 +130,44 @@ impl Diagnostic {
             }).collect::<Vec<_>>(),
         })
     }
+}
+
+/// How many diagnostics of one code are listed; the rest are counted in one line.
+pub const MAX_PER_CODE: usize = 50;
+
+/// Keeps the first [`MAX_PER_CODE`] diagnostics of each code (in their order) and puts one
+/// diagnostic per code in place of the rest, saying how many more there are: a ruleset with
+/// thousands of the same mistake gets a readable list (and a bounded one) rather than all of them.
+pub fn cap(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen: std::collections::BTreeMap<&'static str, usize> = std::collections::BTreeMap::new();
+    let mut kept = Vec::new();
+    let mut dropped: Vec<(usize, Diagnostic, usize)> = Vec::new(); // (place, first dropped, count)
+    for d in diagnostics {
+        let n = seen.entry(d.code).or_default();
+        *n += 1;
+        if *n <= MAX_PER_CODE {
+            kept.push(d);
+        } else if let Some(entry) = dropped.iter_mut().find(|(_, first, _)| first.code == d.code) {
+            entry.2 += 1;
+        } else {
+            dropped.push((kept.len(), d, 1));
+        }
+    }
+    for (place, first, count) in dropped.into_iter().rev() {
+        let summary = Diagnostic {
+            message: format!(
+                "{count} more {} like this ({}) not listed",
+                if first.is_error() { "errors" } else { "warnings" },
+                first.code
+            ),
+            label: Some("the first of them".into()),
+            others: Vec::new(),
+            help: Some(format!("only the first {MAX_PER_CODE} of each kind are listed; fix those and check again")),
+            ..first
+        };
+        kept.insert(place, summary);
+    }
+    kept
 }
 
 /// Diagnostics sorted by position, errors first on the same spot.
@@ -179,27 +218,32 @@ impl miette::Diagnostic for Rendered<'_> {
     }
 
     fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
-        self.diagnostic.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.diagnostic.help.as_ref().map(|h| Box::new(visible(h).into_owned()) as Box<dyn fmt::Display>)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
         let d = self.diagnostic;
-        let primary = self.local(d.span).map(|s| miette::LabeledSpan::new_primary_with_span(d.label.clone(), s));
-        let others = d
-            .others
-            .iter()
-            .filter_map(|l| self.local(l.span).map(|s| miette::LabeledSpan::new_with_span(Some(l.message.clone()), s)));
+        let label = d.label.as_ref().map(|l| visible(l).into_owned());
+        let primary = self.local(d.span).map(|s| miette::LabeledSpan::new_primary_with_span(label, s));
+        let others = d.others.iter().filter_map(|l| {
+            self.local(l.span).map(|s| miette::LabeledSpan::new_with_span(Some(visible(&l.message).into_owned()), s))
+        });
         Some(Box::new(primary.into_iter().chain(others)))
     }
 }
 
 #[cfg(feature = "excerpts")]
 fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
+    // miette draws whole lines and panics past column 65,535: long lines get the plain excerpt,
+    // which shows a window around the span.
+    if long_lines_near(file, diagnostic.span.start) {
+        return plain_excerpt(diagnostic, file);
+    }
     let file_range = file.part_range(diagnostic.span.start);
-    let text = file.text.get(file_range.clone()).unwrap_or("").to_string();
+    let text = shown_source(file.text.get(file_range.clone()).unwrap_or(""));
     let rendered = Rendered {
         diagnostic,
-        source: miette::NamedSource::new(file.name_at(diagnostic.span.start), text),
+        source: miette::NamedSource::new(visible(file.name_at(diagnostic.span.start)), text),
         file_range,
     };
     let handler = miette::GraphicalReportHandler::new_themed(miette::GraphicalTheme::unicode_nocolor())
@@ -214,7 +258,7 @@ fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
     let lines: Vec<&str> = out.lines().collect();
     let first_snippet = lines.iter().position(|l| l.contains('╭')).unwrap_or(0);
     let pos = file.position(diagnostic.span.start);
-    let frame = format!("[{}:{}:{}]", file.name_at(diagnostic.span.start), pos.line, pos.column);
+    let frame = format!("[{}:{}:{}]", visible(file.name_at(diagnostic.span.start)), pos.line, pos.column);
     let mut excerpt = lines[first_snippet..]
         .iter()
         .enumerate()
@@ -235,24 +279,88 @@ fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
     plain_excerpt(diagnostic, file)
 }
 
-/// Without miette: the source line of the span, a caret line with the label, and the help.
-/// Always compiled, so the default build tests it too.
-#[cfg_attr(feature = "excerpts", allow(dead_code))]
+/// Lines longer than this (in bytes) are shown as a window around the span.
+const LONG_LINE: usize = 200;
+/// Characters shown before the span in such a window, and at most after its start.
+const WINDOW_BEFORE: usize = 40;
+const WINDOW_AFTER: usize = 60;
+
+/// Whether the span's line or a line next to it (miette shows one either side) is long.
+#[cfg_attr(not(feature = "excerpts"), allow(dead_code))]
+fn long_lines_near(file: &SourceFile, offset: usize) -> bool {
+    let range = file.line_range(offset);
+    let before = file.line_range(range.start.saturating_sub(1));
+    let after = file.line_range(range.end + 1);
+    [range, before, after].iter().any(|r| r.len() > LONG_LINE)
+}
+
+/// The text as an excerpt shows it, byte for byte as long (spans stay valid): a bare CR is a line
+/// break, other control characters become `?` and bidirectional controls `¿`/`�` (two and three
+/// bytes, like the characters they replace), so the excerpt cannot be reordered on screen.
+fn shown_source(text: &str) -> String {
+    let bytes = text.as_bytes();
+    text.char_indices()
+        .map(|(i, c)| match c {
+            '\r' if bytes.get(i + 1) != Some(&b'\n') => '\n',
+            '\t' | '\n' | '\r' => c,
+            c if c.is_ascii_control() => '?',
+            c if is_bidi_control(c) && c.len_utf8() == 2 => '¿',
+            c if is_bidi_control(c) || c.is_control() && c.len_utf8() == 3 => '\u{fffd}',
+            c if c.is_control() => '¿',
+            c => c,
+        })
+        .collect()
+}
+
+/// Characters that change the direction of the text after them (the "Trojan Source" set).
+pub(crate) fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text for a message or file name: control and bidirectional characters as `\u{..}` escapes.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c)) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Without miette: the source line of the span (a window of it when the line is long), a caret
+/// line with the label, and the help. Always compiled, so the default build tests it too.
 fn plain_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
     let pos = file.position(diagnostic.span.start);
-    let line_start = file.text[..diagnostic.span.start.min(file.text.len())].rfind('\n').map_or(0, |i| i + 1);
-    let line = file.text[line_start..].lines().next().unwrap_or("");
-    let width = file.slice(diagnostic.span).chars().take_while(|&c| c != '\n').count().max(1);
+    let range = file.line_range(diagnostic.span.start);
+    let line = shown_source(file.text.get(range.clone()).unwrap_or(""));
+    let column = pos.column - 1;
+    let width = file.slice(diagnostic.span).chars().take_while(|&c| c != '\n' && c != '\r').count().max(1);
+    // A window of the line: from WINDOW_BEFORE characters before the span, at most WINDOW_AFTER after.
+    let (line, column, width) = if line.len() > LONG_LINE {
+        let first = column.saturating_sub(WINDOW_BEFORE);
+        let shown: String = line.chars().skip(first).take(column - first + WINDOW_AFTER).collect();
+        let more = line.chars().count() > column + WINDOW_AFTER;
+        let lead = if first > 0 { "…" } else { "" };
+        let text = format!("{lead}{shown}{}", if more { "…" } else { "" });
+        (text, column - first + lead.chars().count(), width.min(WINDOW_AFTER))
+    } else {
+        (line, column, width)
+    };
     let gutter = " ".repeat(pos.line.to_string().len());
-    let mut out =
-        format!("{gutter} |\n{} | {line}\n{gutter} | {}{}", pos.line, " ".repeat(pos.column - 1), "^".repeat(width));
+    let mut out = format!("{gutter} |\n{} | {line}\n{gutter} | {}{}", pos.line, " ".repeat(column), "^".repeat(width));
     if let Some(label) = &diagnostic.label {
         out.push(' ');
-        out.push_str(label);
+        out.push_str(&visible(label));
     }
     out.push('\n');
     if let Some(help) = &diagnostic.help {
-        out.push_str(&format!("{gutter} = help: {help}\n"));
+        out.push_str(&format!("{gutter} = help: {}\n", visible(help)));
     }
     out
 }

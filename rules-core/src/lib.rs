@@ -40,6 +40,7 @@ pub mod check;
 pub mod diagnostics;
 pub mod dmn;
 pub mod eval;
+pub mod json;
 pub mod sort;
 pub mod source;
 pub mod spatial;
@@ -96,9 +97,28 @@ pub fn compile_with(name: &str, text: &str, load: &mut BaseLoader) -> Checked {
                 SourceFile::concat(&chain),
             );
         }
+        // Every host resolves `extends` relative to the ruleset: an absolute path is refused here,
+        // before any host could read it.
+        let path = &extends.value;
+        if path.starts_with(['/', '\\']) || path.as_bytes().get(1) == Some(&b':') {
+            let message = format!("cannot load the base ruleset: \"{path}\" is an absolute path; `extends` takes a path relative to this ruleset");
+            return failed(Diagnostic::error("E019", extends.span, message), SourceFile::concat(&chain));
+        }
         match load(&extends.value, &current_name) {
             Ok((base_name, _)) if chain.iter().any(|(n, _)| *n == base_name) => {
                 let d = Diagnostic::error("E019", extends.span, format!("`extends` makes a loop through {base_name}"));
+                return failed(d, SourceFile::concat(&chain));
+            }
+            // Only a ruleset's text may be quoted in messages: a file that does not even start
+            // like one (a password file named by `extends`) is refused without showing it.
+            Ok((base_name, base_text)) if !looks_like_ruleset(&base_text) => {
+                let d = Diagnostic::error(
+                    "E019",
+                    extends.span,
+                    format!(
+                        "cannot load the base ruleset: {base_name} is not a ruleset (it does not start with `ruleset`)"
+                    ),
+                );
                 return failed(d, SourceFile::concat(&chain));
             }
             Ok(base) => chain.insert(0, base),
@@ -147,6 +167,18 @@ pub fn compile_with(name: &str, text: &str, load: &mut BaseLoader) -> Checked {
     match merged {
         Some(file) => check::check(&file, source),
         None => failed(Diagnostic::error("E001", source::Span::default(), "empty ruleset"), source),
+    }
+}
+
+/// Whether a text starts like a ruleset: `ruleset` after blanks, `//` comments and a byte order mark.
+fn looks_like_ruleset(text: &str) -> bool {
+    let mut rest = text.trim_start_matches('\u{feff}');
+    loop {
+        rest = rest.trim_start();
+        match rest.strip_prefix("//") {
+            Some(comment) => rest = comment.split_once('\n').map_or("", |(_, after)| after),
+            None => return rest.starts_with("ruleset"),
+        }
     }
 }
 
@@ -216,6 +248,12 @@ override let max_height = 6 m when location(parcel, gemeente) == ja
         let d = &checked.diagnostics[0];
         assert_eq!(d.code, "E021");
         assert!(d.header(&checked.source).starts_with("gemeente.rules:10:14:"), "{}", d.header(&checked.source));
+        let secret = compile_with("g.rules", MUNICIPAL, &mut |_: &str, _: &str| {
+            Ok(("basis.rules".to_string(), "root:x:0:0:root:/root:/bin/bash\n".to_string()))
+        });
+        assert_eq!(secret.diagnostics[0].code, "E019");
+        assert!(!secret.source.text.contains("root:x"), "the file is not quoted");
+        assert!(looks_like_ruleset("\u{feff}// base\n\n  ruleset \"B\" {}"));
         let missing = compile_with("g.rules", MUNICIPAL, &mut |_: &str, _: &str| Err("no such file".into()));
         assert_eq!(missing.diagnostics[0].code, "E019");
         let header = missing.diagnostics[0].header(&missing.source);

@@ -44,7 +44,11 @@ pub struct Position {
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
         let text = text.into();
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        // A line ends at `\n`, `\r\n` or a bare `\r` (old Mac files).
+        let bytes = text.as_bytes();
+        let breaks =
+            bytes.iter().enumerate().filter(|&(i, &b)| b == b'\n' || b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+        let line_starts = std::iter::once(0).chain(breaks.map(|(i, _)| i + 1)).collect();
         SourceFile { name: name.into(), text, line_starts, parts: Vec::new() }
     }
 
@@ -92,6 +96,18 @@ impl SourceFile {
             column: prefix.chars().count() + 1,
             utf16_column: prefix.encode_utf16().count() + 1,
         }
+    }
+
+    /// The byte range of the line holding `offset`, without its line break.
+    pub fn line_range(&self, offset: usize) -> std::ops::Range<usize> {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&start| start <= offset).saturating_sub(1);
+        let start = self.line_starts.get(line).copied().unwrap_or(0);
+        let mut end = self.line_starts.get(line + 1).map_or(self.text.len(), |next| next - 1);
+        if end > start && self.text.as_bytes().get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        start..end.max(start)
     }
 
     /// The text of a span (empty when the span is out of range).

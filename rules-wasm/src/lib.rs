@@ -23,6 +23,7 @@
 //!
 //! All logic lives in [`engine`] as plain Rust (tested natively); this file converts.
 
+use rules_core::json;
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
 use wasm_bindgen::prelude::*;
@@ -65,6 +66,11 @@ fn from_js(value: JsValue, what: &str, json_text: bool) -> Result<Json, JsValue>
         Some(text) if json_text => text,
         _ => json_text_of(&value).map_err(|e| throw(Failure::new(format!("{what}: {e}"))))?,
     };
+    // Bounded before parsing: parsed JSON takes many times its text in memory.
+    let limit = if what.starts_with("layer") { json::MAX_LAYER_BYTES } else { json::MAX_BYTES };
+    if let Some(message) = json::too_large(what, text.len(), limit) {
+        return Err(throw(Failure::new(message)));
+    }
     serde_json::from_str(&text).map_err(|e| throw(Failure::new(format!("{what} is not valid JSON: {e}"))))
 }
 

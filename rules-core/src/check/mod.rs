@@ -4,6 +4,7 @@
 //! All problems are collected; the ruleset is only produced when there is no error.
 
 mod analysis;
+pub mod depth;
 pub mod ruleset;
 
 use std::collections::{BTreeSet, HashMap};
@@ -39,6 +40,7 @@ pub fn check(file: &ast::File, source: SourceFile) -> Checked {
         Some(rs)
     };
     diagnostics::sort(&mut diagnostics);
+    let diagnostics = diagnostics::cap(diagnostics);
     Checked { ruleset, diagnostics, source }
 }
 
@@ -80,6 +82,11 @@ struct Checker<'a> {
     overrides: Vec<Vec<&'a ast::LetDecl>>,
     decision_decls: Vec<&'a ast::Decision>,
     decisions: Vec<Lowering<Decision>>,
+    /// Evaluation depth of each lowered definition and decision (see [`depth`]).
+    let_depth: Vec<usize>,
+    decision_depth: Vec<usize>,
+    /// How deep `expr` recurses right now (through definitions lowered on first use, too).
+    nesting: usize,
     checks: Vec<Check>,
     at_rules: Vec<AtRule>,
     /// Lowering a `from` clause: the only place where `largest` and `nearest` may appear.
@@ -102,6 +109,9 @@ impl<'a> Checker<'a> {
             overrides: Vec::new(),
             decision_decls: Vec::new(),
             decisions: Vec::new(),
+            let_depth: Vec::new(),
+            decision_depth: Vec::new(),
+            nesting: 0,
             checks: Vec::new(),
             at_rules: Vec::new(),
             in_derive: false,
@@ -228,6 +238,8 @@ impl<'a> Checker<'a> {
 
     fn lower_all(&mut self) {
         self.header();
+        self.let_depth = vec![0; self.let_decls.len()];
+        self.decision_depth = vec![0; self.decision_decls.len()];
         for item in &self.file.items {
             if let ast::Item::Input(decl) = item {
                 if let (Some(d), Some(&Declared { symbol: Symbol::Input(i), .. })) =
@@ -559,6 +571,14 @@ impl<'a> Checker<'a> {
                 if matches!(self.lets[i], Lowering::Failed) {
                     return Err(());
                 }
+                let known = depth::Known { lets: &self.let_depth, decisions: &self.decision_depth };
+                let d = depth::of_expr(&e, &known);
+                if d > depth::MAX_EVAL_DEPTH {
+                    self.error(evaluated_too_deep(decl.name.span, &decl.name.name));
+                    self.lets[i] = Lowering::Failed;
+                    return Err(());
+                }
+                self.let_depth[i] = d;
                 self.lets[i] = Lowering::Done(e);
                 Ok(ty)
             }
@@ -631,6 +651,14 @@ impl<'a> Checker<'a> {
         }
         match (body, leaf_type) {
             (Ok(body), Some((ty, _))) => {
+                let known = depth::Known { lets: &self.let_depth, decisions: &self.decision_depth };
+                let d = depth::of_decision(&body, &known);
+                if d > depth::MAX_EVAL_DEPTH {
+                    self.error(evaluated_too_deep(decl.title.span, &decl.title.value));
+                    self.decisions[i] = Lowering::Failed;
+                    return Err(());
+                }
+                self.decision_depth[i] = d;
                 let ty = match (&decl.body, ty) {
                     (ast::DecisionBody::Table(t), ty) => match t.hit {
                         ast::HitPolicy::Collect(Some(ast::Aggregator::Count)) => Type::Num(Dim::NUMBER),
@@ -1077,7 +1105,28 @@ impl<'a> Checker<'a> {
         Ok(Expr { kind, ty, span })
     }
 
+    /// Lowers an expression; refuses to recurse past [`depth::MAX_EVAL_DEPTH`] (definitions
+    /// read before they are written are lowered from here, so a chain of them recurses).
     fn expr(&mut self, e: &ast::Expr) -> Lowered<Expr> {
+        if self.nesting >= depth::MAX_EVAL_DEPTH {
+            self.error(
+                Diagnostic::error(
+                    "E030",
+                    e.span,
+                    format!("definitions built on one another nest deeper than {}", depth::MAX_EVAL_DEPTH),
+                )
+                .with_label("too deep here")
+                .with_help("rules this deep cannot be evaluated: shorten the chain of definitions"),
+            );
+            return Err(());
+        }
+        self.nesting += 1;
+        let lowered = self.lower_expr(e);
+        self.nesting -= 1;
+        lowered
+    }
+
+    fn lower_expr(&mut self, e: &ast::Expr) -> Lowered<Expr> {
         let span = e.span;
         let typed = |kind: ExprKind, ty: Type| Ok(Expr { kind, ty, span });
         match &e.kind {
@@ -1445,6 +1494,19 @@ pub(crate) fn reads_of(e: &Expr) -> Vec<Expr> {
 fn same_symbol(a: &Expr, b: &Expr) -> bool {
     matches!((&a.kind, &b.kind),
         (ExprKind::Input(x), ExprKind::Input(y)) | (ExprKind::Let(x), ExprKind::Let(y)) | (ExprKind::Decision(x), ExprKind::Decision(y)) if x == y)
+}
+
+/// A definition or decision whose evaluation would recurse past [`depth::MAX_EVAL_DEPTH`].
+fn evaluated_too_deep(span: Span, name: &str) -> Diagnostic {
+    Diagnostic::error(
+        "E030",
+        span,
+        format!(
+            "`{name}` nests deeper than {} levels when evaluated, with the definitions it reads",
+            depth::MAX_EVAL_DEPTH
+        ),
+    )
+    .with_help("rules this deep cannot be evaluated: shorten the chain of definitions (or nested `when`s)")
 }
 
 fn unit_mismatch(span: Span, got: Dim, expected: Dim, what: &str) -> Diagnostic {

@@ -267,6 +267,12 @@ fn quantity(v: &Json, dim: Dim) -> Result<Value, String> {
             let number =
                 crate::value::parse_decimal(&num_text).ok_or_else(|| format!("\"{s}\" is not a number with a unit"))?;
             let unit_text = unit_text.trim();
+            // `1e3 m`: an exponent read as the unit `e3 m` would be a puzzling message.
+            if unit_text.starts_with(['e', 'E'])
+                && unit_text[1..].starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '+')
+            {
+                return Err(format!("\"{s}\": write the number without an exponent (1e3 is 1000)"));
+            }
             let unit = if unit_text.is_empty() {
                 declared
             } else {

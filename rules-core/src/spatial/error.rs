@@ -103,7 +103,7 @@ pub enum GeometryError {
         found: usize,
     },
     /// A ring that crosses or touches itself (also a spike that doubles back on itself).
-    #[error("{ring} intersects itself near ({x:.3}, {y:.3})")]
+    #[error("{ring} intersects itself near ({}, {})", coord3(.x), coord3(.y))]
     SelfIntersection {
         /// The ring.
         ring: RingRef,
@@ -144,7 +144,9 @@ pub enum GeometryError {
     /// Coordinates in degrees where metres are needed.
     #[error(
         "coordinates look like longitude/latitude (WGS84); this input must be in RD New \
-         (EPSG:28992) metres (found [{x}, {y}]), or say that it is WGS84 (EPSG:4326)"
+         (EPSG:28992) metres (found [{}, {}]), or say that it is WGS84 (EPSG:4326)",
+        coord(.x),
+        coord(.y)
     )]
     LooksLikeWgs84 {
         /// The first such x.
@@ -155,7 +157,9 @@ pub enum GeometryError {
     /// Coordinates in metres where longitude/latitude (WGS84) were declared.
     #[error(
         "coordinates look like RD New (EPSG:28992) metres, but WGS84 longitude/latitude \
-         (EPSG:4326) was declared (found [{x}, {y}])"
+         (EPSG:4326) was declared (found [{}, {}])",
+        coord(.x),
+        coord(.y)
     )]
     LooksLikeRdNew {
         /// The first such x.
@@ -168,8 +172,10 @@ pub enum GeometryError {
     Crs(super::crs::CrsError),
     /// A position outside the area RD New is defined for.
     #[error(
-        "position [{x}, {y}] is outside the RD New (EPSG:28992) range \
-         (x -7000..300000, y 289000..629000 metres)"
+        "position [{}, {}] is outside the RD New (EPSG:28992) range \
+         (x -7000..300000, y 289000..629000 metres)",
+        coord(.x),
+        coord(.y)
     )]
     OutsideRdNew {
         /// The x found.
@@ -199,6 +205,18 @@ pub enum FeatureError {
     /// The input is not a FeatureCollection at all.
     #[error("not a GeoJSON FeatureCollection: {0}")]
     NotFeatureCollection(GeometryError),
+    /// More features than [`super::geojson::MAX_FEATURES`].
+    #[error("the collection has {count} features; the limit is {}", super::geojson::MAX_FEATURES)]
+    TooManyFeatures {
+        /// Features in the input.
+        count: usize,
+    },
+    /// More vertices, all features together, than [`super::geojson::MAX_LAYER_VERTICES`].
+    #[error("the collection has {count} vertices; the limit is {}", super::geojson::MAX_LAYER_VERTICES)]
+    TooManyVertices {
+        /// Vertices in the input.
+        count: usize,
+    },
     /// One feature is wrong; `feature` is its id, or `#index` when it has none.
     #[error("feature {feature}: {error}")]
     Feature {
@@ -207,4 +225,35 @@ pub enum FeatureError {
         /// What is wrong with it.
         error: GeometryError,
     },
+}
+
+/// A coordinate for a message, as given, but in scientific notation when it is far beyond any map
+/// (`1e308` rather than 309 digits).
+fn coord(v: &f64) -> String {
+    if v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
+/// [`coord`] with three decimals (a computed point).
+fn coord3(v: &f64) -> String {
+    if v.abs() >= 1e9 {
+        format!("{v:e}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+#[cfg(test)]
+mod coord_tests {
+    #[test]
+    fn coordinates_in_messages_stay_short() {
+        assert_eq!(super::coord(&155000.25), "155000.25");
+        assert_eq!(super::coord3(&-7.0), "-7.000");
+        assert_eq!(super::coord(&1e308), "1e308");
+        let e = super::GeometryError::OutsideRdNew { x: 1e308, y: -1.5e300 };
+        assert!(e.to_string().starts_with("position [1e308, -1.5e300] is outside"), "{e}");
+    }
 }

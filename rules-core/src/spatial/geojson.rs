@@ -112,6 +112,11 @@ pub fn parse_features(json: &Value, expected: GeomKind) -> Result<Vec<Feature>, 
 
 /// [`parse_features`] for a collection that may be in WGS84 (see [`parse_geometry_in`]): the
 /// collection's `crs` member, else `crs`, says which system; the features come back in RD New.
+/// Most features in one layer (FeatureCollection).
+pub const MAX_FEATURES: usize = 100_000;
+/// Most vertices in one layer, all features together (each feature also has [`MAX_VERTICES`]).
+pub const MAX_LAYER_VERTICES: usize = 2_000_000;
+
 pub fn parse_features_in(json: &Value, expected: GeomKind, crs: Crs) -> Result<Vec<Feature>, FeatureError> {
     let crs = declared_crs(json).map_err(FeatureError::NotFeatureCollection)?.unwrap_or(crs);
     let object = json
@@ -123,6 +128,14 @@ pub fn parse_features_in(json: &Value, expected: GeomKind, crs: Crs) -> Result<V
         })
         .map_err(FeatureError::NotFeatureCollection)?;
     let features = features_array(object).map_err(FeatureError::NotFeatureCollection)?;
+    if features.len() > MAX_FEATURES {
+        return Err(FeatureError::TooManyFeatures { count: features.len() });
+    }
+    let vertices: usize =
+        features.iter().filter_map(|f| f.get("geometry")?.get("coordinates")).map(any_positions).sum();
+    if vertices > MAX_LAYER_VERTICES {
+        return Err(FeatureError::TooManyVertices { count: vertices });
+    }
     features
         .iter()
         .enumerate()
@@ -399,6 +412,15 @@ fn check_kind_and_size(g: &Geometry, expected: GeomKind) -> Result<(), GeometryE
     match super::kind_of(g) {
         Some(found) if found != expected => Err(GeometryError::WrongKind { expected, found }),
         _ => Ok(()),
+    }
+}
+
+/// Positions (arrays starting with a number) at any depth of nested arrays.
+fn any_positions(value: &Value) -> usize {
+    match value {
+        Value::Array(items) if items.first().is_some_and(Value::is_number) => 1,
+        Value::Array(items) => items.iter().map(any_positions).sum(),
+        _ => 0,
     }
 }
 

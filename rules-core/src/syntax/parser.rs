@@ -7,6 +7,7 @@ use pest::Parser as _;
 use pest_derive::Parser;
 
 use super::ast::*;
+use super::limits::{self, MAX_BRANCHES, MAX_DEPTH, MAX_TABLE_ROWS, MAX_TEXT_BYTES};
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
 
@@ -40,8 +41,17 @@ fn shifted(span: Span) -> Span {
 }
 
 fn parse_file(text: &str) -> Result<File, Diagnostic> {
-    let (code, comments) = split_comments(text);
-    let mut pairs = Grammar::parse(Rule::file, &code).map_err(|e| syntax_error(text, e))?;
+    if text.len() > MAX_TEXT_BYTES {
+        let message = format!("the ruleset is {} bytes; the limit is {MAX_TEXT_BYTES}", text.len());
+        return Err(limits::too_large(shifted(Span::new(0, 0)), message));
+    }
+    let (mut code, comments) = split_comments(text);
+    // A UTF-8 byte order mark (Windows editors write one) is layout: three blanks keep the offsets.
+    if code.starts_with('\u{feff}') {
+        code.replace_range(..'\u{feff}'.len_utf8(), "   ");
+    }
+    limits::check_nesting(&code, OFFSET.with(|o| o.get()))?;
+    let mut pairs = Grammar::parse(Rule::file, &code).map_err(|e| syntax_error(&code, e))?;
     let file = pairs.next().ok_or_else(|| Diagnostic::error("E001", shifted(Span::default()), "empty parse"))?;
     let mut header = None;
     let mut items = Vec::new();
@@ -81,8 +91,8 @@ fn comment_start(line: &str) -> Option<usize> {
 }
 
 fn syntax_error(text: &str, e: pest::error::Error<Rule>) -> Diagnostic {
-    // The two mistakes that derail a parser far from their cause get a message about the cause.
-    if let Some(d) = unclosed_string(text).or_else(|| unclosed_brace(text)) {
+    // The mistakes that derail a parser far from their cause get a message about the cause.
+    if let Some(d) = unclosed_string(text).or_else(|| unclosed_brace(text)).or_else(|| stray_character(text)) {
         return d;
     }
     let offset = match e.location {
@@ -144,6 +154,48 @@ fn unclosed_string(text: &str) -> Option<Diagnostic> {
             );
         }
         line_start += line.len();
+    }
+    None
+}
+
+/// A character the language has no place for outside strings and comments: a control character
+/// (NUL, ...) or a letter outside ASCII in a name. Pest reports these at the start of the
+/// declaration; this points at the character itself.
+fn stray_character(code: &str) -> Option<Diagnostic> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in code.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        let message = match c {
+            '"' => {
+                in_string = true;
+                continue;
+            }
+            c if c.is_ascii_whitespace() || c.is_ascii_graphic() || c == '\u{feff}' && i == 0 => continue,
+            '\u{a0}' | '\u{2000}'..='\u{200b}' | '\u{202f}' | '\u{3000}' => {
+                format!("a special space (U+{:04X}) is not allowed here; type an ordinary space", c as u32)
+            }
+            // Without Unicode tables (they would grow the WebAssembly module): a printable
+            // character outside ASCII is most likely a letter typed in a name.
+            c if !c.is_ascii() && !c.is_control() && !crate::diagnostics::is_bidi_control(c) => {
+                format!("`{c}` cannot be part of a name: names use a-z, A-Z, 0-9 and `_`")
+            }
+            c => format!("the character U+{:04X} is not allowed here", c as u32),
+        };
+        let span = shifted(Span::new(i, i + c.len_utf8()));
+        return Some(
+            Diagnostic::error("E001", span, message)
+                .with_label("here")
+                .with_help("outside \"texts\" a ruleset is written in plain ASCII; retype this part if it was pasted"),
+        );
     }
     None
 }
@@ -504,10 +556,26 @@ fn type_expr(pair: Pair<Rule>) -> Result<TypeExpr, Diagnostic> {
 }
 
 fn branches(tree: Pair<Rule>) -> Result<Vec<Branch>, Diagnostic> {
-    tree.into_inner().map(branch).collect()
+    let mut count = 0;
+    branches_counted(tree, &mut count)
 }
 
-fn branch(pair: Pair<Rule>) -> Result<Branch, Diagnostic> {
+/// The branches of a tree, counting them (nested ones too) against [`MAX_BRANCHES`].
+fn branches_counted(tree: Pair<Rule>, count: &mut usize) -> Result<Vec<Branch>, Diagnostic> {
+    let mut out = Vec::new();
+    for pair in tree.into_inner() {
+        *count += 1;
+        if *count > MAX_BRANCHES {
+            let message = format!("a decision may have at most {MAX_BRANCHES} branches");
+            return Err(limits::too_large(span(&pair), message)
+                .with_help("write a long list of cases as a decision table (`table FIRST { ... }`)"));
+        }
+        out.push(branch(pair, count)?);
+    }
+    Ok(out)
+}
+
+fn branch(pair: Pair<Rule>, count: &mut usize) -> Result<Branch, Diagnostic> {
     let sp = span(&pair);
     let mut inner = pair.into_inner();
     let head = next(&mut inner, sp)?;
@@ -519,7 +587,7 @@ fn branch(pair: Pair<Rule>) -> Result<Branch, Diagnostic> {
     let body_pair = next(&mut inner, sp)?;
     let body = match body_pair.as_rule() {
         Rule::leaf => BranchBody::Leaf(leaf(body_pair)?),
-        _ => BranchBody::Nested(branches(body_pair)?),
+        _ => BranchBody::Nested(branches_counted(body_pair, count)?),
     };
     Ok(Branch { condition, body, head_span, span: sp })
 }
@@ -565,6 +633,10 @@ fn table(pair: Pair<Rule>) -> Result<Table, Diagnostic> {
     let mut rules = Vec::new();
     for rule in inner {
         let rule_span = span(&rule);
+        if rules.len() == MAX_TABLE_ROWS {
+            let message = format!("a decision table may have at most {MAX_TABLE_ROWS} rules");
+            return Err(limits::too_large(rule_span, message));
+        }
         let mut cells = Vec::new();
         let mut leaf_value = None;
         for p in rule.into_inner() {
@@ -635,16 +707,30 @@ fn compare_op(text: &str) -> CompareOp {
 struct Operand {
     expr: Expr,
     written: Span,
+    /// How deep `expr` is (a name is 1), kept below [`MAX_DEPTH`] as the tree is built.
+    depth: usize,
 }
 
 fn expr(pair: Pair<Rule>) -> Result<Expr, Diagnostic> {
+    expr_operand(pair).map(|o| o.expr)
+}
+
+fn expr_operand(pair: Pair<Rule>) -> Result<Operand, Diagnostic> {
     let sp = span(&pair);
     let mut parts = pair.into_inner().peekable();
     let operand = climb(&mut parts, 0, sp)?;
     match parts.next() {
-        None => Ok(operand.expr),
+        None => Ok(operand),
         Some(extra) => Err(bad(&extra, "operator")),
     }
+}
+
+/// The depth of a node over children of depth `below`, or the error when that is too deep.
+fn deeper(below: usize, at: Span) -> Result<usize, Diagnostic> {
+    if below >= MAX_DEPTH {
+        return Err(limits::too_deep(at, "expression", MAX_DEPTH));
+    }
+    Ok(below + 1)
 }
 
 /// How tightly an infix operator binds; higher binds tighter. Lowest first: `or`, `and`, (`not`),
@@ -676,7 +762,8 @@ fn climb(parts: &mut Peekable<Pairs<Rule>>, min_power: u8, parent: Span) -> Resu
             let operand = climb(parts, power, parent)?;
             let op_span = span(&first);
             let span = op_span.to(operand.expr.span);
-            Operand { expr: fold_unary(kind, operand.expr, span), written: op_span.to(operand.written) }
+            let depth = deeper(operand.depth, op_span)?;
+            Operand { expr: fold_unary(kind, operand.expr, span), written: op_span.to(operand.written), depth }
         }
         _ => operand(first)?,
     };
@@ -690,6 +777,7 @@ fn climb(parts: &mut Peekable<Pairs<Rule>>, min_power: u8, parent: Span) -> Resu
 
 fn infix(left: Operand, op: &Pair<Rule>, right: Operand) -> Result<Operand, Diagnostic> {
     let written = left.written.to(right.written);
+    let depth = deeper(left.depth.max(right.depth), span(op))?;
     let (kind, span) = match op.as_rule() {
         Rule::compare_op => (binary(BinOp::Compare(compare_op(op.as_str())), left.expr, right.expr), written),
         Rule::spatial_op => (binary(BinOp::Spatial(spatial_op(op.as_str())), left.expr, right.expr), written),
@@ -710,7 +798,7 @@ fn infix(left: Operand, op: &Pair<Rule>, right: Operand) -> Result<Operand, Diag
             (binary(op, left.expr, right.expr), span)
         }
     };
-    Ok(Operand { expr: Expr { kind, span }, written })
+    Ok(Operand { expr: Expr { kind, span }, written, depth })
 }
 
 fn binary(op: BinOp, left: Expr, right: Expr) -> ExprKind {
@@ -735,21 +823,31 @@ fn operand(pair: Pair<Rule>) -> Result<Operand, Diagnostic> {
     };
     // A primary and what it holds end at the same token, except `(a)`, handled first below.
     let sp = written;
+    // The deepest sub-expression, for the depth of this one.
+    let mut below = 0;
+    let mut sub = |pair: Pair<Rule>| -> Result<Expr, Diagnostic> {
+        let o = expr_operand(pair)?;
+        below = below.max(o.depth);
+        Ok(o.expr)
+    };
     let kind = match pair.as_rule() {
         // `(a)`: the expression inside, spanning `a` only.
-        Rule::expr => return Ok(Operand { expr: expr(pair)?, written }),
+        Rule::expr => {
+            let inner = expr_operand(pair)?;
+            return Ok(Operand { expr: inner.expr, written, depth: inner.depth });
+        }
         Rule::if_expr => {
             let mut parts = pair.into_inner();
-            let c = expr(next(&mut parts, sp)?)?;
-            let t = expr(next(&mut parts, sp)?)?;
-            let e = expr(next(&mut parts, sp)?)?;
+            let c = sub(next(&mut parts, sp)?)?;
+            let t = sub(next(&mut parts, sp)?)?;
+            let e = sub(next(&mut parts, sp)?)?;
             ExprKind::If(Box::new(c), Box::new(t), Box::new(e))
         }
         Rule::name => {
             let mut parts = pair.into_inner();
             let name = next(&mut parts, sp)?;
             match parts.next() {
-                Some(args) => ExprKind::Call(ident(name), args.into_inner().map(expr).collect::<Result<_, _>>()?),
+                Some(args) => ExprKind::Call(ident(name), args.into_inner().map(&mut sub).collect::<Result<_, _>>()?),
                 None => ExprKind::Name(name.as_str().to_string()),
             }
         }
@@ -770,10 +868,10 @@ fn operand(pair: Pair<Rule>) -> Result<Operand, Diagnostic> {
             _ => crate::spatial::Location::Deels,
         }),
         Rule::outcome => ExprKind::Conclusion(pair.as_str().to_string()),
-        Rule::list => ExprKind::List(pair.into_inner().map(expr).collect::<Result<_, _>>()?),
+        Rule::list => ExprKind::List(pair.into_inner().map(&mut sub).collect::<Result<_, _>>()?),
         _ => return Err(bad(&pair, "expression")),
     };
-    Ok(Operand { expr: Expr { kind, span: sp }, written })
+    Ok(Operand { expr: Expr { kind, span: sp }, written, depth: deeper(below, sp)? })
 }
 
 /// `-5 m` is a negative number literal, not a negation of a literal (keeps the formatter exact).

@@ -11,9 +11,10 @@ let demo, preview, map, marker, lastPoint = null, timer = null, current = null;
 
 async function main() {
   demo = await loadDemo();
-  preview = new demo.Engine();
-  demo.loadLayers(preview);
-  for (const r of demo.manifest.rulesets) preview.addSource(r.id, r.text);
+  preview = await demo.newEngine((engine) => {
+    demo.loadLayers(engine);
+    for (const r of demo.manifest.rulesets) engine.addSource(r.id, r.text);
+  });
   map = makeMap($("map"), demo.manifest);
   drawLayers(map, demo.manifest, demo.collections);
   marker = L.layerGroup().addTo(map);

@@ -1,19 +1,44 @@
 // Loads the demo: the WASM engine, the manifest (bundled rulesets and data), and the map data,
 // and binds every layer to the engine.
-import init, { Engine } from "../pkg/rules_wasm.js";
+import * as firstCopy from "../pkg/rules_wasm.js";
 import { toLatLng } from "./rd.js";
+import { guardedEngine } from "./guard.js";
+
+const WASM_URL = new URL("../pkg/rules_wasm_bg.wasm", import.meta.url);
+let compiled = null;
+let copies = 0;
+
+/** A module instance of its own: the first import, then fresh copies of the JS glue (a new
+ * module record per URL) over the one compiled WebAssembly module. */
+async function freshModule() {
+  compiled ??= await WebAssembly.compileStreaming(fetch(WASM_URL));
+  const mod = copies++ === 0 ? firstCopy : await import(`../pkg/rules_wasm.js?instance=${copies}`);
+  mod.initSync({ module: compiled });
+  return mod;
+}
+
+/** A guarded engine (see guard.js) on its own instance, set up by `setup(engine)`. */
+export function newEngine(setup) {
+  return guardedEngine(
+    async () => {
+      const engine = new (await freshModule()).Engine();
+      setup(engine);
+      return engine;
+    },
+    (e) => {
+      console.warn("rules engine restarted after a trap:", e);
+      window.dispatchEvent(new CustomEvent("engine-restarted", { detail: String(e?.message ?? e) }));
+    },
+  );
+}
 
 /* global L */
 export async function loadDemo() {
-  const [manifest] = await Promise.all([
-    fetch("manifest.json").then((r) => r.json()),
-    init({ module_or_path: new URL("../pkg/rules_wasm_bg.wasm", import.meta.url) }),
-  ]);
+  const manifest = await fetch("manifest.json").then((r) => r.json());
   const files = new Set([...manifest.map_layers.map((l) => l.file), ...Object.values(manifest.bindings)]);
   const texts = new Map(
     await Promise.all([...files].map(async (f) => [f, await fetch(f).then((r) => r.text())])),
   );
-  const engine = new Engine();
   const collections = {};
   for (const l of manifest.map_layers) collections[l.name] = JSON.parse(texts.get(l.file));
   const loadLayers = (target) => {
@@ -22,18 +47,22 @@ export async function loadDemo() {
       if (!manifest.map_layers.some((l) => l.name === name)) target.loadLayer(name, texts.get(file));
     }
   };
-  loadLayers(engine);
-  for (const r of manifest.rulesets) engine.addSource(r.id, r.text);
-  const rulesets = [];
-  const problems = [];
-  for (const r of manifest.rulesets) {
-    try {
-      rulesets.push(engine.loadRuleset(r.id, r.text));
-    } catch (e) {
-      problems.push({ id: r.id, message: e.message });
+  let rulesets = [];
+  let problems = [];
+  const engine = await newEngine((target) => {
+    loadLayers(target);
+    for (const r of manifest.rulesets) target.addSource(r.id, r.text);
+    rulesets = [];
+    problems = [];
+    for (const r of manifest.rulesets) {
+      try {
+        rulesets.push(target.loadRuleset(r.id, r.text));
+      } catch (e) {
+        problems.push({ id: r.id, message: e.message });
+      }
     }
-  }
-  return { Engine, engine, manifest, collections, rulesets, problems, loadLayers };
+  });
+  return { newEngine, engine, manifest, collections, rulesets, problems, loadLayers };
 }
 
 /** Draws the data layers (non-interactive: a click always goes to the map). */

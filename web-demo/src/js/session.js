@@ -1,8 +1,32 @@
 // Droog oefenen: saving a session (answers, drawn plan, date) as a file or a link, and opening one
 // again. The page hands in the few hooks this needs (setupSessions); everything else stays here.
+//
+// A link or file can come from anyone, so it is read as untrusted input: a size limit, every field
+// checked (with a Dutch message naming what is wrong), and nothing happens on the page until the
+// whole session is known to be good. A session carries the date it was made on; opening it on
+// another day asks first with which date to evaluate, and an outcome for another date than today
+// says so, because rules change over time.
 import { h, clear, today } from "./dom.js";
 
+/** Longest `#sessie=` text read (a session with a drawn plan is 1 to 3 KB). */
+export const MAX_LINK_CHARS = 20000;
+/** Largest session file opened. */
+export const MAX_FILE_BYTES = 200000;
+const MAX_ANSWERS = 200;
+const MAX_TEXT = 2000;
+const MAX_VERTICES = 1000;
+const MAX_DEPTH = 8;
+// RD New, as the engine accepts it (metres).
+const RD = { x: [-7000, 300000], y: [289000, 629000] };
+
+/** A session that cannot be opened; the message is for the resident (Dutch). */
+export class SessionError extends Error {}
+
 let page = null;
+/** A saved session waiting for the resident to choose its date. */
+let pending = null;
+/** The session opened from a link or file, and the date it runs on. */
+let opened = null;
 
 /**
  * hooks: {
@@ -25,55 +49,203 @@ export function snapshot() {
   const answers = { ...state.session.answers() };
   delete answers.parcel;
   delete answers.plan;
-  return { v: 1, ruleset: state.rulesetId, date: today(), point: state.point, answers, plan: state.plan };
+  const date = opened && opened.session === state.session ? opened.date : today();
+  return { v: 1, ruleset: state.rulesetId, date, point: state.point, answers, plan: state.plan };
 }
 
 export function encodeSession(s) {
   const bytes = new TextEncoder().encode(JSON.stringify(s));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
+/** The object in a link's `#sessie=` text; throws a SessionError. */
 export function decodeSession(text) {
+  if (text.length > MAX_LINK_CHARS) {
+    throw new SessionError(`Deze link is te lang (meer dan ${MAX_LINK_CHARS.toLocaleString("nl-NL")} tekens) en is niet geopend.`);
+  }
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new SessionError("Deze link is beschadigd: er staan tekens in die er niet in horen.");
   try {
     const b64 = text.replace(/-/g, "+").replace(/_/g, "/");
     const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    return JSON.parse(new TextDecoder().decode(bytes));
+    return JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes));
   } catch {
-    page.showStatus("De opgeslagen sessie in de link kon niet worden gelezen.", true);
-    return null;
+    throw new SessionError("Deze link is beschadigd en kon niet worden gelezen.");
   }
 }
 
-/** Opens the session in a `#sessie=...` address, if there is one. */
-export function restoreFromHash(hash) {
-  if (hash.startsWith("#sessie=")) restore(decodeSession(hash.slice(8)));
+const isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+const inRange = (n, [lo, hi]) => typeof n === "number" && Number.isFinite(n) && n >= lo && n <= hi;
+const shown = (s) => JSON.stringify(String(s).slice(0, 40));
+
+function validDate(s) {
+  const m = typeof s === "string" && /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m) return false;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
+  return d.getUTCFullYear() === +m[1] && d.getUTCMonth() === +m[2] - 1 && d.getUTCDate() === +m[3];
 }
 
-export function restore(saved) {
-  if (!saved || !page.rulesetInfo(saved.ruleset)) {
-    if (saved) page.showStatus("De opgeslagen sessie hoort bij een regelset die hier niet is geladen.", true);
+function depth(v) {
+  if (typeof v !== "object" || v === null) return 0;
+  let deepest = 0;
+  for (const x of Object.values(v)) {
+    deepest = Math.max(deepest, depth(x));
+    if (deepest > MAX_DEPTH) break;
+  }
+  return deepest + 1;
+}
+
+/**
+ * Every field of a saved session checked; returns a clean copy or throws a SessionError with a
+ * Dutch message. `hasRuleset(id)` says whether that ruleset is loaded on this page.
+ */
+export function validateSession(raw, hasRuleset) {
+  const fail = (message) => {
+    throw new SessionError(message);
+  };
+  if (!isObject(raw)) fail("Dit is geen opgeslagen sessie.");
+  for (const key of Object.keys(raw)) {
+    if (!["v", "ruleset", "date", "point", "answers", "plan"].includes(key)) fail(`De opgeslagen sessie heeft een onbekend onderdeel (${shown(key)}).`);
+  }
+  if (raw.v !== 1) fail("Deze sessie is bewaard met een andere versie van deze pagina en kan niet worden geopend.");
+  if (typeof raw.ruleset !== "string" || raw.ruleset.length === 0 || raw.ruleset.length > 200) fail("De opgeslagen sessie zegt niet bij welke regels hij hoort.");
+  if (!hasRuleset(raw.ruleset)) fail("De opgeslagen sessie hoort bij een regelset die hier niet is geladen.");
+  if (!validDate(raw.date)) fail(`De datum in de opgeslagen sessie is ongeldig (${shown(raw.date ?? "geen")}).`);
+  let point = null;
+  if (raw.point !== undefined && raw.point !== null) {
+    if (!isObject(raw.point) || !inRange(raw.point.x, RD.x) || !inRange(raw.point.y, RD.y)) {
+      fail("Het punt op de kaart in de opgeslagen sessie is ongeldig: het moet een plaats in Nederland zijn.");
+    }
+    point = { x: raw.point.x, y: raw.point.y };
+  }
+  const answers = {};
+  if (raw.answers !== undefined) {
+    if (!isObject(raw.answers)) fail("De antwoorden in de opgeslagen sessie zijn ongeldig.");
+    const entries = Object.entries(raw.answers);
+    if (entries.length > MAX_ANSWERS) fail(`De opgeslagen sessie heeft te veel antwoorden (meer dan ${MAX_ANSWERS}).`);
+    for (const [name, value] of entries) {
+      if (!/^[a-z_][A-Za-z0-9_]{0,99}$/.test(name)) fail(`De opgeslagen sessie heeft een antwoord op een onbekende vraag (${shown(name)}).`);
+      const ok =
+        value === null ||
+        typeof value === "boolean" ||
+        (typeof value === "number" && Number.isFinite(value)) ||
+        (typeof value === "string" && value.length <= MAX_TEXT) ||
+        (typeof value === "object" && depth(value) <= MAX_DEPTH);
+      if (!ok) fail(`Het antwoord op ${shown(name)} in de opgeslagen sessie is ongeldig.`);
+      answers[name] = value;
+    }
+  }
+  const plan = [];
+  if (raw.plan !== undefined && raw.plan !== null) {
+    if (!Array.isArray(raw.plan) || raw.plan.length > MAX_VERTICES) fail("De tekening in de opgeslagen sessie is ongeldig.");
+    for (const p of raw.plan) {
+      if (!Array.isArray(p) || p.length !== 2 || !inRange(p[0], RD.x) || !inRange(p[1], RD.y)) {
+        fail("De tekening in de opgeslagen sessie is ongeldig: een hoekpunt ligt niet in Nederland.");
+      }
+      plan.push([p[0], p[1]]);
+    }
+  }
+  return { v: 1, ruleset: raw.ruleset, date: raw.date, point, answers, plan };
+}
+
+/** `2031-03-01` -> `1 maart 2031`. */
+export function dutchDate(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Date(y, m - 1, d).toLocaleDateString("nl-NL", { day: "numeric", month: "long", year: "numeric" });
+}
+
+/** Opens the session in a `#sessie=...` address, if there is one. Never throws. */
+export function restoreFromHash(hash) {
+  if (!hash.startsWith("#sessie=")) return;
+  try {
+    restore(decodeSession(hash.slice(8)));
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function failed(e) {
+  page.showStatus(e instanceof SessionError ? e.message : "De opgeslagen sessie kon niet worden geopend.", true);
+}
+
+/** Checks a saved session; on another date than today, asks first which date to use. */
+export function restore(raw) {
+  let saved;
+  try {
+    saved = validateSession(raw, (id) => Boolean(page.rulesetInfo(id)));
+  } catch (e) {
+    failed(e);
     return;
   }
-  if (saved.point) page.showPoint(saved.point);
-  page.startActivity(saved.ruleset, saved);
-  page.showStatus("Uw opgeslagen sessie is weer geopend.");
+  if (saved.date !== today()) {
+    pending = saved;
+    renderPractice();
+    page.showStatus(`Deze sessie is bewaard met de datum ${dutchDate(saved.date)}. Kies hieronder met welke datum u de uitkomst wilt zien.`);
+    page.practiceBox().querySelector("[data-action=session-today]")?.focus();
+    return;
+  }
+  open(saved);
+}
+
+function open(saved) {
+  pending = null;
+  try {
+    if (saved.point) page.showPoint(saved.point);
+    page.startActivity(saved.ruleset, saved);
+    opened = { session: page.state.session, date: saved.date };
+    page.showStatus(
+      saved.date === today()
+        ? "Uw opgeslagen sessie is weer geopend."
+        : `Uw opgeslagen sessie is weer geopend. Let op: de uitkomst geldt voor ${dutchDate(saved.date)}, niet voor vandaag.`,
+    );
+  } catch (e) {
+    failed(e);
+  }
+  renderPractice();
 }
 
 export function renderPractice() {
   const box = clear(page.practiceBox());
   const section = h("section", { "aria-labelledby": "practice-title" }, h("h2", { id: "practice-title" }, "Droog oefenen"));
   box.append(section);
+  if (pending) {
+    const saved = pending;
+    section.append(
+      h(
+        "div",
+        { class: "card", role: "group", "aria-labelledby": "session-date-question", "data-testid": "session-date-question" },
+        h("p", { id: "session-date-question" }, `Deze sessie is bewaard met de datum ${dutchDate(saved.date)}. Regels kunnen op een andere datum anders zijn. Met welke datum wilt u de uitkomst zien?`),
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "button", "data-action": "session-today", onclick: () => open({ ...saved, date: today() }) }, `Vandaag (${dutchDate(today())})`),
+          h("button", { type: "button", class: "secondary", "data-action": "session-saved-date", onclick: () => open(saved) }, `De bewaarde datum (${dutchDate(saved.date)})`),
+        ),
+      ),
+    );
+  }
+  const s = snapshot();
+  if (s && s.date !== today()) {
+    section.append(h("p", { class: "error-text", "data-testid": "session-date" }, `Let op: deze uitkomst geldt voor ${dutchDate(s.date)}, niet voor vandaag.`));
+  }
   const fileInput = h("input", { type: "file", id: "session-file", accept: ".json,application/json", class: "visually-hidden" });
   fileInput.addEventListener("change", async () => {
     const file = fileInput.files?.[0];
     if (!file) return;
+    if (file.size > MAX_FILE_BYTES) {
+      page.showStatus(`Dit bestand is te groot voor een opgeslagen sessie (meer dan ${MAX_FILE_BYTES / 1000} kB).`, true);
+      return;
+    }
+    let raw;
     try {
-      restore(JSON.parse(await file.text()));
+      raw = JSON.parse(await file.text());
     } catch {
       page.showStatus("Dit bestand is geen opgeslagen sessie.", true);
+      return;
     }
+    restore(raw);
   });
-  const s = snapshot();
   section.append(
     h("p", {}, s ? "Bewaar uw antwoorden en tekening, en open ze later weer." : "Open een sessie die u eerder hebt bewaard."),
     h(
@@ -97,9 +269,14 @@ function saveFile() {
 }
 
 function saveLink() {
-  const hash = `#sessie=${encodeSession(snapshot())}`;
-  history.replaceState(null, "", hash);
+  const encoded = encodeSession(snapshot());
+  const out = document.getElementById("link-out");
+  if (encoded.length > MAX_LINK_CHARS) {
+    out.textContent = "Deze sessie is te groot voor een link. Bewaar hem als bestand.";
+    return;
+  }
+  history.replaceState(null, "", `#sessie=${encoded}`);
   const url = location.href;
-  document.getElementById("link-out").textContent = `De link staat nu in de adresbalk. Bewaar die als bladwijzer: ${url.length > 90 ? `${url.slice(0, 90)}…` : url}`;
+  out.textContent = `De link staat nu in de adresbalk. Bewaar die als bladwijzer: ${url.length > 90 ? `${url.slice(0, 90)}…` : url}`;
   navigator.clipboard?.writeText(url).catch(() => {});
 }
