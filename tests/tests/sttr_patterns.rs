@@ -361,8 +361,11 @@ fn case_files() -> Vec<(String, String)> {
                 } else if p.to_string_lossy().ends_with(".cases.json") {
                     let rel = p.strip_prefix(root()).unwrap_or(&p).to_string_lossy().replace('\\', "/");
                     let stem = rel.trim_end_matches(".cases.json");
-                    let ruleset = [format!("{stem}.rules"), format!("{stem}.dmn")]
+                    // `X.map.cases.json` and the like belong to `X.rules`.
+                    let base = stem.rsplit_once('.').map_or(stem, |(b, _)| b);
+                    let ruleset = [stem, base]
                         .into_iter()
+                        .flat_map(|s| [format!("{s}.rules"), format!("{s}.dmn")])
                         .find(|r| root().join(r).exists())
                         .unwrap_or_else(|| panic!("no ruleset for {rel}"));
                     out.push((rel, ruleset));
