@@ -574,7 +574,10 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
         .collect();
     match t.hit {
         HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
-        HitPolicy::First if t.rows.len() <= MAX_ROWS_FOR_SHADOWING => shadowed_rows(t, &rows, &universes, out),
+        HitPolicy::First if t.rows.len() <= MAX_ROWS_FOR_SHADOWING => {
+            shadowed_rows(t, &rows, &universes, out);
+            contact_before_permit_rows(t, &rows, out);
+        }
         _ => {}
     }
     if matches!(t.hit, HitPolicy::Unique | HitPolicy::First | HitPolicy::Any | HitPolicy::Priority)
@@ -597,6 +600,52 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
                     .with_help("add a rule for the missing values, or a last rule with `-`"),
                 );
             }
+        }
+    }
+}
+
+/// W006 for a FIRST table: a `NeemContactOp` rule before a rule that gives `Vergunningplicht` or
+/// `Verbod` in cases it also takes (see [`contact_before_permit`] for trees). Rows exclude each
+/// other when some column's tests do not meet; a rule before the permit that frees the plan and
+/// tests a column the contact rule tests makes that answer matter.
+fn contact_before_permit_rows(t: &Table, rows: &[Vec<Option<Set>>], out: &mut Vec<Diagnostic>) {
+    let tests = |k: usize, c: usize| matches!(t.rows[k].cells.get(c), Some(CellTest::Tests { .. }));
+    let exclusive = |a: &[Option<Set>], b: &[Option<Set>]| {
+        a.iter().zip(b).any(|(x, y)| matches!((x, y), (Some(x), Some(y)) if x.intersect(y).is_empty()))
+    };
+    for (i, contact) in t.rows.iter().enumerate() {
+        if conclusion_of(&contact.leaf) != Some(Conclusion::NeemContactOp) {
+            continue;
+        }
+        let asked: Vec<usize> = (0..contact.cells.len()).filter(|&c| tests(i, c)).collect();
+        let frees = |k: usize| {
+            k != i
+                && matches!(
+                    conclusion_of(&t.rows[k].leaf),
+                    Some(Conclusion::Toestemmingsvrij | Conclusion::NietVanToepassing)
+                )
+                && asked.iter().any(|&c| tests(k, c))
+        };
+        let permit = (i + 1..t.rows.len()).find(|&j| {
+            matches!(conclusion_of(&t.rows[j].leaf), Some(Conclusion::Vergunningplicht | Conclusion::Verbod))
+                && !exclusive(&rows[i], &rows[j])
+                && !(0..j).any(frees)
+        });
+        if let Some(j) = permit {
+            let what = conclusion_of(&t.rows[j].leaf).map(|c| c.name()).unwrap_or_default();
+            out.push(
+                Diagnostic::warning(
+                    "W006",
+                    contact.span,
+                    format!(
+                        "rule {} sends the resident to the municipality, but rule {} gives {what} in the same cases",
+                        i + 1,
+                        j + 1
+                    ),
+                )
+                .with_other(t.rows[j].span, format!("this rule makes {what} certain"))
+                .with_help("move the `NeemContactOp` rule after the rules that give a permit"),
+            );
         }
     }
 }
@@ -860,6 +909,19 @@ mod tests {
         assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen x == \"ja\" and h > 5 m -> Vergunningplicht\notherwise -> Toestemmingsvrij"), 0);
         // "nee" frees the plan before the permit: the answer matters, asking is right.
         assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen x == \"nee\" -> Toestemmingsvrij\nwhen h > 5 m -> Vergunningplicht\notherwise -> Toestemmingsvrij"), 0);
+    }
+
+    #[test]
+    fn contact_before_a_permit_in_a_first_table() {
+        let table = |rules: &str| {
+            w006(&format!("otherwise -> Toestemmingsvrij\n}}\ndecision \"T\" table FIRST {{\n inputs x | h\n{rules}"))
+        };
+        let permit_last = " rule \"ja\" | - -> Vergunningplicht\n rule - | > 5 m -> Vergunningplicht\n rule \"weet ik niet\" | - -> NeemContactOp\n rule - | - -> Toestemmingsvrij";
+        assert_eq!(table(permit_last), 0);
+        let contact_first = " rule \"weet ik niet\" | - -> NeemContactOp\n rule - | > 5 m -> Vergunningplicht\n rule - | - -> Toestemmingsvrij";
+        assert_eq!(table(contact_first), 1);
+        let exclusive = " rule \"weet ik niet\" | - -> NeemContactOp\n rule \"ja\" | > 5 m -> Vergunningplicht\n rule - | - -> Toestemmingsvrij";
+        assert_eq!(table(exclusive), 0);
     }
 
     #[test]
