@@ -102,11 +102,17 @@ fn the_cli_runs_the_suite_and_writes_the_csv() {
 #[test]
 fn malformed_models_and_test_files_are_errors_not_panics() {
     let tests = r#"<testCases xmlns="http://www.omg.org/spec/DMN/20160719/testcase"><testCase id="001"><resultNode name="d"/></testCase></testCases>"#;
-    for model in ["", "not xml", "<definitions/>", "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\"><decision id=\"d\" name=\"d\"><literalExpression><text>1 +</text></literalExpression></decision></definitions>"] {
+    for model in ["", "not xml", "<definitions/>"] {
         let report = tck::run_folder("x", model, &[("t".into(), tests.into())]);
         assert!(report.model_error.is_some(), "{model}");
         assert_eq!(report.results[0].status, Status::Error);
     }
+    // A model loads per decision: FEEL that does not parse fails the decision that has it.
+    let bad_feel = "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\"><decision id=\"d\" name=\"d\"><literalExpression id=\"e\"><text>1 +</text></literalExpression></decision></definitions>";
+    let report = tck::run_folder("x", bad_feel, &[("t".into(), tests.into())]);
+    assert!(report.model_error.is_none());
+    assert!(matches!(report.results[0].status, Status::Error | Status::Failure), "{:?}", report.results[0]);
+    assert!(report.results[0].message.contains("element e:"), "{}", report.results[0].message);
     let good = "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\"><decision id=\"d\" name=\"d\"><literalExpression><text>1</text></literalExpression></decision></definitions>";
     let report = tck::run_folder("x", good, &[("t".into(), "<oops".into())]);
     assert_eq!(report.results[0].status, Status::Error);

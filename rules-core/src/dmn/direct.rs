@@ -48,8 +48,14 @@ enum Compiled {
     Literal(Expr),
     Table(Box<Table>),
     Context(Vec<(Option<String>, Compiled)>),
-    Invocation { function: String, bindings: Vec<(String, Option<Compiled>)> },
+    Invocation {
+        function: String,
+        bindings: Vec<(String, Option<Compiled>)>,
+    },
     Empty,
+    /// Logic that could not be loaded: the model loads per decision, so only the decisions that
+    /// need this one fail, with this error.
+    Failed(ModelError),
 }
 
 struct Table {
@@ -117,7 +123,7 @@ impl Model {
         let mut decisions = Vec::new();
         for d in &definitions.decisions {
             let logic = match &d.logic {
-                Some(l) => compile(l, &names)?,
+                Some(l) => compile(l, &names).unwrap_or_else(Compiled::Failed),
                 None => Compiled::Empty,
             };
             decisions.push(DecisionDef { name: d.name.clone(), type_ref: d.type_ref.clone(), logic });
@@ -125,7 +131,7 @@ impl Model {
         let mut bkms = Vec::new();
         for b in &definitions.bkms {
             let logic = match &b.body {
-                Some(l) => compile(l, &names)?,
+                Some(l) => compile(l, &names).unwrap_or_else(Compiled::Failed),
                 None => Compiled::Empty,
             };
             bkms.push(BkmDef {
@@ -309,6 +315,10 @@ impl<'m> Run<'m> {
     fn logic(&self, logic: &Compiled, env: &dyn Env) -> Value {
         match logic {
             Compiled::Empty => Value::Null,
+            Compiled::Failed(e) => {
+                self.error.borrow_mut().get_or_insert_with(|| e.clone());
+                Value::Null
+            }
             Compiled::Literal(e) => feel::evaluate(e, env),
             Compiled::Table(t) => self.table(t, env),
             Compiled::Context(entries) => {
@@ -549,12 +559,19 @@ mod tests {
     }
 
     #[test]
-    fn bad_feel_names_the_element() {
-        let err = Model::load(
+    fn bad_feel_names_the_element_and_fails_only_the_decisions_that_need_it() {
+        let m = Model::load(
             "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\"><decision id=\"d1\" name=\"D\">\
-             <literalExpression id=\"lit\"><text>1 + (2</text></literalExpression></decision></definitions>",
+             <literalExpression id=\"lit\"><text>1 + (2</text></literalExpression></decision>\
+             <decision id=\"d2\" name=\"E\"><literalExpression><text>D + 1</text></literalExpression></decision>\
+             <decision id=\"d3\" name=\"L\"><list id=\"lst\"/></decision>\
+             <decision id=\"d4\" name=\"F\"><literalExpression><text>40 + 2</text></literalExpression></decision></definitions>",
         )
-        .err();
+        .expect("the model loads per decision");
+        let err = m.evaluate("D", &[]).err();
         assert!(matches!(err, Some(ModelError::Feel { ref element, .. }) if element == "lit"), "{err:?}");
+        assert!(matches!(m.evaluate("E", &[]), Err(ModelError::Feel { .. })), "a decision that needs it fails too");
+        assert!(matches!(m.evaluate("L", &[]), Err(ModelError::Unsupported { ref element, .. }) if element == "lst"));
+        assert_eq!(m.evaluate("F", &[]), Ok(Value::number(42)));
     }
 }

@@ -11,6 +11,8 @@
 //! await initSttr();
 //! const { text, diagnostics, errors } = importSttr("vergunningcheck.dmn", xml);
 //! if (text) engine.loadRuleset("vergunningcheck.dmn.rules", text);
+//! // The way back: a ruleset as an STTR file, as `rules export-sttr` writes it.
+//! const { xml: dmn, diagnostics: leftOut } = exportSttr("dakkapel.rules", rulesText);
 //! ```
 
 use rules_core::dmn::sttr;
@@ -31,6 +33,16 @@ export interface DmnDiagnostic {
   line?: number | null;
   column?: number | null;
   [key: string]: unknown;
+}
+
+/** The result of exportSttr: the STTR file (null when the ruleset does not check), and what was
+ * left out (X002, X003) or why nothing was written (X001). */
+export interface SttrExport {
+  xml: string | null;
+  diagnostics: DmnDiagnostic[];
+  /** Whether every decision and definition was exported (nothing left out but checks and map rules). */
+  complete: boolean;
+  rendered: string;
 }
 
 /** The result of importSttr: the ruleset text (null when the file could not be converted), the
@@ -68,6 +80,27 @@ pub fn import_json(file: &str, xml: &str) -> Json {
     })
 }
 
+/// Write a ruleset (its text) as an STTR file, as `rules export-sttr FILE` does. Never throws: a
+/// ruleset that does not check gives `xml: null` and the reasons as diagnostics.
+#[wasm_bindgen(js_name = exportSttr, unchecked_return_type = "SttrExport")]
+pub fn export_sttr(file: &str, rules: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&export_json(file, rules).to_string())
+}
+
+/// The result of [`export_sttr`] as JSON (plain Rust, tested natively).
+pub fn export_json(file: &str, rules: &str) -> Json {
+    let (xml, complete, diagnostics) = match sttr::export::export(file, rules) {
+        Ok(x) => (Some(x.xml.clone()), x.complete(), x.diagnostics),
+        Err(d) => (None, false, d),
+    };
+    json!({
+        "xml": xml,
+        "diagnostics": diagnostics.iter().map(|d| d.to_json(file)).collect::<Vec<_>>(),
+        "complete": complete,
+        "rendered": diagnostics.iter().map(|d| d.render(file)).collect::<String>(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +120,20 @@ mod tests {
         assert_eq!(result["warnings"].as_u64(), Some(expected.diagnostics.len() as u64));
         // The file's known finding: its location question is declared as a yes/no input (D004).
         assert!(result["rendered"].as_str().unwrap_or("").contains("D004"), "{}", result["rendered"]);
+    }
+
+    #[test]
+    fn export_gives_what_the_command_writes_and_imports_back() {
+        let xml = amsterdam("amsterdam_vergunningcheck_with-conclusion-description.dmn");
+        let rules = sttr::import("a.dmn", &xml).expect("converts").text;
+        let result = export_json("a.rules", &rules);
+        let expected = sttr::export::export("a.rules", &rules).expect("exports");
+        assert_eq!(result["xml"], Json::String(expected.xml.clone()));
+        assert_eq!(result["complete"], true);
+        let back = import_json("back.dmn", &expected.xml);
+        assert_eq!(back["errors"], 0, "{}", back["rendered"]);
+        let broken = export_json("kapot.rules", "ruleset");
+        assert_eq!((broken["xml"].clone(), broken["complete"].clone()), (Json::Null, Json::Bool(false)));
     }
 
     #[test]

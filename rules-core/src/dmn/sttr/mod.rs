@@ -20,6 +20,13 @@
 //! | `annotationEntry` with a legal reference | `ref` |
 //! | `bedr:functioneleStructuurRef` | header `activity` |
 //! | `"NeemContactOpMet"`, `"no hit"` | `NeemContactOp`, `NietVanToepassing` |
+//! | a table with several output columns (Maatregelen) | a decision per column |
+//! | an invocation of a business knowledge model (aansluitpunt) | the model's logic, parameters bound |
+//! | a table with a gap | its default output or the national "no hit" as a last rule (D016) |
+//!
+//! The steps, one file each: `read` (inputs and their uitvoeringsregels; the model flattened),
+//! `map` (decisions, tables, cells, FEEL), `diagnose` (analyses of the rows, diagnostics mapped
+//! back), `write` (header and declarations); [`export`] is the way back.
 //!
 //! Every item of the output is preceded by `// dmn: <element id>` and every table rule ends with
 //! one, so a diagnostic on the converted text is reported with the DMN element it came from.
