@@ -92,7 +92,7 @@ fn main() {
     g.finish();
 
     // One run: a sample spread over the municipality on 1 thread and on all, then everything.
-    let sample: Vec<&Feature> = parcels.iter().step_by(10).collect();
+    let sample: Vec<&Feature> = parcels.iter().step_by(25).collect();
     let timed = |threads: usize, parcels: &[&Feature]| -> (f64, usize) {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
         let start = Instant::now();
