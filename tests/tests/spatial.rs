@@ -377,14 +377,15 @@ fn a_click_gives_the_parcel_and_the_rules_there() {
     // The parcel geometry comes back in WGS84 too.
     assert!(parcel.geometry["coordinates"][0][0][0].as_f64().is_some_and(|v| v < 10.0));
     let group = &report.rulesets[0];
-    assert_eq!(group.authority.as_deref(), Some("Voorbeeldgemeente (fictief), naar de bruidsschat"));
-    // `at trees within 3 m`: only trees that close.
+    assert_eq!(group.authority.as_deref(), Some("Gemeente Voorbeeld (fictief), naar de bruidsschat"));
+    // `at trees within 1.5 m`: only trees that close.
     let trees: Vec<f64> = group.rules.iter().filter(|h| h.layer == "trees").map(|h| h.distance).collect();
-    assert!(trees.iter().all(|d| *d <= 3.0), "{trees:?}");
-    // Without the main building and the plan nothing is decided; the report says what is needed.
+    assert!(trees.iter().all(|d| *d <= 1.5), "{trees:?}");
+    // Without the plan nothing is decided; the report says what is needed. The main building
+    // and the original one (unless the house was extended) come from the map.
     let conclusie = &group.decisions[0];
     assert_eq!(conclusie.status, rules_core::eval::DecisionStatus::Unknown);
-    assert_eq!(conclusie.needed, ["main_building", "plan", "extended", "original_main_building", "height"]);
+    assert_eq!(conclusie.needed, ["plan", "extended", "height"]);
     let json = serde_json::to_value(&report).expect("serializes");
     assert_eq!(json["parcel"]["kadastraleAanduiding"], "OTL02 B 2626");
 }

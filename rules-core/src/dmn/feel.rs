@@ -659,7 +659,9 @@ impl<'n> Parser<'n> {
     fn primary_inner(&mut self) -> Parsed<Expr> {
         self.skip_ws();
         let Some(c) = self.peek() else { return Err(self.error("unexpected end of expression")) };
-        if c.is_ascii_digit() || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit())) {
+        // A declared name may start with a digit (`2e bouwlaag`, as rule builders write them).
+        let numeric = c.is_ascii_digit() || (c == '.' && self.peek_at(1).is_some_and(|d| d.is_ascii_digit()));
+        if numeric && self.names.match_at(&self.chars, self.pos).is_none() {
             return self.number();
         }
         match c {
@@ -1416,6 +1418,17 @@ mod tests {
         let e = parse_expression("\"You are \" + Employment Status", &names).expect("parses");
         let env = Bindings::new(&NoEnv).with("Employment Status", Value::String("EMPLOYED".into()));
         assert_eq!(evaluate(&e, &env), Value::String("You are EMPLOYED".into()));
+    }
+
+    #[test]
+    fn declared_names_may_start_with_a_digit_or_hold_dots() {
+        let names = Names::new(["2e bouwlaag", "Hoogte in m.", "Dak-helling"]);
+        assert_eq!(parse_expression("2e bouwlaag", &names), Ok(Expr::Name("2e bouwlaag".into())));
+        let e = parse_expression("Hoogte in m. > 2 and Dak-helling < 2.5", &names).expect("parses");
+        let env = Bindings::new(&NoEnv).with("Hoogte in m.", Value::number(3)).with("Dak-helling", Value::number(2));
+        assert_eq!(evaluate(&e, &env), Value::Bool(true));
+        // An undeclared digit start is still a number.
+        assert_eq!(evaluate(&parse_expression("2 + 2", &names).expect("parses"), &NoEnv), Value::number(4));
     }
 
     #[test]

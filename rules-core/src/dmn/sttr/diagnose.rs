@@ -6,9 +6,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rust_decimal::Decimal;
 
 use super::super::feel::{CmpOp, Expr, Test, UnaryTests};
-use super::super::xml::Definitions;
+use super::super::xml::{Definitions, Expression, Logic};
 use super::map::{Column, Row};
-use super::types::decimal_text;
+use super::types::{decimal_text, Ty};
 use super::{Converter, DmnDiagnostic};
 use crate::diagnostics::Diagnostic;
 use crate::source::SourceFile;
@@ -129,7 +129,7 @@ impl Converter<'_> {
             .iter()
             .map(|i| (i.id.clone(), i.name.clone()))
             .chain(self.defs.decisions.iter().map(|d| (d.id.clone(), d.name.clone())))
-            .filter(|(_, n)| n.contains('-'))
+            .filter(|(_, n)| n.contains('-') && self.used_in_feel(n))
             .collect();
         if let Some((id, name)) = hyphenated.first() {
             let n = hyphenated.len();
@@ -156,6 +156,31 @@ impl Converter<'_> {
             }
         }
         None
+    }
+
+    /// Whether some FEEL text of the model (a column, a cell, a literal expression) names `name`.
+    fn used_in_feel(&self, name: &str) -> bool {
+        fn in_logic(l: &Logic, name: &str) -> bool {
+            match &l.expression {
+                Expression::Literal { text, .. } => text.contains(name),
+                Expression::Table(t) => {
+                    t.inputs.iter().any(|i| i.expression.contains(name))
+                        || t.rules
+                            .iter()
+                            .any(|r| r.input_entries.iter().chain(&r.output_entries).any(|e| e.text.contains(name)))
+                }
+                Expression::Context(entries) => entries.iter().any(|e| in_logic(&e.value, name)),
+                Expression::Invocation { bindings, .. } => {
+                    bindings.iter().any(|(_, l)| l.as_ref().is_some_and(|l| in_logic(l, name)))
+                }
+                Expression::Unsupported(_) => false,
+            }
+        }
+        let bound =
+            self.bindings.values().flatten().any(|b| b.expression.as_ref().is_some_and(|(t, _)| t.contains(name)));
+        bound
+            || self.defs.decisions.iter().filter_map(|d| d.logic.as_ref()).any(|l| in_logic(l, name))
+            || self.defs.bkms.iter().filter_map(|b| b.body.as_ref()).any(|l| in_logic(l, name))
     }
 
     /// Two rules that can both apply (UNIQUE).
@@ -335,4 +360,81 @@ pub(super) fn covers(a: &[CellSet], b: &[CellSet]) -> bool {
         (CellSet::Finite(p), CellSet::Finite(q)) => q.is_subset(p),
         _ => false,
     })
+}
+
+/// Values for which no row applies, described for a message (`when a = x, b = y`), or `None` when
+/// every combination is covered or coverage cannot be told (numbers, expressions). Columns with a
+/// finite set of values and free-text columns (empty or not) are searched, within a work budget.
+pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
+    let sizes: Vec<usize> = columns
+        .iter()
+        .map(|c| match (&c.domain, &c.ty) {
+            (Some(d), _) => Some(d.len()),
+            (None, Some(Ty::Text)) if !c.decision => Some(2),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let known = |s: &CellSet| matches!(s, CellSet::Any | CellSet::Finite(_));
+    if rows.iter().any(|r| !r.sets.iter().all(known)) {
+        return None;
+    }
+    let candidates: Vec<usize> = (0..rows.len()).collect();
+    let mut budget: usize = 2_000_000;
+    let mut path = Vec::new();
+    if !gap_search(rows, &sizes, 0, &candidates, &mut path, &mut budget) {
+        return None;
+    }
+    let parts: Vec<String> = path
+        .iter()
+        .zip(columns)
+        .map(|(&k, c)| {
+            let v = match &c.domain {
+                Some(d) => d.get(k).map(|v| v.written.join("/")).unwrap_or_default(),
+                None if k == 0 => "\"\" (no answer)".into(),
+                None => "a text".into(),
+            };
+            format!("{} = {v}", c.text)
+        })
+        .collect();
+    Some(format!("when {}", parts.join(", ")))
+}
+
+/// Depth-first: is there a value of column `col` (and onwards) that none of `candidates` accepts?
+fn gap_search(
+    rows: &[Row],
+    sizes: &[usize],
+    col: usize,
+    candidates: &[usize],
+    path: &mut Vec<usize>,
+    budget: &mut usize,
+) -> bool {
+    if col == sizes.len() {
+        return candidates.is_empty();
+    }
+    for v in 0..sizes[col] {
+        if *budget < candidates.len() {
+            return false;
+        }
+        *budget -= candidates.len();
+        let next: Vec<usize> = candidates
+            .iter()
+            .copied()
+            .filter(|&r| match &rows[r].sets[col] {
+                CellSet::Finite(s) => s.contains(&v),
+                _ => true,
+            })
+            .collect();
+        path.push(v);
+        if next.is_empty() {
+            path.extend(std::iter::repeat_n(0, sizes.len() - col - 1));
+            return true;
+        }
+        // Rows that accept every value of the remaining columns cover this branch at once.
+        let all_any = next.iter().any(|&r| rows[r].sets[col + 1..].iter().all(|s| matches!(s, CellSet::Any)));
+        if !all_any && gap_search(rows, sizes, col + 1, &next, path, budget) {
+            return true;
+        }
+        path.pop();
+    }
+    false
 }

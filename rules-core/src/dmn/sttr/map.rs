@@ -50,7 +50,16 @@ impl Converter<'_> {
             ),
             _ => None,
         };
-        self.vars.insert(d.name.clone(), Var { ident, ty, row_ty, domain, is_decision: true });
+        let domain = match (domain, self.no_hit.get(&d.name)) {
+            (Some(mut values), Some(nh)) => {
+                if !values.iter().any(|v| feel::equal(&v.feel, &nh.feel) == Some(true)) {
+                    values.push(DomainValue { feel: nh.feel.clone(), written: vec![nh.written.clone()] });
+                }
+                Some(values)
+            }
+            (domain, _) => domain,
+        };
+        self.vars.insert(d.name.clone(), Var { ident, ty, row_ty, domain, is_decision: true, fixed: false });
     }
 
     /// The type of a decision's result, of one row's conclusion, and the texts it can give.
@@ -150,8 +159,59 @@ impl Converter<'_> {
             self.error("D009", &d.id, format!("decision \"{}\" has no decision logic, so it never concludes", d.name));
             return;
         };
+        // An aansluitpunt: the invoked model's parameters stand for the bound expressions.
+        let saved = self.bindings.get(&d.id).cloned().map(|list| self.bind(d, &list));
+        self.logic(d, logic, &var, &title);
+        if let Some((vars, names)) = saved {
+            self.vars = vars;
+            self.names = names;
+        }
+    }
+
+    /// Put the parameters of an invoked model in scope; returns the scope to restore.
+    fn bind(&mut self, d: &xml::Decision, list: &[super::read::Binding]) -> (BTreeMap<String, Var>, feel::Names) {
+        let saved = (self.vars.clone(), self.names.clone());
+        let mut params = Vec::new();
+        for b in list {
+            let Some((text, element)) = &b.expression else {
+                self.error(
+                    "D009",
+                    &d.id,
+                    format!("the invocation in \"{}\" binds no expression to parameter `{}`", d.name, b.parameter),
+                );
+                continue;
+            };
+            let var = match feel::parse_expression(text, &self.names) {
+                Ok(Expr::Name(n)) if self.vars.contains_key(&n) => self.vars.get(&n).cloned(),
+                Ok(e) => self.expr(&e, element, text).map(|t| {
+                    let ty = match b.type_ref.as_deref().map(|t| t.rsplit(':').next().unwrap_or(t)) {
+                        Some("boolean") => Ty::Bool,
+                        Some("number") => Ty::Number,
+                        _ => Ty::Text,
+                    };
+                    let t = if t.starts_with('(') { t } else { format!("({t})") };
+                    Var::input(t, ty.clone(), domain_of(&ty))
+                }),
+                Err(err) => {
+                    self.error("D002", element, format!("binding `{text}` does not parse: {err}"));
+                    None
+                }
+            };
+            if let Some(v) = var {
+                params.push((b.parameter.clone(), v));
+            }
+        }
+        for (name, v) in params {
+            self.names.add(&name);
+            self.vars.insert(name, v);
+        }
+        saved
+    }
+
+    fn logic(&mut self, d: &xml::Decision, logic: &xml::Logic, var: &Var, title: &str) {
+        let var = var.clone();
         match &logic.expression {
-            Expression::Table(t) => self.table(d, &var, &title, t),
+            Expression::Table(t) => self.table(d, &var, title, t),
             Expression::Literal { text, .. } => {
                 let body = match feel::parse_expression(text, &self.names) {
                     Ok(e) => self.literal_decision(&e, &var, &logic.id, text),
@@ -161,7 +221,7 @@ impl Converter<'_> {
                     }
                 };
                 if let Some(body) = body {
-                    let _ = writeln!(self.out, "decision {} {} {{", var.ident, quote(&title));
+                    let _ = writeln!(self.out, "decision {} {} {{", var.ident, quote(title));
                     for line in body {
                         let _ = writeln!(self.out, "  {line}");
                     }
@@ -244,6 +304,7 @@ impl Converter<'_> {
                         ty: Some(v.ty.clone()),
                         domain: v.domain.clone(),
                         decision: v.is_decision,
+                        fixed: v.fixed,
                         name: n.clone(),
                     },
                     None => {
@@ -264,6 +325,7 @@ impl Converter<'_> {
                         domain: ty.as_ref().and_then(domain_of),
                         ty,
                         decision: false,
+                        fixed: false,
                         name: input.expression.clone(),
                     }
                 }
@@ -284,6 +346,7 @@ impl Converter<'_> {
         }
         // Rows.
         let mut rows: Vec<Row> = Vec::new();
+        let mut dropped: Vec<String> = Vec::new();
         for rule in &t.rules {
             if rule.input_entries.len() != columns.len() {
                 self.error(
@@ -335,6 +398,15 @@ impl Converter<'_> {
                 }
             };
             let (Some(output), true) = (output, ok) else { continue };
+            // A rule with a cell that no answer passes never applies (as in the national system):
+            // it is left out, so its questions are not asked for it. With --strict it stays, so the
+            // checker reports the cell.
+            let never =
+                sets.iter().zip(&columns).any(|(s, c)| !c.fixed && matches!(s, CellSet::Finite(k) if k.is_empty()));
+            if never && !self.strict {
+                dropped.push(rule.id.clone());
+                continue;
+            }
             let reference =
                 rule.annotations.iter().map(|a| annotation_text(a)).filter(|a| !a.is_empty()).collect::<Vec<_>>();
             let priority_value = feel::parse_expression(&out_entry.text, &self.names).ok().and_then(|e| literal(&e));
@@ -447,6 +519,70 @@ impl Converter<'_> {
                 }
             }
         }
+        // A gap: the national system gives the default output, or null ("no hit"), when no rule applies.
+        let single = matches!(hit.as_str(), "UNIQUE" | "FIRST" | "ANY");
+        let mut fallback = None;
+        if single {
+            if let Some(example) = super::diagnose::find_gap(&rows, &columns) {
+                let default = t.outputs.first().and_then(|o| o.default.as_deref()).and_then(|text| {
+                    let v = feel::parse_expression(text, &self.names).ok().and_then(|e| literal(&e))?;
+                    Some(NoHit { written: value_written(&v, &var.ty_for_rows())?, feel: v })
+                });
+                let no_hit = default.clone().or_else(|| match var.ty {
+                    Ty::Conclusion => Some(NoHit { feel: Value::Null, written: "NietVanToepassing".into() }),
+                    Ty::Text => Some(NoHit { feel: Value::Null, written: "\"\"".into() }),
+                    _ => None,
+                });
+                let result = match (&default, &no_hit) {
+                    (Some(x), _) => format!("its default output {} is the result", x.written),
+                    (None, Some(x)) => {
+                        format!("the national system gives no result (null, \"no hit\"), read as {}", x.written)
+                    }
+                    (None, None) => "the national system gives no result (null), and neither can this ruleset".into(),
+                };
+                self.warn(
+                    "D016",
+                    &t.id,
+                    format!("no rule of \"{}\" applies {example}: {result}", d.name),
+                    Some("add a rule for these values, or a default output".into()),
+                );
+                if let Some(nh) = no_hit {
+                    self.gaps.insert(d.name.clone(), nh.clone());
+                    fallback = Some(nh);
+                }
+            }
+        }
+        if let (Some(nh), true) = (&fallback, self.no_hit.contains_key(&d.name)) {
+            notes.push(format!(
+                "When no rule applies the result is {} (the last rule), as in the national system.",
+                nh.written
+            ));
+            if hit != "FIRST" {
+                notes.push(format!(
+                    "{hit} in the DMN; read as FIRST so that the last rule only applies when no other does."
+                ));
+                hit = "FIRST".into();
+            }
+            rows.push(Row {
+                id: t.id.clone(),
+                cells: vec!["-".to_string(); columns.len()],
+                sets: vec![CellSet::Any; columns.len()],
+                output: nh.written.clone(),
+                because: None,
+                reference: None,
+                value: None,
+            });
+        }
+        if !dropped.is_empty() {
+            notes.push(format!(
+                "Left out, as they can never apply (see the findings on their cells): {}.",
+                dropped.join(", ")
+            ));
+        }
+        if rows.is_empty() {
+            self.error("D009", &t.id, format!("no rule of \"{}\" can ever apply, so it never concludes", d.name));
+            return;
+        }
         // Write.
         let _ = writeln!(self.out, "decision {} {} table {hit} {{", var.ident, quote(title));
         for n in notes {
@@ -500,10 +636,22 @@ impl Converter<'_> {
         };
         let mentions_null = list.iter().any(|t| matches!(t, Test::Expr(Expr::Null) | Test::Compare(_, Expr::Null)));
         let refers_to_names = list.iter().any(test_has_names);
-        if let (Some(domain), false) = (&col.domain, refers_to_names) {
+        // An attachment is null until added; a test that is not about null reads "not added" as false.
+        let domain_for_cell = col.domain.as_ref().map(|d| {
+            d.iter()
+                .map(|v| match (&v.feel, &col.ty, mentions_null) {
+                    (Value::Null, Some(Ty::Bool), false) => DomainValue { feel: Value::Bool(false), ..v.clone() },
+                    _ => v.clone(),
+                })
+                .collect::<Vec<_>>()
+        });
+        if let (Some(domain), false) = (&domain_for_cell, refers_to_names) {
             let accepted: Vec<usize> =
                 (0..domain.len()).filter(|&k| feel::matches(&tests, &domain[k].feel, &feel::NoEnv)).collect();
             let null_accepted = feel::matches(&tests, &Value::Null, &feel::NoEnv);
+            if accepted.is_empty() && col.fixed {
+                return self.structural(&tests, col, element, text).map(|w| (w, CellSet::Finite(BTreeSet::new())));
+            }
             if accepted.is_empty() {
                 if null_accepted && mentions_null {
                     self.warn(
@@ -531,11 +679,34 @@ impl Converter<'_> {
                             col.name,
                             possible.join(", ")
                         ),
-                        hint.or_else(|| Some("this rule can never apply".into())),
+                        hint.clone().or_else(|| Some("this rule can never apply".into())),
                     );
+                }
+                if !self.strict {
+                    // The national system runs the file: this cell never matches there.
+                    if !col.decision && matches!(col.ty, Some(Ty::Choice(_))) {
+                        self.warn(
+                            "D006",
+                            element,
+                            format!(
+                                "`{}` can never match `{}`: its possible values are {}",
+                                text.trim(),
+                                col.name,
+                                possible.join(", ")
+                            ),
+                            hint,
+                        );
+                    }
+                    let all: Vec<String> = domain.iter().flat_map(|v| v.written.clone()).collect();
+                    return Some((format!("not({})", all.join(", ")), CellSet::Finite(BTreeSet::new())));
                 }
                 // Written as it is, so the checker reports the mismatch too (E005 / E008 / E012).
                 return self.structural(&tests, col, element, text).map(|w| (w, CellSet::Finite(BTreeSet::new())));
+            }
+            // Every answer passes: no need to ask the question for this cell (a decision column
+            // keeps its values, so a decision that gives none of them is not taken for one).
+            if accepted.len() == domain.len() && !col.decision {
+                return Some(("-".into(), CellSet::Any));
             }
             let written = self.render_accepted(&tests, &accepted, domain, col);
             return Some((written, CellSet::Finite(accepted.into_iter().collect())));
@@ -557,6 +728,14 @@ impl Converter<'_> {
             );
         }
         let written = self.structural(&tests, col, element, text)?;
+        // A free-text answer is empty (no answer, null in the national system) or not.
+        if col.ty == Some(Ty::Text) && !col.decision {
+            match written.as_str() {
+                "!= \"\"" => return Some((written, CellSet::Finite([1].into()))),
+                "\"\"" => return Some((written, CellSet::Finite([0].into()))),
+                _ => {}
+            }
+        }
         Some((written, numeric_set(&tests)))
     }
 
@@ -607,7 +786,7 @@ impl Converter<'_> {
         // An unanswered question is unknown, never null: "has a value" becomes a test every answer
         // passes (so the question is still asked), "is null" one no answer passes.
         let (any_answer, no_answer) = match col.ty {
-            Some(Ty::Number) => ("< 0, >= 0", "not(< 0, >= 0)"),
+            Some(Ty::Number) => ("-", "not(< 0, >= 0)"),
             _ => ("!= \"\"", "\"\""),
         };
         let wants_value = (negated && list.iter().any(is_null)) || (!negated && list.iter().any(not_null));
@@ -669,11 +848,22 @@ impl Converter<'_> {
     }
 }
 
+/// What a table gives when no rule applies: its default output, or the national system's "no hit"
+/// (null), read as `NietVanToepassing` for conclusions and as the empty text for texts.
+#[derive(Debug, Clone)]
+pub(super) struct NoHit {
+    /// The value as FEEL sees it (null for "no hit"), for the cells of tables that read it.
+    pub(super) feel: Value,
+    pub(super) written: String,
+}
+
 pub(super) struct Column {
     pub(super) text: String,
     pub(super) ty: Option<Ty>,
     pub(super) domain: Option<Vec<DomainValue>>,
     pub(super) decision: bool,
+    /// A fixed value: a cell that tests another value is no finding, it just does not apply.
+    pub(super) fixed: bool,
     /// The DMN name or expression, for messages.
     pub(super) name: String,
 }

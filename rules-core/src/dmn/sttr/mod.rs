@@ -61,6 +61,7 @@ use read::Declaration;
 use types::Var;
 
 mod diagnose;
+pub mod export;
 mod map;
 mod names;
 mod read;
@@ -162,15 +163,43 @@ pub struct Import {
     pub ruleset: Option<Ruleset>,
 }
 
+/// How to import.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ImportOptions {
+    /// Refuse a file with its own bugs (a boolean compared with "ja", an option spelled differently
+    /// from its question) instead of running it as the national system does, where such a cell
+    /// never matches. The findings are reported either way.
+    pub strict: bool,
+}
+
 /// Convert an STTR / DMN file and check the result. `file` names the DMN file in diagnostics.
 pub fn import(file: &str, xml_text: &str) -> Result<Import, SttrError> {
-    let defs = xml::read(xml_text)?;
-    let mut conv = Converter::new(&defs, file);
-    conv.run();
+    import_with(file, xml_text, &ImportOptions::default())
+}
+
+/// [`import`] with options.
+pub fn import_with(file: &str, xml_text: &str, options: &ImportOptions) -> Result<Import, SttrError> {
+    let (defs, bindings) = read::flatten(xml::read(xml_text)?);
+    // A table with a gap gets the national system's "no hit" result; that value can open a gap in
+    // a table that reads the decision, so convert again until no new gap appears.
+    let mut no_hit: BTreeMap<String, map::NoHit> = BTreeMap::new();
+    let mut conv = loop {
+        let mut conv = Converter::new(&defs, file);
+        conv.strict = options.strict;
+        conv.bindings = bindings.clone();
+        conv.no_hit = no_hit.clone();
+        conv.run();
+        let fresh: Vec<(String, map::NoHit)> =
+            conv.gaps.iter().filter(|(k, _)| !no_hit.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
+        if fresh.is_empty() || conv.diags.iter().any(DmnDiagnostic::is_error) {
+            break conv;
+        }
+        no_hit.extend(fresh);
+    };
     if conv.diags.iter().any(DmnDiagnostic::is_error) {
         return Err(SttrError::Conversion(conv.diags));
     }
-    let raw = conv.out.clone();
+    let raw = std::mem::take(&mut conv.out);
     // The formatter gives the canonical layout; the converter's own layout is the fallback.
     let mut text = crate::syntax::print::format_source(&raw).ok().filter(|t| same_tree(&raw, t)).unwrap_or(raw);
     if !text.ends_with('\n') {
@@ -205,6 +234,13 @@ struct Converter<'d> {
     cells: BTreeMap<String, Vec<String>>,
     declarations: Vec<Declaration>,
     caveats: Vec<String>,
+    strict: bool,
+    /// Per decision id: the bindings of the invocation whose logic it took.
+    bindings: BTreeMap<String, Vec<read::Binding>>,
+    /// Decisions (by DMN name) whose tables have a gap, with the result they give when no rule applies.
+    no_hit: BTreeMap<String, map::NoHit>,
+    /// Gaps found in this pass.
+    gaps: BTreeMap<String, map::NoHit>,
 }
 
 impl<'d> Converter<'d> {
@@ -227,6 +263,10 @@ impl<'d> Converter<'d> {
             cells: BTreeMap::new(),
             declarations: Vec::new(),
             caveats: Vec::new(),
+            strict: false,
+            bindings: BTreeMap::new(),
+            no_hit: BTreeMap::new(),
+            gaps: BTreeMap::new(),
         }
     }
 

@@ -1,7 +1,9 @@
 //! Read: inputData and their uitvoeringsregels -> questions, inputs, fixed values, caveats.
 
 use super::super::feel::{self, Expr, Names, Test, UnaryTests, Value};
-use super::super::xml::{self, RuleKind};
+use std::collections::BTreeMap;
+
+use super::super::xml::{self, Definitions, Expression, Logic, RuleKind};
 use super::names::{readable, words};
 use super::types::{decimal_text, domain_of, prose, quote, DomainValue, Ty, Var};
 use super::Converter;
@@ -125,6 +127,12 @@ impl Converter<'_> {
             Some(RuleKind::Location { areas, text }) => {
                 let area = areas.first().cloned().unwrap_or_default();
                 let ident = match &text {
+                    // A name that is an identifier already (as `rules export-sttr` writes them) is kept.
+                    _ if input.name.starts_with(|c: char| c.is_ascii_lowercase())
+                        && input.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_') =>
+                    {
+                        self.namer.name_for(&input.name)
+                    }
                     Some(t) => self.namer.name_for_question(t),
                     None => {
                         let tail = area.rsplit_once("gebied").map(|(_, t)| t).unwrap_or(&area);
@@ -202,8 +210,13 @@ impl Converter<'_> {
                         quote(&format!("Aangenomen antwoord: {assumed}.")),
                     ));
                 }
+                // The value is fixed: the analyses see only that one value.
+                let domain =
+                    domain_of(&ty).map(|d| d.into_iter().filter(|v| v.written.contains(&value)).collect::<Vec<_>>());
                 let d = decl(DeclKind::Fixed { ident: ident.clone(), value }, lines, false);
-                (Var::input(ident, ty.clone(), domain_of(&ty)), d)
+                let mut var = Var::input(ident, ty.clone(), domain.filter(|d| !d.is_empty()));
+                var.fixed = true;
+                (var, d)
             }
             Some(RuleKind::Attachment { kind }) => {
                 let ident = self.namer.unique(&format!("bijlage_{}", words(&kind).join("_")));
@@ -217,7 +230,13 @@ impl Converter<'_> {
                     lines,
                     true,
                 );
-                (Var::input(ident, Ty::Bool, domain_of(&Ty::Bool)), d)
+                // In the national system an attachment is an upload: null until it is added. So
+                // `not(null)` is "added" (true) and `null` is "not added" (false).
+                let domain = vec![
+                    DomainValue { feel: Value::Bool(true), written: vec!["true".into()] },
+                    DomainValue { feel: Value::Null, written: vec!["false".into()] },
+                ];
+                (Var::input(ident, Ty::Bool, Some(domain)), d)
             }
             other => {
                 if let Some(RuleKind::Other(k)) = &other {
@@ -315,4 +334,80 @@ impl Converter<'_> {
             }
         }
     }
+}
+
+/// A binding of a boxed invocation: the parameter, its type and the expression bound to it.
+#[derive(Debug, Clone)]
+pub(super) struct Binding {
+    pub(super) parameter: String,
+    pub(super) type_ref: Option<String>,
+    /// The FEEL text of the bound expression and its element id.
+    pub(super) expression: Option<(String, String)>,
+}
+
+/// The model as the mapping step reads it: decisions without an `id` get one from their name, a
+/// table with several output columns becomes one decision per column (a Maatregelen file: the
+/// measure and its text), and an invocation of a business knowledge model (an aansluitpunt) takes
+/// the model's logic, with its bindings kept per decision.
+pub(super) fn flatten(mut defs: Definitions) -> (Definitions, BTreeMap<String, Vec<Binding>>) {
+    for d in &mut defs.decisions {
+        if d.id.is_empty() {
+            d.id = format!("decision:{}", d.name.split_whitespace().collect::<Vec<_>>().join("_"));
+        }
+    }
+    let mut bindings = BTreeMap::new();
+    let mut decisions = Vec::with_capacity(defs.decisions.len());
+    for mut d in std::mem::take(&mut defs.decisions) {
+        if let Some(Logic { expression: Expression::Invocation { function, bindings: bound }, id }) = &d.logic {
+            let bkm = defs.bkms.iter().find(|b| b.name.trim() == function.trim());
+            if let Some(body) = bkm.and_then(|b| b.body.clone()) {
+                let params = &bkm.map(|b| b.parameters.clone()).unwrap_or_default();
+                let list = params
+                    .iter()
+                    .map(|(name, type_ref)| Binding {
+                        parameter: name.clone(),
+                        type_ref: type_ref.clone(),
+                        expression: bound.iter().find(|(n, _)| n == name).and_then(|(_, l)| match l {
+                            Some(Logic { id, expression: Expression::Literal { text, .. } }) => {
+                                Some((text.clone(), if id.is_empty() { d.id.clone() } else { id.clone() }))
+                            }
+                            _ => None,
+                        }),
+                    })
+                    .collect();
+                let _ = id;
+                bindings.insert(d.id.clone(), list);
+                d.logic = Some(body);
+            }
+        }
+        let columns = match &d.logic {
+            Some(Logic { expression: Expression::Table(t), .. }) if t.outputs.len() > 1 => t.clone(),
+            _ => {
+                decisions.push(d);
+                continue;
+            }
+        };
+        for (k, output) in columns.outputs.iter().enumerate() {
+            let label = output.name.clone().or(output.label.clone()).unwrap_or_else(|| format!("{}", k + 1));
+            let mut table = columns.clone();
+            table.outputs = vec![output.clone()];
+            for r in &mut table.rules {
+                r.output_entries = r.output_entries.get(k).cloned().into_iter().collect();
+                if k > 0 {
+                    r.annotations.clear();
+                }
+            }
+            let mut part = d.clone();
+            part.id = if output.id.is_empty() { format!("{}:{k}", d.id) } else { output.id.clone() };
+            part.name = format!("{} ({label})", d.name);
+            part.type_ref = output.type_ref.clone();
+            part.logic = Some(Logic { id: table.id.clone(), expression: Expression::Table(table) });
+            if k > 0 {
+                part.activity_ref = None;
+            }
+            decisions.push(part);
+        }
+    }
+    defs.decisions = decisions;
+    (defs, bindings)
 }

@@ -93,7 +93,19 @@ fn option_case_mismatch_maps_to_the_input_entry() {
         </uitv:uitvoeringsregels></extensionElements>
         <inputData id="i1" name="Dakvlak"><extensionElements><uitv:uitvoeringsregelRef xmlns:uitv="http://toepasbare-regels.omgevingswet.overheid.nl/v1.0/Uitvoeringsregel" href="#u1"/></extensionElements><variable name="Dakvlak" typeRef="string"/></inputData>"##.to_string()
         + &table("d1", "Conclusie", "FIRST", &["Dakvlak"], &[("r1", &["\"zijkant\""], "\"Vergunningplicht\""), ("r2", &["-"], "\"Toestemmingsvrij\"")])));
-    let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
+    // As the national system runs it: the cell never matches, reported as D006, and the rules run.
+    let lenient = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
+    let d006 = lenient.diagnostics.iter().find(|d| d.code == "D006").unwrap_or_else(|| panic!("{:?}", codes(&lenient)));
+    assert_eq!(d006.element.as_deref(), Some("r1_0"));
+    assert!(
+        lenient.text.contains("Left out, as they can never apply (see the findings on their cells): r1."),
+        "{}",
+        lenient.text
+    );
+    assert!(lenient.ruleset.is_some(), "{:?}", lenient.diagnostics);
+    // With --strict the file is refused, with the checker's finding on the cell.
+    let i = import_with("t.dmn", &text, &ImportOptions { strict: true })
+        .unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
     let e008 = i.diagnostics.iter().find(|d| d.code == "E008").unwrap_or_else(|| panic!("{:?}\n{}", codes(&i), i.text));
     assert_eq!(e008.element.as_deref(), Some("r1_0"), "{e008:?}");
     assert!(e008.help.as_deref().unwrap_or("").contains("Zijkant"));
@@ -113,7 +125,9 @@ fn boolean_compared_with_text_is_a_type_error() {
             &[("r1", &["\"ja\""], "\"Vergunningplicht\""), ("r2", &["-"], "\"Toestemmingsvrij\"")]
         )
     ));
-    let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}"));
+    let lenient = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(codes(&lenient).contains(&"D006") && lenient.ruleset.is_some(), "{:?}", codes(&lenient));
+    let i = import_with("t.dmn", &text, &ImportOptions { strict: true }).unwrap_or_else(|e| panic!("{e}"));
     assert!(codes(&i).contains(&"D006"), "{:?}", codes(&i));
     let e = i.diagnostics.iter().find(|d| d.code == "E005").unwrap_or_else(|| panic!("{:?}\n{}", codes(&i), i.text));
     assert_eq!(e.element.as_deref(), Some("r1_0"));
@@ -220,8 +234,16 @@ fn null_tests_become_answer_tests() {
         )
     );
     let i = import("t.dmn", &dmn(&body)).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
-    assert!(i.text.contains("rule < 0, >= 0 | != \"\" | true, false"), "{}", i.text);
-    assert!(i.text.contains("| not(true, false) -> 2"), "{}", i.text);
+    // "Has a value": every answer passes, so the number and the yes/no question need not be asked;
+    // a text answer may be empty, which is no value.
+    assert!(i.text.contains("rule - | != \"\" | - -> 1"), "{}", i.text);
+    // "Has no value" never holds for an answer: the rule is left out (and reported).
+    assert!(
+        !i.text.contains("-> 2 // dmn: r2")
+            && i.text.contains("Left out, as they can never apply (see the findings on their cells): r2."),
+        "{}",
+        i.text
+    );
     assert_eq!(i.diagnostics.iter().find(|d| d.code == "D007").and_then(|d| d.element.as_deref()), Some("r2_2"));
     assert!(i.ruleset.is_some(), "{:?}", i.diagnostics);
 }

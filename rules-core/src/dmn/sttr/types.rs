@@ -47,6 +47,8 @@ pub(super) struct Var {
     /// The finite set of values, when known (bool, options, location, decision outputs).
     pub(super) domain: Option<Vec<DomainValue>>,
     pub(super) is_decision: bool,
+    /// A fixed value (`uitv:vasteWaarde`): its domain is that one value.
+    pub(super) fixed: bool,
 }
 
 /// The STTR conclusion vocabulary (and the builders' internal `no hit`) -> our conclusions.
@@ -135,7 +137,7 @@ pub(super) fn value_written(v: &Value, ty: &Ty) -> Option<String> {
 
 impl Var {
     pub(super) fn input(ident: String, ty: Ty, domain: Option<Vec<DomainValue>>) -> Var {
-        Var { ident, row_ty: ty.clone(), ty, domain, is_decision: false }
+        Var { ident, row_ty: ty.clone(), ty, domain, is_decision: false, fixed: false }
     }
 
     /// The type row conclusions are written in: a list decision's rows conclude its element type.
