@@ -107,11 +107,8 @@ fn main() {
     let (all, _) = timed(cores, &sample);
     // The whole municipality takes minutes; RULES_BATCH_ALL=1 runs it.
     let everything: Vec<&Feature> = parcels.iter().collect();
-    let (whole, decided) = if std::env::var_os("RULES_BATCH_ALL").is_some() {
-        timed(cores, &everything)
-    } else {
-        (f64::NAN, 0)
-    };
+    let (whole, decided) =
+        if std::env::var_os("RULES_BATCH_ALL").is_some() { timed(cores, &everything) } else { (f64::NAN, 0) };
     let per_parcel = one / sample.len() as f64;
     let speedup = one / all;
     // 10 M parcels on 16 cores, at this machine's per-core cost and this speed-up per core.
