@@ -179,12 +179,8 @@ fn benches(c: &mut Criterion, layer: &IndexedLayer, points: &[(f64, f64)]) {
     });
 }
 
-/// The same point queries with turf in Node, on the same parcels and points.
-fn turf_median_us(layer: &IndexedLayer, points: &[(f64, f64)]) -> Result<(f64, u64), String> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/turf");
-    if !dir.join("node_modules/@turf/boolean-point-in-polygon").exists() {
-        return Err(format!("skipped: run `npm install` in {}", dir.display()));
-    }
+/// Writes the parcels and points for the peer scripts (once per run).
+fn peer_files(layer: &IndexedLayer, points: &[(f64, f64)]) -> Result<(std::path::PathBuf, std::path::PathBuf), String> {
     let tmp = std::env::temp_dir();
     let parcels_file = tmp.join("rules-bench-parcels.geojson");
     let points_file = tmp.join("rules-bench-points.json");
@@ -196,17 +192,36 @@ fn turf_median_us(layer: &IndexedLayer, points: &[(f64, f64)]) -> Result<(f64, u
     let write = |path: &Path, v: &Value| std::fs::write(path, v.to_string()).map_err(|e| e.to_string());
     write(&parcels_file, &json!({"type": "FeatureCollection", "features": features}))?;
     write(&points_file, &json!(points.iter().map(|(x, y)| [x, y]).collect::<Vec<_>>()))?;
-    let out = std::process::Command::new("node")
-        .current_dir(&dir)
-        .arg("point_query.mjs")
-        .arg(&parcels_file)
-        .arg(&points_file)
+    Ok((parcels_file, points_file))
+}
+
+/// Runs a peer script (`program dir/script PARCELS POINTS`) and reads its JSON line.
+fn peer(
+    program: &Path,
+    dir: &Path,
+    script: &str,
+    files: &(std::path::PathBuf, std::path::PathBuf),
+) -> Result<Value, String> {
+    let out = std::process::Command::new(program)
+        .current_dir(dir)
+        .arg(script)
+        .arg(&files.0)
+        .arg(&files.1)
         .output()
-        .map_err(|e| format!("skipped: cannot run node: {e}"))?;
+        .map_err(|e| format!("skipped: cannot run {}: {e}", program.display()))?;
     if !out.status.success() {
-        return Err(format!("node failed: {}", String::from_utf8_lossy(&out.stderr)));
+        return Err(format!("failed: {}", String::from_utf8_lossy(&out.stderr)));
     }
-    let v: Value = serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())?;
+    serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())
+}
+
+/// The same point queries with turf in Node (linear), on the same parcels and points.
+fn turf_median_us(files: &(std::path::PathBuf, std::path::PathBuf)) -> Result<(f64, u64), String> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/turf");
+    if !dir.join("node_modules/@turf/boolean-point-in-polygon").exists() {
+        return Err(format!("skipped: run `npm install` in {}", dir.display()));
+    }
+    let v = peer(Path::new("node"), &dir, "point_query.mjs", files)?;
     Ok((v["median_us"].as_f64().unwrap_or(f64::NAN), v["hits"].as_u64().unwrap_or(0)))
 }
 
@@ -236,10 +251,57 @@ fn summary(layer: &IndexedLayer, points: &[(f64, f64)]) {
     println!("  indexed (R-tree)            {indexed:10.2} µs");
     println!("  linear scan (Rust)          {linear:10.2} µs   = {:.0}x the indexed query", linear / indexed);
     println!("  linear scan, boxes cached   {boxed:10.2} µs   = {:.0}x the indexed query", boxed / indexed);
-    match turf_median_us(layer, &sample) {
+    let files = match peer_files(layer, points) {
+        Ok(f) => f,
+        Err(e) => return println!("  peers: cannot write their input: {e}"),
+    };
+    let all_hits: usize = points.iter().map(|&(x, y)| layer.at(x, y, 0.0).len()).sum();
+    println!("indexed peers, same {PARCELS} parcels and {} points (scripts in peers/points):", points.len());
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../peers/points");
+    if dir.join("node_modules/flatbush").exists() {
+        match peer(Path::new("node"), &dir, "query_flatbush.mjs", &files) {
+            Ok(v) => {
+                let us = v["median_us"].as_f64().unwrap_or(f64::NAN);
+                println!(
+                    "  flatbush + turf (Node)      {us:10.2} µs   = {:.1}x the indexed query (hits: ours {all_hits}, theirs {})",
+                    us / indexed,
+                    v["hits"]
+                );
+            }
+            Err(e) => println!("  flatbush + turf (Node): {e}"),
+        }
+    } else {
+        println!("  flatbush + turf (Node): skipped: run `npm install` in {}", dir.display());
+    }
+    let python = dir.join(".venv/bin/python3");
+    if python.exists() {
+        match peer(&python, &dir, "query_shapely.py", &files) {
+            Ok(v) => {
+                let us = v["median_us"].as_f64().unwrap_or(f64::NAN);
+                let bulk = v["bulk_us"].as_f64().unwrap_or(f64::NAN);
+                println!(
+                    "  shapely STRtree (Python)    {us:10.2} µs   = {:.1}x the indexed query (hits: theirs {})",
+                    us / indexed,
+                    v["hits"]
+                );
+                println!(
+                    "  shapely STRtree, one vectorised call for all points {bulk:10.2} µs per point = {:.1}x",
+                    bulk / indexed
+                );
+            }
+            Err(e) => println!("  shapely STRtree (Python): {e}"),
+        }
+    } else {
+        println!("  shapely STRtree (Python): skipped: bash scripts/bench-peers.sh installs it in peers/points/.venv");
+    }
+    let sample_files = match peer_files(layer, &sample) {
+        Ok(f) => f,
+        Err(e) => return println!("  turf: {e}"),
+    };
+    match turf_median_us(&sample_files) {
         Ok((turf, turf_hits)) => {
             println!(
-                "  @turf/boolean-point-in-polygon, linear (Node) {turf:10.2} µs   = {:.0}x the indexed query",
+                "  @turf/boolean-point-in-polygon, linear scan, no index (Node) {turf:10.2} µs   = {:.0}x the indexed query",
                 turf / indexed
             );
             println!("  (hits on {} points: Rust {hits}, turf {turf_hits})", sample.len());

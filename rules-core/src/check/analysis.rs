@@ -676,10 +676,10 @@ fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Un
     // Rows with a cell that is not a constant test can overlap nothing that we can prove.
     let usable: Vec<usize> = (0..rows.len()).filter(|&j| rows[j].iter().all(Option::is_some)).collect();
     // Identical rows: one group each, reported once; the first of a group stands for it.
-    let mut keyed: Vec<(String, usize)> = usable.iter().map(|&j| (format!("{:?}", rows[j]), j)).collect();
-    crate::sort::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut keyed: Vec<(&[Option<Set>], usize)> = usable.iter().map(|&j| (rows[j].as_slice(), j)).collect();
+    crate::sort::sort_by(&mut keyed, |a, b| row_order(a.0, b.0).then(a.1.cmp(&b.1)));
     let mut leaders = Vec::new();
-    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+    for group in keyed.chunk_by(|a, b| row_order(a.0, b.0).is_eq()) {
         let (first, rest) = (group[0].1, &group[1..]);
         leaders.push(first);
         if let Some(&(_, second)) = rest.first() {
@@ -728,6 +728,29 @@ fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Un
             .with_help("make the rules exclusive, or use hit policy FIRST or PRIORITY"),
         );
     }
+}
+
+/// A total order on rows of cell sets, equal exactly when the rows test the same values.
+fn row_order(a: &[Option<Set>], b: &[Option<Set>]) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let interval = |x: &Interval, y: &Interval| {
+        x.lo.total_cmp(&y.lo)
+            .then(x.lo_closed.cmp(&y.lo_closed))
+            .then(x.hi.total_cmp(&y.hi))
+            .then(x.hi_closed.cmp(&y.hi_closed))
+    };
+    let set = |x: &Option<Set>, y: &Option<Set>| match (x, y) {
+        (None, None) => Ordering::Equal,
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (Some(Set::Num(p)), Some(Set::Num(q))) => {
+            p.iter().zip(q).map(|(i, j)| interval(i, j)).find(|o| o.is_ne()).unwrap_or(p.len().cmp(&q.len()))
+        }
+        (Some(Set::Finite(p)), Some(Set::Finite(q))) => p.cmp(q),
+        (Some(Set::Num(_)), Some(Set::Finite(_))) => Ordering::Less,
+        (Some(Set::Finite(_)), Some(Set::Num(_))) => Ordering::Greater,
+    };
+    a.iter().zip(b).map(|(x, y)| set(x, y)).find(|o| o.is_ne()).unwrap_or(a.len().cmp(&b.len()))
 }
 
 /// When both rows apply for some input: a value per column where they do (`height = 5 m`).

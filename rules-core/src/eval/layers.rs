@@ -330,3 +330,50 @@ let b2 = distance(plan, union(buffer(trees, 2 m), buffer(trees, 2 m)))
         ev.facts.layer(ev.rs.layer_index("trees").unwrap()).unwrap().merged(GeomKind::Point).as_ref().clone()
     }
 }
+
+#[cfg(test)]
+mod bounded {
+    use super::super::{evaluate, Options};
+    use crate::compile;
+    use crate::eval::Facts;
+    use serde_json::json;
+
+    /// A layer of 10,000 features piled on one spot (a bad export, an attack): the operations
+    /// with a plan elsewhere touch none of them, and those on the spot finish.
+    #[test]
+    fn a_pile_of_overlapping_features() {
+        let rs = compile(
+            "pile.rules",
+            r#"ruleset "T" { authority "T" }
+input plan: area "Plan"
+layer pile: area "Stapel"
+let d = distance(plan, pile)
+let c = coverage(plan, pile)
+decision "D" {
+  when plan intersects buffer(pile, 2 m) -> Vergunningplicht because "{d} {c}"
+  when location(plan, pile) == deels -> Meldingsplicht
+  otherwise -> Toestemmingsvrij because "{d} {c}"
+}"#,
+        )
+        .ruleset
+        .unwrap();
+        let features: Vec<_> = (0..10_000)
+            .map(|i| {
+                let (x, y) = (181_000.0 + f64::from(i % 7) * 0.3, 456_000.0 + f64::from(i % 11) * 0.2);
+                json!({"type": "Feature", "properties": {}, "geometry": {"type": "Polygon", "coordinates":
+                    [[[x, y], [x + 10.0, y], [x + 10.0, y + 10.0], [x, y + 10.0], [x, y]]]}})
+            })
+            .collect();
+        let mut facts = Facts::new(&rs);
+        facts.bind_layer(&rs, "pile", &json!({"type": "FeatureCollection", "features": features})).unwrap();
+        let square = |x: f64, y: f64| json!({"type": "Polygon", "coordinates": [[[x, y], [x + 4.0, y], [x + 4.0, y + 4.0], [x, y + 4.0], [x, y]]]});
+        // Far away: nothing near, nothing touched.
+        facts.answer(&rs, "plan", &square(181_500.0, 456_500.0)).unwrap();
+        let far = evaluate(&rs, &facts, &Options::default()).unwrap();
+        assert_eq!(far.decisions[0].outcome, json!("Toestemmingsvrij"));
+        // On the pile.
+        facts.answer(&rs, "plan", &square(181_003.0, 456_003.0)).unwrap();
+        let on = evaluate(&rs, &facts, &Options::default()).unwrap();
+        assert_eq!(on.decisions[0].outcome, json!("Vergunningplicht"));
+    }
+}

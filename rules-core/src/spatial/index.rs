@@ -204,8 +204,21 @@ impl IndexedLayer {
             .fold(0.0, f64::max);
         let mut margin = 16.0;
         loop {
-            let best =
-                self.near(g, margin).into_iter().map(|f| super::distance(g, &f.geometry)).fold(f64::INFINITY, f64::min);
+            // Nearest boxes first; a box farther than the best distance found holds nothing nearer,
+            // so a pile of features in one spot costs one exact distance, not one per feature.
+            let mut near: Vec<(f64, &Feature)> = self
+                .near(g, margin)
+                .into_iter()
+                .map(|f| (f.geometry.bounding_rect().map_or(f64::INFINITY, |b| box_gap(&r, &b)), f))
+                .collect();
+            crate::sort::sort_by(&mut near, |a, b| a.0.total_cmp(&b.0));
+            let mut best = f64::INFINITY;
+            for (gap, f) in near {
+                if gap >= best {
+                    break;
+                }
+                best = best.min(super::distance(g, &f.geometry));
+            }
             if best <= margin || margin >= whole {
                 return best;
             }
@@ -218,6 +231,13 @@ impl IndexedLayer {
     pub fn any_meeting(&self, g: &Geometry, test: impl Fn(&Geometry, &Geometry) -> bool) -> bool {
         self.near(g, 0.0).into_iter().any(|f| test(g, &f.geometry))
     }
+}
+
+/// The gap between two boxes (0 when they meet): no point of one is nearer the other.
+fn box_gap(a: &geo::Rect<f64>, b: &geo::Rect<f64>) -> f64 {
+    let dx = (a.min().x - b.max().x).max(b.min().x - a.max().x).max(0.0);
+    let dy = (a.min().y - b.max().y).max(b.min().y - a.max().y).max(0.0);
+    dx.hypot(dy)
 }
 
 /// Geometries of one kind as one geometry: areas unioned into a MultiPolygon, lines into a
