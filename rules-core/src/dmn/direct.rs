@@ -595,7 +595,8 @@ fn root_scope(inner: &Rc<Inner>, mut vars: Vec<(String, Value)>) -> Rc<Scope> {
         fns.push((s.name.clone(), service_function(inner, k)));
     }
     fns.append(&mut vars);
-    Scope::root(fns)
+    let model = inner.clone();
+    Scope::root_with_types(fns, Rc::new(move |n: &str| resolve_type(&model.definitions, n, 0)))
 }
 
 fn bkm_function(inner: &Rc<Inner>, k: usize) -> Value {

@@ -362,7 +362,17 @@ fn run_case(model: &Model, case: &TestCase) -> (Status, String) {
         let Some(service) = case.invocable.as_deref() else {
             return (Status::Error, "a decisionService test case names no invocable".into());
         };
-        names.iter().map(|_| model.invoke(service, &inputs)).collect()
+        // A service with several outputs gives a context; each result node names one of them.
+        let result = model.invoke(service, &inputs);
+        names
+            .iter()
+            .map(|n| match &result {
+                Ok(Value::Context(entries)) if entries.len() > 1 => {
+                    Ok(entries.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()).unwrap_or(Value::Null))
+                }
+                other => other.clone(),
+            })
+            .collect()
     } else {
         model.evaluate_all(&names, &inputs)
     };

@@ -11,7 +11,7 @@ use rust_decimal::prelude::*;
 use rust_decimal::MathematicalOps;
 
 use super::eval::{self, call as call_function, compare, date_to_date_time, time_of, Function, Scope};
-use super::syntax::{Ast, CmpOp};
+use super::syntax::{Args, Ast, CmpOp};
 use super::value::{self, equal, order, plain_text, DateTime, Time, Value, Zone};
 
 /// Every built-in with its parameter names (alternatives separated by `|`).
@@ -703,12 +703,15 @@ fn put(c: &Value, keys: &[String], v: Value) -> Option<Value> {
 /// `range("[1..10)")`: a range literal whose ends are literals.
 fn range_from_text(s: &str) -> Option<Value> {
     let ast = super::syntax::parse(s, &super::syntax::Names::default()).ok()?;
-    let Ast::Range { low, high, .. } = &ast else { return None };
-    let literal_end = |e: &Option<Box<Ast>>| match e.as_deref() {
-        None => true,
-        Some(Ast::Literal(_)) => true,
-        Some(Ast::Call(f, _)) => {
+    // Only `[a..b]` forms with literal ends (`< 10` is a unary test, not a range literal).
+    let Ast::Range { low: Some(low), high: Some(high), .. } = &ast else { return None };
+    let literal_end = |e: &Ast| match e {
+        Ast::Literal(Value::Null) => false,
+        Ast::Literal(_) => true,
+        Ast::Neg(inner) => matches!(&**inner, Ast::Literal(_)),
+        Ast::Call(f, Args::Positional(args)) => {
             matches!(&**f, Ast::Name(n) if ["date", "time", "date and time", "duration"].contains(&n.as_str()))
+                && matches!(args.as_slice(), [Ast::Literal(Value::String(_))])
         }
         _ => false,
     };
@@ -857,7 +860,7 @@ fn interval(name: &str, args: &[Value]) -> Option<bool> {
 // ---------------------------------------------------------------- lists
 
 fn position(list_len: usize, p: &Value) -> Option<usize> {
-    let p = int(p)?;
+    let p = num(p)?.trunc().to_i64()?;
     let n = list_len as i64;
     let i = if p > 0 { p - 1 } else { n + p };
     (p != 0 && i >= 0 && i < n).then_some(i as usize)
@@ -1025,7 +1028,7 @@ fn list_other(name: &str, args: Vec<Value>) -> Option<Value> {
     let rest: Vec<Value> = args.collect();
     let list = match first {
         Value::List(items) => items,
-        Value::Null if name == "list contains" => return None,
+        Value::Null if name == "list contains" || name == "list replace" => return None,
         other if name != "sort" && name != "append" => vec![other],
         other => vec![other],
     };

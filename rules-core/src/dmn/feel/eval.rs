@@ -17,20 +17,40 @@ use super::value::{equal, order, DateTime, Range, Time, Value, Zone};
 /// How deeply function calls may nest.
 pub const MAX_CALLS: usize = 64;
 
+/// Resolves the names of types a model defines (item definitions).
+pub type TypeResolver = dyn Fn(&str) -> Option<Type>;
+
 /// Variables visible to an expression: a frame of bindings on top of its parent.
 #[derive(Default)]
 pub struct Scope {
     vars: Vec<(String, Value)>,
     parent: Option<Rc<Scope>>,
+    types: Option<Rc<TypeResolver>>,
 }
 
 impl Scope {
     pub fn root(vars: Vec<(String, Value)>) -> Rc<Scope> {
-        Rc::new(Scope { vars, parent: None })
+        Rc::new(Scope { vars, parent: None, types: None })
+    }
+
+    /// A root scope whose model defines types (for `instance of` and typed parameters).
+    pub fn root_with_types(vars: Vec<(String, Value)>, types: Rc<TypeResolver>) -> Rc<Scope> {
+        Rc::new(Scope { vars, parent: None, types: Some(types) })
     }
 
     pub fn child(parent: &Rc<Scope>, vars: Vec<(String, Value)>) -> Rc<Scope> {
-        Rc::new(Scope { vars, parent: Some(parent.clone()) })
+        Rc::new(Scope { vars, parent: Some(parent.clone()), types: None })
+    }
+
+    /// A type the model defines, by name.
+    pub fn resolve_type(&self, name: &str) -> Option<Type> {
+        let mut s = self;
+        loop {
+            if let Some(t) = &s.types {
+                return t(name);
+            }
+            s = s.parent.as_deref()?;
+        }
     }
 
     pub fn lookup(&self, name: &str) -> Option<&Value> {
@@ -101,7 +121,7 @@ pub fn call(f: &Rc<Function>, args: Vec<Value>) -> Value {
                 let mut ok = true;
                 for ((name, ty), v) in def.params.iter().zip(args) {
                     let v = match ty {
-                        Some(t) => match coerce(v, t, &|_| None) {
+                        Some(t) => match coerce(v, t, &|n| scope.resolve_type(n)) {
                             Some(v) => v,
                             None => {
                                 ok = false;
@@ -180,13 +200,13 @@ pub fn evaluate(e: &Ast, scope: &Rc<Scope>) -> Value {
                     return Value::Null;
                 }
             }
-            let none_if_null = |v: Option<Value>| v.filter(|v| !v.is_null());
-            Value::Range(Box::new(Range {
-                low: none_if_null(low),
-                low_closed: *low_closed,
-                high: none_if_null(high),
-                high_closed: *high_closed,
-            }))
+            // A range must not run backwards (`[3..1]`).
+            if let (Some(l), Some(h)) = (&low, &high) {
+                if order(l, h) == Some(std::cmp::Ordering::Greater) {
+                    return Value::Null;
+                }
+            }
+            Value::Range(Box::new(Range { low, low_closed: *low_closed, high, high_closed: *high_closed }))
         }
         Ast::Neg(inner) => match evaluate(inner, scope) {
             Value::Number(n) => Value::Number(-n),
@@ -248,7 +268,7 @@ pub fn evaluate(e: &Ast, scope: &Rc<Scope>) -> Value {
                 Value::Bool(false)
             }
         }
-        Ast::InstanceOf(x, t) => Value::Bool(instance_of(&evaluate(x, scope), t, &|_| None)),
+        Ast::InstanceOf(x, t) => Value::Bool(instance_of(&evaluate(x, scope), t, &|n| scope.resolve_type(n))),
         Ast::Call(f, args) => call_expr(f, args, scope),
         Ast::Path(x, field) => path(&evaluate(x, scope), field),
         Ast::Filter(list, cond) => filter(evaluate(list, scope), cond, scope),
@@ -589,12 +609,13 @@ fn arith(op: BinOp, a: &Value, b: &Value) -> Option<Value> {
             Date(d.and_time(chrono::NaiveTime::MIN).checked_sub_signed(delta(*s)?)?.date())
         }
         (BinOp::Sub, Date(x), Date(y)) => DtDuration(delta_seconds(x.signed_duration_since(*y))),
-        (BinOp::Sub, Date(x), DateTime(y)) => {
-            let x = super::value::DateTime { dt: x.and_time(chrono::NaiveTime::MIN), zone: y.zone.clone() };
+        // A date against a date-time is midnight UTC.
+        (BinOp::Sub, Date(x), DateTime(_)) => {
+            let x = super::value::DateTime { dt: x.and_time(chrono::NaiveTime::MIN), zone: Some(Zone::Offset(0)) };
             return arith(op, &DateTime(x), b);
         }
-        (BinOp::Sub, DateTime(x), Date(y)) => {
-            let y = super::value::DateTime { dt: y.and_time(chrono::NaiveTime::MIN), zone: x.zone.clone() };
+        (BinOp::Sub, DateTime(_), Date(y)) => {
+            let y = super::value::DateTime { dt: y.and_time(chrono::NaiveTime::MIN), zone: Some(Zone::Offset(0)) };
             return arith(op, a, &DateTime(y));
         }
         // Date-times.
@@ -698,12 +719,11 @@ pub fn check(t: &Check, input: &Value, scope: &Rc<Scope>) -> Option<bool> {
                 return Some(true);
             }
             match &v {
-                Value::List(items) => {
-                    if matches!(input, Value::List(_)) && equal(input, &v) == Some(false) {
-                        return Some(items.iter().any(|i| equal(input, i) == Some(true)));
-                    }
-                    Some(items.iter().any(|i| equal(input, i) == Some(true)))
-                }
+                // A list holds the input as an item, or as a point of a range item.
+                Value::List(items) => Some(items.iter().any(|i| match i {
+                    Value::Range(r) if !matches!(input, Value::Range(_)) => in_range(input, r) == Some(true),
+                    i => equal(input, i) == Some(true),
+                })),
                 Value::Range(r) => in_range(input, r),
                 Value::Null => Some(input.is_null()),
                 _ => equal(input, &v),
@@ -717,7 +737,7 @@ pub fn check(t: &Check, input: &Value, scope: &Rc<Scope>) -> Option<bool> {
 /// Does a value belong to a type? `named` resolves types defined in the model.
 pub fn instance_of(v: &Value, t: &Type, named: &dyn Fn(&str) -> Option<Type>) -> bool {
     match (t, v) {
-        (Type::Any, Value::Null) => true,
+        (Type::Any, Value::Null) => false,
         (Type::Any, _) => true,
         (Type::Null, Value::Null) => true,
         (_, Value::Null) => false,

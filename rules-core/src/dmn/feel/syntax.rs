@@ -626,7 +626,7 @@ impl Parser {
                         }
                     }
                     ',' if depth == 1 => return true,
-                    '<' | '>' if depth == 1 => return true,
+                    '<' | '>' | '=' | '!' if depth == 1 => return true,
                     _ => {}
                 }
             }
@@ -1130,11 +1130,7 @@ impl Parser {
             _ => return Err(self.error("expected `]`, `)` or `[` to close the range")),
         };
         self.pos += 1;
-        let end = |e: Ast| match e {
-            Ast::Literal(Value::Null) => None,
-            e => Some(Box::new(e)),
-        };
-        Ok(Ast::Range { low: end(low), low_closed, high: end(high), high_closed })
+        Ok(Ast::Range { low: Some(Box::new(low)), low_closed, high: Some(Box::new(high)), high_closed })
     }
 
     fn checks(&mut self) -> Parsed<Vec<Check>> {
