@@ -49,7 +49,8 @@ pub enum ModelError {
 }
 
 enum Compiled {
-    Literal(Ast),
+    /// A literal expression and its declared type.
+    Literal(Ast, Option<String>),
     Table(Box<Table>),
     /// Entries (name, declared type, value); an entry without a name gives the result.
     Context(Vec<(Option<String>, Option<String>, Compiled)>),
@@ -310,8 +311,13 @@ fn run_service(inner: &Rc<Inner>, s: &xml::DecisionService, args: &[Value]) -> V
     let mut inputs = Vec::new();
     let mut given = BTreeMap::new();
     for (p, v) in params.iter().zip(args) {
-        if defs.decisions.iter().any(|d| &d.name == p) {
-            given.insert(p.clone(), v.clone());
+        if let Some(d) = defs.decisions.iter().find(|d| &d.name == p) {
+            // An input decision's value must be of the decision's type.
+            let c = conform(inner, v.clone(), d.type_ref.as_deref());
+            if c.is_null() && !v.is_null() {
+                return Value::Null;
+            }
+            given.insert(p.clone(), c);
         } else {
             inputs.push((p.clone(), v.clone()));
         }
@@ -337,11 +343,11 @@ fn compile(logic: &Logic, names: &Names) -> Result<Compiled, ModelError> {
     };
     let expr = |text: &str, id: &str| feel::parse(text, names).map_err(feel_err(id));
     Ok(match &logic.expression {
-        Expression::Literal { text, .. } => {
+        Expression::Literal { text, type_ref } => {
             if text.trim().is_empty() {
                 Compiled::Empty
             } else {
-                Compiled::Literal(expr(text, &logic.id)?)
+                Compiled::Literal(expr(text, &logic.id)?, type_ref.clone())
             }
         }
         Expression::Table(t) => {
@@ -651,7 +657,7 @@ fn service_function(inner: &Rc<Inner>, k: usize) -> Value {
 fn evaluate(inner: &Rc<Inner>, c: &Compiled, scope: &Rc<Scope>) -> Value {
     match c {
         Compiled::Empty => Value::Null,
-        Compiled::Literal(e) => feel::evaluate(e, scope),
+        Compiled::Literal(e, type_ref) => conform(inner, feel::evaluate(e, scope), type_ref.as_deref()),
         Compiled::Table(t) => table(inner, t, scope),
         Compiled::Context(entries) => {
             let mut frame = scope.clone();

@@ -7,7 +7,7 @@
 //!
 //! Numbers are compared as decimals: exactly, except that an expected value written with ten or
 //! more significant digits is a machine-computed one and matches within a relative 1e-12, and one
-//! written with eight or more decimals matches the result rounded to as many. The TCK's
+//! written with eight or more decimals matches a result within one unit of its last decimal. The TCK's
 //! loan payments (0008, 0009) are such values: it expects `562.707359373292` where the exact
 //! decimal result is `562.70735937326592...` (off in the 14th digit, as binary floating point is).
 //!
@@ -241,7 +241,7 @@ fn numbers_match(expected: Decimal, actual: Decimal) -> bool {
     // A value written with eight or more decimals (`54.59815003` for `exp(4)`) is the result
     // rounded to what is written.
     if expected.scale() >= 8
-        && actual.round_dp_with_strategy(expected.scale(), RoundingStrategy::MidpointAwayFromZero) == expected
+        && actual.checked_sub(expected).is_some_and(|d| d.abs() < Decimal::new(1, expected.scale()))
     {
         return true;
     }

@@ -702,7 +702,7 @@ fn put(c: &Value, keys: &[String], v: Value) -> Option<Value> {
 
 /// `range("[1..10)")`: a range literal whose ends are literals.
 fn range_from_text(s: &str) -> Option<Value> {
-    let ast = super::syntax::parse(s, &super::syntax::Names::default()).ok()?;
+    let ast = super::syntax::parse(s, &super::syntax::Names::new(Vec::<String>::new())).ok()?;
     // Only `[a..b]` forms with literal ends (`< 10` is a unary test, not a range literal).
     let Ast::Range { low: Some(low), high: Some(high), .. } = &ast else { return None };
     let literal_end = |e: &Ast| match e {

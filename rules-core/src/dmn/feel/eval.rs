@@ -736,7 +736,18 @@ pub fn check(t: &Check, input: &Value, scope: &Rc<Scope>) -> Option<bool> {
 
 /// Does a value belong to a type? `named` resolves types defined in the model.
 pub fn instance_of(v: &Value, t: &Type, named: &dyn Fn(&str) -> Option<Type>) -> bool {
+    of_type(v, t, named, false)
+}
+
+/// Does a value conform to a declared type, where `null` stands in for any value?
+pub fn conforms(v: &Value, t: &Type, named: &dyn Fn(&str) -> Option<Type>) -> bool {
+    of_type(v, t, named, true)
+}
+
+fn of_type(v: &Value, t: &Type, named: &dyn Fn(&str) -> Option<Type>, null_ok: bool) -> bool {
+    let instance_of = |v: &Value, t: &Type, named: &dyn Fn(&str) -> Option<Type>| of_type(v, t, named, null_ok);
     match (t, v) {
+        (_, Value::Null) if null_ok => true,
         (Type::Any, Value::Null) => false,
         (Type::Any, _) => true,
         (Type::Null, Value::Null) => true,
@@ -786,6 +797,7 @@ fn type_conforms(sub: &Type, sup: &Type) -> bool {
 /// A value converted to a declared type: singleton lists and their item convert into each
 /// other; `None` when the value does not conform.
 pub fn coerce(v: Value, t: &Type, named: &dyn Fn(&str) -> Option<Type>) -> Option<Value> {
+    let instance_of = conforms;
     if instance_of(&v, t, named) {
         return Some(v);
     }
