@@ -442,20 +442,38 @@ fn regex(pattern: &str, flags: &str) -> Option<regex_lite::Regex> {
     if flags.chars().any(|c| !"smixq".contains(c)) {
         return None;
     }
-    let mut p = if flags.contains('q') { regex_lite::escape(pattern) } else { xsd_pattern(pattern)? };
-    let inline: String = flags.chars().filter(|c| "smix".contains(*c)).collect();
+    let mut p = if flags.contains('q') {
+        regex_lite::escape(pattern)
+    } else {
+        xsd_pattern(pattern, flags.contains('x'), flags.contains('s'))?
+    };
+    let inline: String = flags.chars().filter(|c| "smi".contains(*c)).collect();
     if !inline.is_empty() {
         p = format!("(?{inline}){p}");
     }
     regex_lite::Regex::new(&p).ok()
 }
 
-/// XML Schema regex -> regex syntax: the same for the common part; back-references and
-/// class subtraction, which the engine lacks, are refused.
-fn xsd_pattern(p: &str) -> Option<String> {
+/// XML Schema regex -> regex syntax: the same for the common part. `.` excludes `\r` as well as
+/// `\n`; the `x` flag drops white space outside character classes. Back-references and class
+/// subtraction, which the engine lacks, are refused.
+fn xsd_pattern(p: &str, extended: bool, dot_all: bool) -> Option<String> {
     let mut out = String::new();
     let mut chars = p.chars().peekable();
+    let mut class = 0;
     while let Some(c) = chars.next() {
+        if extended && class == 0 && c.is_whitespace() {
+            continue;
+        }
+        if c == '[' {
+            class += 1;
+        } else if c == ']' && class > 0 {
+            class -= 1;
+        }
+        if c == '.' && class == 0 && !dot_all {
+            out.push_str("[^\\n\\r]");
+            continue;
+        }
         if c == '\\' {
             match chars.next()? {
                 d @ '1'..='9' => {

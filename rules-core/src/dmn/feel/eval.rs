@@ -155,7 +155,14 @@ pub fn evaluate(e: &Ast, scope: &Rc<Scope>) -> Value {
         Ast::Name(n) => match scope.lookup(n) {
             Some(v) => v.clone(),
             None if builtins::is_builtin(n) => Value::Function(Rc::new(Function::Builtin(builtins::canonical(n)))),
-            None => Value::Null,
+            // `Person.Gender` read as one name (a parameter elsewhere is called so) is a path here.
+            None => match n.split_once('.') {
+                Some((head, field)) => match scope.lookup(head.trim()) {
+                    Some(v) => path(v, field.trim()),
+                    None => Value::Null,
+                },
+                None => Value::Null,
+            },
         },
         Ast::InputValue => scope.lookup("?").cloned().unwrap_or(Value::Null),
         Ast::List(items) => Value::List(items.iter().map(|i| evaluate(i, scope)).collect()),
