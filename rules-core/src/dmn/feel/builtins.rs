@@ -124,6 +124,11 @@ pub fn param_names(name: &str) -> Option<Vec<&'static str>> {
     Some(sig.split('|').next().unwrap_or("").split(',').filter(|s| !s.is_empty()).collect())
 }
 
+/// Whether some signature of a built-in has a parameter of that name.
+pub fn has_param(name: &str, param: &str) -> bool {
+    SIGNATURES.iter().find(|(n, _)| *n == name).is_some_and(|(_, sig)| sig.split(['|', ',']).any(|p| p == param))
+}
+
 /// A call with named arguments: the signature whose parameter names cover the given ones.
 pub fn call_named(name: &str, args: Vec<(String, Value)>) -> Value {
     let Some((_, sig)) = SIGNATURES.iter().find(|(n, _)| *n == name) else { return Value::Null };

@@ -147,6 +147,8 @@ mod tests {
         let e = parse("1 + frobnicate(2)", &names).expect_err("unknown");
         assert!(e.message.contains("unknown function `frobnicate`"), "{e}");
         assert!(parse("{a: 1, a: 2}", &names).is_err());
+        let e = parse("substring(string: \"abc\", begin: 2)", &names).expect_err("no such parameter");
+        assert!(e.message.contains("`substring` has no parameter `begin`"), "{e}");
     }
 
     #[test]

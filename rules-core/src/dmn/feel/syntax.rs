@@ -683,11 +683,22 @@ impl Parser {
                             return Err(self.error(format!("unknown function `{n}`")));
                         }
                     }
+                    let at = self.pos;
                     self.pos += 1;
                     self.depth += links;
                     let args = self.arguments();
                     self.depth -= links;
-                    e = Ast::Call(Box::new(e), args?);
+                    let args = args?;
+                    // A built-in called with a parameter name it does not have is an error, not null.
+                    if let (Ast::Name(n), Args::Named(named)) = (&e, &args) {
+                        if builtins::is_builtin(n) && !self.names.contains(n) {
+                            if let Some((bad, _)) = named.iter().find(|(p, _)| !builtins::has_param(n, p)) {
+                                self.pos = at;
+                                return Err(self.error(format!("`{n}` has no parameter `{bad}`")));
+                            }
+                        }
+                    }
+                    e = Ast::Call(Box::new(e), args);
                 }
                 _ => return Ok(e),
             }
