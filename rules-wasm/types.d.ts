@@ -53,6 +53,9 @@ export interface InputInfo {
   /** The range in Dutch notation, e.g. `["0 m", "20 m"]`. */
   range_text?: [string, string];
   priority?: number;
+  /** A derived input's `from` clause (`largest(buildings, parcel)`): the map answers it (see
+   * `Outcome.derived`) until the resident answers it otherwise. */
+  from?: string;
 }
 
 export interface LayerDecl {
@@ -162,6 +165,17 @@ export interface Outcome {
   checks: CheckOutcome[];
   /** Inputs still needed, in asking order; the first is the next question. */
   needed: Needed[];
+  /** Derived inputs the map answered because nobody else did (absent when none). */
+  derived?: Derived[];
+}
+
+/** A derived input's value: what `input x: ... from ...` found on the map. */
+export interface Derived {
+  input: string;
+  /** The `from` clause as written. */
+  from: string;
+  /** GeoJSON for geometry; else the value as in `DecisionOutcome.outcome`. */
+  value: unknown;
 }
 
 /** A checker diagnostic; lines and columns are 1-based. */

@@ -80,6 +80,8 @@ for (const [name, layer] of Object.entries(config.bindings)) {
 for (const r of rulesets) for (const [name, url] of Object.entries(r.layers)) bindings[name] ??= url;
 
 const sizes = fs.existsSync(path.join(pkg, "sizes.json")) ? JSON.parse(fs.readFileSync(path.join(pkg, "sizes.json"), "utf8")) : null;
-const manifest = { title: config.title, start: config.start, tiles: config.tiles, map_layers: mapLayers, bindings, rulesets, wasm: sizes };
+// The fictional example municipalities (chosen with "Kies een voorbeeldgemeente"), by ruleset path.
+const examples = config.examples ?? [];
+const manifest = { title: config.title, start: config.start, tiles: config.tiles, map_layers: mapLayers, bindings, rulesets, examples, wasm: sizes };
 fs.writeFileSync(path.join(dist, "manifest.json"), JSON.stringify(manifest, null, 1));
 console.log(`web-demo: built ${path.relative(root, dist)} with ${rulesets.length} rulesets and ${dataFiles.size} data files`);

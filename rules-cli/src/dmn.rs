@@ -22,6 +22,20 @@ pub struct ImportSttrArgs {
     /// `json` prints the diagnostics as JSON on stdout (the ruleset then needs `-o`).
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Refuse a file with its own bugs (a boolean compared with "ja", an option spelled differently
+    /// from its question). Without it such a cell never matches, as in the national system, and
+    /// the finding is a warning.
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Args)]
+pub struct ExportSttrArgs {
+    /// The ruleset (`.rules`), or an STTR file (`.dmn`), which is imported first.
+    file: PathBuf,
+    /// Write the STTR file here instead of printing it.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -75,7 +89,8 @@ pub fn ruleset_beside(rules: PathBuf) -> PathBuf {
 pub fn import_sttr(args: &ImportSttrArgs) -> Result<ExitCode, Failure> {
     let text = read(&args.file)?;
     let name = args.file.display().to_string();
-    let (ruleset_text, diagnostics) = match sttr::import(&name, &text) {
+    let options = sttr::ImportOptions { strict: args.strict };
+    let (ruleset_text, diagnostics) = match sttr::import_with(&name, &text, &options) {
         Ok(imported) => (Some(imported.text), imported.diagnostics),
         Err(e) => (None, e.diagnostics()),
     };
@@ -106,6 +121,45 @@ pub fn import_sttr(args: &ImportSttrArgs) -> Result<ExitCode, Failure> {
         eprintln!("{name}: {errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
     }
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+pub fn export_sttr(args: &ExportSttrArgs) -> Result<ExitCode, Failure> {
+    let name = args.file.display().to_string();
+    let mut text = read(&args.file)?;
+    if args.file.extension().is_some_and(|e| e == "dmn") {
+        text = match sttr::import(&name, &text) {
+            Ok(i) if i.ruleset.is_some() => i.text,
+            Ok(i) => {
+                return Err(Failure(format!(
+                    "{name} has {} import errors; run `rules import-sttr {name}`",
+                    i.diagnostics.iter().filter(|d| d.is_error()).count()
+                )))
+            }
+            Err(e) => return Err(Failure(format!("{name}: {e}; run `rules import-sttr {name}`"))),
+        };
+    }
+    let exported = match sttr::export::export(&name, &text) {
+        Ok(x) => x,
+        Err(errors) => {
+            for d in &errors {
+                eprint!("{}", d.render(&name));
+            }
+            return Ok(ExitCode::from(1));
+        }
+    };
+    for d in &exported.diagnostics {
+        eprint!("{}", d.render(&name));
+    }
+    match &args.output {
+        Some(out) => {
+            std::fs::write(out, &exported.xml).map_err(|e| Failure(format!("cannot write {}: {e}", out.display())))?;
+            eprintln!("wrote {}", out.display());
+        }
+        None => print!("{}", exported.xml),
+    }
+    let left_out = exported.diagnostics.len();
+    eprintln!("{name}: exported, {left_out} item{} left out", plural(left_out));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn plural(n: usize) -> &'static str {

@@ -3,6 +3,7 @@
 //! This binary only reads files, calls `rules-core` and prints. Exit codes: 0 ok, 1 rule errors or
 //! failing tests, 2 usage or input errors.
 
+mod batch;
 mod dmn;
 
 use std::collections::BTreeMap;
@@ -120,6 +121,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
     },
+    /// Evaluate a ruleset for every parcel of a parcel layer, in parallel: one row per parcel with
+    /// the conclusion, the deciding branch and the questions still open (GeoJSON, CSV).
+    ///
+    /// With --compare OLD.rules, also the parcels whose conclusion changes between the two
+    /// versions, as a map page. A progress bar shows on stderr when it is a terminal.
+    Batch(batch::BatchArgs),
     /// Convert an STTR file (DMN with the Omgevingsloket's toepasbare-regels extensions) to a ruleset.
     ///
     /// Prints the ruleset (or writes it with -o) and reports problems the national system does not
@@ -127,6 +134,12 @@ enum Command {
     /// overlapping or unreachable rules, missing conclusions. Exits 1 on errors.
     /// `rules eval` and `rules test` also take a `.dmn` directly.
     ImportSttr(dmn::ImportSttrArgs),
+    /// Write a ruleset as an STTR file (DMN 1.3 with the toepasbare-regels extensions).
+    ///
+    /// Questions, fixed values, definitions, decision trees and tables, explanations and references
+    /// are exported; what STTR cannot express (geometry inputs and what uses them, map rules,
+    /// checks) is left out, marked with an XML comment and reported. A `.dmn` is imported first.
+    ExportSttr(dmn::ExportSttrArgs),
     /// Run the DMN TCK conformance tests in a folder (e.g. TestCases/compliance-level-2).
     ///
     /// Prints one line per test case and `N passed, N failed, N skipped` last; --csv writes the
@@ -154,7 +167,9 @@ fn main() -> ExitCode {
         Command::At { rulesets, layers, point, crs, parcels, format } => {
             at(&rulesets, &layers, &point, &crs, parcels.as_deref(), format)
         }
+        Command::Batch(args) => batch::batch(&args),
         Command::ImportSttr(args) => dmn::import_sttr(&args),
+        Command::ExportSttr(args) => dmn::export_sttr(&args),
         Command::Tck(args) => dmn::tck(&args),
     };
     match result {
@@ -462,6 +477,8 @@ fn test_pairs(paths: &[PathBuf]) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
 fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
     let (mut passed, mut failed) = (0usize, 0usize);
     let mut uncovered_total = 0usize;
+    // Coverage is per ruleset over all its case files (`X.cases.json`, `X.map.cases.json`, ...).
+    let mut reached_by_ruleset: Vec<(PathBuf, rules_core::Ruleset, rules_core::eval::coverage::Coverage)> = Vec::new();
     for (ruleset_path, case_path) in test_pairs(paths)? {
         let rs = match load(&ruleset_path) {
             Ok(rs) => rs,
@@ -472,7 +489,15 @@ fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
             }
         };
         let mut loader = FileLoader::new(&case_path);
-        let mut reached = rules_core::eval::coverage::Coverage::new(&rs);
+        let slot = match reached_by_ruleset.iter().position(|(p, _, _)| *p == ruleset_path) {
+            Some(i) => i,
+            None => {
+                let fresh = rules_core::eval::coverage::Coverage::new(&rs);
+                reached_by_ruleset.push((ruleset_path.clone(), rs.clone(), fresh));
+                reached_by_ruleset.len() - 1
+            }
+        };
+        let reached = &mut reached_by_ruleset[slot].2;
         for (i, c) in cases_of(&case_path)?.iter().enumerate() {
             let label = format!("{} {}", case_path.display(), c.label(i));
             let problems = match case::facts_for(&rs, c, &c.label(i), &mut |p| loader.load(p)) {
@@ -499,15 +524,15 @@ fn test(paths: &[PathBuf], coverage: bool) -> Result<ExitCode, Failure> {
                 }
             }
         }
-        if coverage {
-            let missing = reached.unreached(&rs);
+    }
+    if coverage {
+        for (ruleset_path, rs, reached) in &reached_by_ruleset {
+            let missing = reached.unreached(rs);
             uncovered_total += missing.len();
             for m in missing {
                 println!("uncovered {}:{}: {}", ruleset_path.display(), m.line, m.what);
             }
         }
-    }
-    if coverage {
         println!(
             "coverage: {uncovered_total} branch{} or rule{} not reached",
             if uncovered_total == 1 { "" } else { "es" },

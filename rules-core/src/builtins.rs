@@ -24,6 +24,8 @@ pub enum Builtin {
     ZoneFrom,
     Coverage,
     Near,
+    Largest,
+    Nearest,
 }
 
 /// Every builtin with its name and a one-line signature for messages and docs.
@@ -48,7 +50,7 @@ pub const ALL: &[(Builtin, &str, &str)] = &[
     (
         Builtin::RearYard,
         "rear_yard",
-        "rear_yard(parcel, main_building, public_space): the achtererfgebied, behind the line 1 m behind the front",
+        "rear_yard(parcel, main_building, public_space[, d]): the achtererfgebied, behind the line 1 m (or d) behind the front",
     ),
     (Builtin::ZoneFrom, "zone_from", "zone_from(shape, d): the area within distance d of shape, outside it"),
     (
@@ -60,6 +62,16 @@ pub const ALL: &[(Builtin, &str, &str)] = &[
         Builtin::Coverage,
         "coverage",
         "coverage(zone, shape, ...): the surface of zone covered by the shapes together, in m2",
+    ),
+    (
+        Builtin::Largest,
+        "largest",
+        "largest(layer, zone): the feature of an area layer that covers most of zone (only in `from`)",
+    ),
+    (
+        Builtin::Nearest,
+        "nearest",
+        "nearest(layer, point, d): the feature of a layer nearest to point, within d (only in `from`)",
     ),
 ];
 
@@ -168,6 +180,12 @@ impl Builtin {
                     Err("`boundary` needs an area".into())
                 }
             }
+            Builtin::RearYard if args.len() == 4 => {
+                if !(area(0) && area(1) && area(2) && matches!(&args[3], Type::Num(d) if d.compatible(Dim::LENGTH))) {
+                    return Err("`rear_yard` takes three areas and a distance: the parcel, the main building, the public space and how far behind the front the line lies, like rear_yard(parcel, main_building, public_space, 0 m)".into());
+                }
+                Ok(Type::Geom(GeomKind::Area))
+            }
             Builtin::FrontLine | Builtin::RearYard => {
                 count(3)?;
                 if !(area(0) && area(1) && area(2)) {
@@ -190,6 +208,23 @@ impl Builtin {
                 match (&args[0], &args[1], &args[2]) {
                     (Type::Geom(k), Type::Geom(_), Type::Num(d)) if d.compatible(Dim::LENGTH) => Ok(Type::Geom(*k)),
                     _ => Err("`near` needs two geometries and a length, like near(trees, plan, 1 m)".into()),
+                }
+            }
+            Builtin::Largest => {
+                count(2)?;
+                if area(0) && area(1) {
+                    Ok(Type::Geom(GeomKind::Area))
+                } else {
+                    Err("`largest` needs an area layer and an area, like largest(buildings, parcel)".into())
+                }
+            }
+            Builtin::Nearest => {
+                count(3)?;
+                match (&args[0], &args[1], &args[2]) {
+                    (Type::Geom(k), Type::Geom(GeomKind::Point), Type::Num(d)) if d.compatible(Dim::LENGTH) => {
+                        Ok(Type::Geom(*k))
+                    }
+                    _ => Err("`nearest` needs a layer, a point and a length, like nearest(trees, spot, 3 m)".into()),
                 }
             }
             Builtin::Coverage => {
@@ -257,9 +292,17 @@ impl Builtin {
             Builtin::FrontLine => {
                 shape(spatial::derive::front_line(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`front_line`: {e}"))?)
             }
-            Builtin::RearYard => shape(
-                spatial::derive::rear_yard(geo(0)?, geo(1)?, geo(2)?).map_err(|e| format!("`rear_yard`: {e}"))?.area,
-            ),
+            Builtin::RearYard => {
+                let behind = if args.len() == 4 { num(3)?.0 } else { spatial::derive::BEHIND_FRONT };
+                if !behind.is_finite() || !(0.0..=100.0).contains(&behind) {
+                    return Err(format!("`rear_yard` distance {behind} m is out of range (0 to 100 m)"));
+                }
+                shape(
+                    spatial::derive::rear_yard_behind(geo(0)?, geo(1)?, geo(2)?, behind)
+                        .map_err(|e| format!("`rear_yard`: {e}"))?
+                        .area,
+                )
+            }
             Builtin::ZoneFrom => {
                 let (d, _) = num(1)?;
                 if !d.is_finite() || !(0.0..=10_000.0).contains(&d) {
@@ -273,6 +316,10 @@ impl Builtin {
                     return Err(format!("`near` distance {d} m is out of range (0 to 10 km)"));
                 }
                 shape(spatial::derive::near(geo(0)?, geo(1)?, d))
+            }
+            // They pick a feature of a layer: the evaluator runs them (see `eval::pick`).
+            Builtin::Largest | Builtin::Nearest => {
+                return Err(format!("`{}` picks a feature of a layer and works only in `from`", self.name()))
             }
             Builtin::Coverage => {
                 let shapes = (1..args.len()).map(geo).collect::<Result<Vec<_>, _>>()?;

@@ -125,6 +125,10 @@ pub struct InputInfo {
     pub range_text: Option<[String; 2]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<i64>,
+    /// For a derived input: its `from` clause (`largest(buildings, parcel)`); the map answers it
+    /// (see `Outcome.derived`) until the resident gives another answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -226,6 +230,7 @@ fn info(id: &str, loaded: &Loaded, warnings: Vec<Json>) -> RulesetInfo {
                     .zip(dim)
                     .map(|((lo, hi), d)| [Value::Num(lo, d).to_dutch(), Value::Num(hi, d).to_dutch()]),
                 priority: input.priority,
+                from: input.derive.as_ref().map(|d| d.text.clone()),
             }
         })
         .collect();
@@ -273,12 +278,11 @@ fn guess_kind(collection: &Json) -> GeomKind {
 }
 
 fn bind(loaded: &mut Loaded, name: &str, collection: &Json) -> Result<bool, Failure> {
-    let Some(index) = loaded.rs.layer_index(name) else { return Ok(false) };
-    loaded.base.bind_layer(&loaded.rs, name, collection)?;
-    // Union the layer once here so every session cloned from `base` shares it.
-    if let Some(layer) = loaded.base.layer(index) {
-        layer.merged(loaded.rs.layers[index].kind);
+    if loaded.rs.layer_index(name).is_none() {
+        return Ok(false);
     }
+    // Not merged here: operations with a geometry use the layer's features near it.
+    loaded.base.bind_layer(&loaded.rs, name, collection)?;
     Ok(true)
 }
 

@@ -21,17 +21,21 @@ const ROAD = [181190, 456455];
 const FITS = [[181152, 456460], [181160, 456460], [181160, 456467], [181152, 456467]]; // 56 m², far from the road
 const NEAR_ROAD = [[181178, 456444], [181184.8, 456444], [181184.8, 456450], [181178, 456450]]; // 0,52 m from the road
 
-async function openActivity(page, activity = "Bijgebouw bouwen") {
+// The shed example of the fictional "Voorbeeldgemeente", chosen under the map.
+async function openActivity(page, ruleset = "rulesets/voorbeeld/bijgebouw.rules", example = "voorbeeldgemeente") {
+  await page.locator("#example-select").selectOption(example);
   await clickMap(page, ...PARCEL_2626);
-  await page.getByRole("button", { name: new RegExp(`^${activity}:`) }).click();
+  await page.locator(`.activities button[data-ruleset="${ruleset}"]`).click();
   await page.waitForSelector("#check-title");
 }
 
 async function drawPlan(page, vertices) {
-  const draw = page.locator("[data-action=draw]");
+  // Once drawn, the plan's tools come back with "Wijzig tekening".
+  if ((await page.locator("[data-tools=plan]").count()) === 0) await page.locator("[data-input=plan] [data-action=change]").click();
+  const draw = page.locator("[data-tools=plan] [data-action=draw]");
   await draw.click();
   for (const [i, [x, y]] of vertices.entries()) await clickMap(page, x, y, { center: i === 0, zoom: 18 });
-  await page.locator("[data-action=draw]").click(); // "Klaar met tekenen"
+  await page.locator("[data-tools=plan] [data-action=draw]").click(); // "Klaar met tekenen"
 }
 
 async function answerQuestion(page, name, value) {
@@ -48,6 +52,8 @@ async function answerQuestion(page, name, value) {
 test("Stip op de kaart: a click on a real parcel lists the rules that apply there, grouped by authority", async () => {
   const page = await browser.page();
   await withScreenshot(page, "stip-op-de-kaart", async () => {
+    // The fictional municipality with the fictional zoning plan, chosen explicitly.
+    await page.locator("#example-select").selectOption("gemeente-voorbeeld");
     await clickMap(page, ...PARCEL_2626);
     await page.waitForSelector("[data-testid=where]");
     assert.match(await page.locator("[data-testid=where]").innerText(), /OTL02 B 2626/);
@@ -60,15 +66,20 @@ test("Stip op de kaart: a click on a real parcel lists the rules that apply ther
     assert.match(await zoning.innerText(), /Regel\s+Omgevingsplan Voorbeeld \(fictief\), hoofdstuk 4/);
     assert.match(await zoning.innerText(), /Waarom deze regel\? De bestemming zegt waarvoor grond en gebouwen gebruikt mogen worden\./);
     // The activities that can be checked here.
-    assert.ok(await page.getByRole("button", { name: /^Bijgebouw bouwen:/ }).isVisible());
+    assert.ok(await page.getByRole("button", { name: /^Aanbouw, schuur of overkapping bouwen:/ }).isVisible());
 
-    // On the road: the bruidsschat example's `at` rule, from a second authority.
+    // On the road: the municipality's own `at` rule, once (not the national text it replaces).
     await clickMap(page, ...ROAD);
     await page.waitForFunction(() => /Dit is openbaar gebied/.test(document.querySelector("#stip").textContent));
     const text = await page.locator("#stip").innerText();
     assert.match(text, /Openbaar gebied: Dit is openbaar gebied\. Hier mag u niet bouwen\./);
-    assert.match(text, /Voorbeeldgemeente \(fictief\), naar de bruidsschat/);
-    assert.ok((await page.locator(".authority").count()) >= 2, "rules of several authorities, grouped");
+    assert.match(text, /Gemeente Voorbeeld \(fictief\), naar de bruidsschat/);
+    assert.equal((text.match(/Openbaar gebied:/g) ?? []).length, 1, "one text per rule, one rule per place");
+
+    // Without an example municipality: the national rules only, the fictional texts are gone.
+    await page.locator("#example-select").selectOption("");
+    await page.waitForFunction(() => !/Gemeente Voorbeeld/.test(document.querySelector("#stip").textContent));
+    assert.match(await page.locator("#stip").innerText(), /Omgevingsplan \(bruidsschat\)/);
     assert.deepEqual(page.errors, []);
   });
   await page.close();
@@ -245,6 +256,7 @@ test("Regels schrijven: a real STTR file is converted in the browser and opened 
 test("Phone-sized screen: map and panel are usable without sideways scrolling", async () => {
   const page = await browser.page("index.html", { width: 390, height: 844 });
   await withScreenshot(page, "phone", async () => {
+    await page.locator("#example-select").selectOption("gemeente-voorbeeld");
     await clickMap(page, ...PARCEL_2626);
     await page.waitForSelector("[data-testid=hit]");
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -31,10 +31,12 @@ for (let i = 0; i < N; i++) {
 }
 
 // A plan on parcel OTL02 B 2626 (bijbehorend bouwwerk), then drags of its third corner.
+await page.locator("#example-select").selectOption("voorbeeldgemeente");
 await clickMap(page, 181159.082, 456453.946, { zoom: 18 });
-await page.getByRole("button", { name: /^Bijgebouw bouwen:/ }).click();
+await page.locator(".activities button[data-ruleset='rulesets/voorbeeld/bijgebouw.rules']").click();
 await page.waitForSelector("#check-title");
-await page.locator("[data-action=rectangle]").click();
+await page.locator("[data-tools=plan] [data-action=place-typed]").click(); // 4 x 3 m, typed
+
 await page.waitForSelector("[data-vertex='2']");
 await page.evaluate(() => performance.clearMeasures("plan-check"));
 await page.evaluate(() => performance.clearMeasures("plan-check-engine"));

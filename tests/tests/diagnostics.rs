@@ -12,7 +12,7 @@ use serde_json::Value as Json;
 /// Every static diagnostic code the checker can give. Each must appear in some `.expected` file.
 const ALL_CODES: &[&str] = &[
     "E001", "E002", "E003", "E004", "E005", "E006", "E007", "E008", "E009", "E010", "E011", "E012", "E013", "E014",
-    "E015", "E016", "E017", "E018", "E020", "W001", "W002", "W003", "W004", "W005",
+    "E015", "E016", "E017", "E018", "E020", "E022", "W001", "W002", "W003", "W004", "W005", "W006",
 ];
 
 /// Files whose diagnostic sits at the very end of the text. The renderer draws no underline there

@@ -1,6 +1,7 @@
 //! Static analysis of a checked ruleset, one lint per function:
-//! unreachable branches (W002, W003), gaps where no branch decides (W004), and overlapping rows in
-//! UNIQUE tables (W005).
+//! unreachable branches (W002, W003), gaps where no branch decides (W004), overlapping rows in
+//! UNIQUE tables (W005), and a `NeemContactOp` branch that stands before a branch giving a permit
+//! (W006).
 //!
 //! The analyses reason about "simple" conditions: comparisons, ranges and option tests on one input
 //! (or definition), combined with and/or/not. Anything else is taken as "may or may not hold", so
@@ -11,13 +12,16 @@ use std::collections::BTreeSet;
 use super::ruleset::*;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{self, BinOp, CompareOp, HitPolicy};
-use crate::value::{compare_numbers, Type, Value};
+use crate::value::{compare_numbers, Conclusion, Type, Value};
 
 pub(super) fn analyse(rs: &Ruleset, _file: &ast::File) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for d in &rs.decisions {
         match &d.body {
-            Body::Tree(branches) => tree(rs, d, branches, None, &mut out),
+            Body::Tree(branches) => {
+                tree(rs, d, branches, None, &mut out);
+                contact_before_permit(rs, branches, &mut out);
+            }
             Body::Table(t) => table(rs, d, t, &mut out),
         }
     }
@@ -433,6 +437,101 @@ fn var_name(rs: &Ruleset, var: Var) -> String {
     .unwrap_or_default()
 }
 
+// ---------------------------------------------------------------- asking in vain
+
+/// The conclusion of a leaf, when it is a constant one.
+fn conclusion_of(leaf: &Leaf) -> Option<Conclusion> {
+    match &leaf.value.kind {
+        ExprKind::Const(Value::Conclusion(c)) => Some(*c),
+        _ => None,
+    }
+}
+
+/// A condition as the per-variable constraints of its `and`-parts. Parts that are not simple are
+/// left out, so the sets may be too large, never too small: two conditions whose constraints on
+/// one variable do not meet can never hold together.
+fn constraints(rs: &Ruleset, e: &Expr, out: &mut Vec<(Var, Universe, Set)>) {
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, l, r) => {
+            constraints(rs, l, out);
+            constraints(rs, r, out);
+        }
+        _ => out.extend(simple(rs, e)),
+    }
+}
+
+fn same_symbol(a: &Expr, b: &Expr) -> bool {
+    matches!((var_of(a), var_of(b)), (Some(x), Some(y)) if x == y)
+}
+
+fn exclusive(a: &[(Var, Universe, Set)], b: &[(Var, Universe, Set)]) -> bool {
+    a.iter().any(|(va, _, sa)| b.iter().any(|(vb, _, sb)| va == vb && sa.intersect(sb).is_empty()))
+}
+
+/// A leaf with the branch it hangs under and the constraints of the conditions on its path.
+type PathLeaf<'a> = (&'a Branch, &'a Leaf, Vec<(Var, Universe, Set)>);
+
+/// The leaves under a branch, each with the constraints of the conditions on its path.
+fn leaves<'a>(rs: &Ruleset, b: &'a Branch, path: &[(Var, Universe, Set)], out: &mut Vec<PathLeaf<'a>>) {
+    let mut here = path.to_vec();
+    if let Some(c) = &b.condition {
+        constraints(rs, c, &mut here);
+    }
+    match &b.body {
+        BranchBody::Leaf(leaf) => out.push((b, leaf, here)),
+        BranchBody::Nested(inner) => inner.iter().for_each(|i| leaves(rs, i, &here, out)),
+    }
+}
+
+/// W006: a `NeemContactOp` branch (typically for the answer "weet ik niet") before a branch that
+/// gives `Vergunningplicht` or `Verbod` in cases it also takes. A resident who cannot answer is
+/// then sent to the municipality, and asked questions, although the later branch makes a permit
+/// certain. Not reported when the two conditions exclude each other, or when a branch before the
+/// permit frees some answer to the same question (then that answer does matter).
+fn contact_before_permit(rs: &Ruleset, branches: &[Branch], out: &mut Vec<Diagnostic>) {
+    for b in branches {
+        if let BranchBody::Nested(inner) = &b.body {
+            contact_before_permit(rs, inner, out);
+        }
+    }
+    for (i, contact) in branches.iter().enumerate() {
+        let (Some(cond), BranchBody::Leaf(leaf)) = (&contact.condition, &contact.body) else { continue };
+        if conclusion_of(leaf) != Some(Conclusion::NeemContactOp) {
+            continue;
+        }
+        let mut mine = Vec::new();
+        constraints(rs, cond, &mut mine);
+        let mut before = Vec::new();
+        branches[..i].iter().for_each(|b| leaves(rs, b, &[], &mut before));
+        let mut later = Vec::new();
+        branches[i + 1..].iter().for_each(|b| leaves(rs, b, &[], &mut later));
+        let frees = |(br, l, _): &&PathLeaf| {
+            matches!(conclusion_of(l), Some(Conclusion::Toestemmingsvrij | Conclusion::NietVanToepassing))
+                && br.reads.iter().any(|r| contact.reads.iter().any(|a| same_symbol(a, r)))
+        };
+        let permit = later.iter().enumerate().find(|(n, (_, l, path))| {
+            matches!(conclusion_of(l), Some(Conclusion::Vergunningplicht | Conclusion::Verbod))
+                && !exclusive(&mine, path)
+                && !before.iter().chain(&later[..*n]).any(|x| frees(&x))
+        });
+        if let Some((_, (branch, l, _))) = permit {
+            let what = conclusion_of(l).map(|c| c.name()).unwrap_or_default();
+            out.push(
+                Diagnostic::warning(
+                    "W006",
+                    contact.span,
+                    format!(
+                        "`{}` sends the resident to the municipality, but a later branch gives {what} in the same cases",
+                        contact.text
+                    ),
+                )
+                .with_other(branch.span, format!("this branch makes {what} certain"))
+                .with_help("move the `NeemContactOp` branch after the branches that give a permit"),
+            );
+        }
+    }
+}
+
 // ---------------------------------------------------------------- tables
 
 /// The set a cell accepts, when its tests are constants.
@@ -457,8 +556,9 @@ fn cell_set(cell: &CellTest, u: &Universe) -> Option<Set> {
     Some(if *negated { set.complement(u) } else { set })
 }
 
-/// Rows larger than this are not compared pairwise (the comparison is quadratic).
-const MAX_ROWS_FOR_OVERLAP: usize = 2_000;
+/// FIRST tables larger than this are not checked for shadowed rows (that comparison is
+/// quadratic); UNIQUE overlaps are checked at every size (see [`overlapping_rows`]).
+const MAX_ROWS_FOR_SHADOWING: usize = 2_000;
 
 fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
     let universes: Vec<Option<Universe>> = t
@@ -472,12 +572,10 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|r| r.cells.iter().zip(&universes).map(|(c, u)| u.as_ref().and_then(|u| cell_set(c, u))).collect())
         .collect();
-    if t.rows.len() <= MAX_ROWS_FOR_OVERLAP {
-        match t.hit {
-            HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
-            HitPolicy::First => shadowed_rows(t, &rows, &universes, out),
-            _ => {}
-        }
+    match t.hit {
+        HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
+        HitPolicy::First if t.rows.len() <= MAX_ROWS_FOR_SHADOWING => shadowed_rows(t, &rows, &universes, out),
+        _ => {}
     }
     if matches!(t.hit, HitPolicy::Unique | HitPolicy::First | HitPolicy::Any | HitPolicy::Priority)
         && t.inputs.len() == 1
@@ -517,39 +615,132 @@ fn empty_like(u: &Universe) -> Set {
     }
 }
 
+/// W005: rules of a UNIQUE table that apply together. Identical rules are reported once per
+/// group, and each other rule once, naming the first earlier rule it overlaps (and how many more).
+///
+/// Only rows that may overlap are compared: rows are bucketed by the columns where every row
+/// tests one option (an equality-keyed table falls apart into buckets of one), and inside a
+/// bucket swept in order of their first numeric column, comparing each row only with the earlier
+/// rows whose range is still open (an interval table compares neighbours). Near O(n log n) for
+/// tables keyed like that; only rows that truly overlap many others cost more.
 fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Universe>], out: &mut Vec<Diagnostic>) {
-    for j in 0..rows.len() {
-        for i in 0..j {
-            let mut example = Vec::new();
-            let overlap =
-                rows[i].iter().zip(&rows[j]).zip(universes).enumerate().all(|(col, ((a, b), u))| match (a, b, u) {
-                    (Some(a), Some(b), Some(u)) => {
-                        let both = a.intersect(b);
-                        if both.is_empty() {
-                            return false;
-                        }
-                        if let Some(v) = u.describe(&both) {
-                            example.push(format!("{} = {v}", t.input_texts[col]));
-                        }
-                        true
+    // Rows with a cell that is not a constant test can overlap nothing that we can prove.
+    let usable: Vec<usize> = (0..rows.len()).filter(|&j| rows[j].iter().all(Option::is_some)).collect();
+    // Identical rows: one group each, reported once; the first of a group stands for it.
+    let mut keyed: Vec<(String, usize)> = usable.iter().map(|&j| (format!("{:?}", rows[j]), j)).collect();
+    crate::sort::sort_by(&mut keyed, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    let mut leaders = Vec::new();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let (first, rest) = (group[0].1, &group[1..]);
+        leaders.push(first);
+        if let Some(&(_, second)) = rest.first() {
+            let example = overlap_example(t, &rows[first], &rows[first], universes).unwrap_or_default();
+            let numbers: Vec<String> = group.iter().take(8).map(|(_, j)| (j + 1).to_string()).collect();
+            let more = if group.len() > 8 { format!(" and {} more", group.len() - 8) } else { String::new() };
+            out.push(
+                Diagnostic::warning(
+                    "W005",
+                    t.rows[second].span,
+                    format!(
+                        "rules {}{more} are the same ({} rules) in a UNIQUE table: all apply when {example}",
+                        numbers.join(", "),
+                        group.len()
+                    ),
+                )
+                .with_other(t.rows[first].span, "the first of them")
+                .with_help("keep one of them, or use hit policy FIRST or PRIORITY"),
+            );
+        }
+    }
+    crate::sort::sort(&mut leaders);
+    // Per row: the earlier rows it overlaps.
+    let mut found: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for_candidate_pairs(rows, &leaders, |i, j| {
+        let (i, j) = (i.min(j), i.max(j));
+        if overlap_example(t, &rows[i], &rows[j], universes).is_some() {
+            found[j].push(i);
+        }
+    });
+    for (j, earlier) in found.iter_mut().enumerate() {
+        crate::sort::sort(earlier);
+        let Some(&i) = earlier.first() else { continue };
+        let example = overlap_example(t, &rows[i], &rows[j], universes).unwrap_or_default();
+        let more = match earlier.len() - 1 {
+            0 => String::new(),
+            n => format!(" and {n} other rule{}", if n == 1 { "" } else { "s" }),
+        };
+        out.push(
+            Diagnostic::warning(
+                "W005",
+                t.rows[j].span,
+                format!("rule {} overlaps rule {}{more} in a UNIQUE table (both apply when {example})", j + 1, i + 1),
+            )
+            .with_other(t.rows[i].span, "the other rule")
+            .with_help("make the rules exclusive, or use hit policy FIRST or PRIORITY"),
+        );
+    }
+}
+
+/// When both rows apply for some input: a value per column where they do (`height = 5 m`).
+fn overlap_example(t: &Table, a: &[Option<Set>], b: &[Option<Set>], universes: &[Option<Universe>]) -> Option<String> {
+    let mut example = Vec::new();
+    for (col, ((a, b), u)) in a.iter().zip(b).zip(universes).enumerate() {
+        let (Some(a), Some(b), Some(u)) = (a, b, u) else { return None };
+        let both = a.intersect(b);
+        if both.is_empty() {
+            return None;
+        }
+        if let Some(v) = u.describe(&both) {
+            example.push(format!("{} = {v}", t.input_texts[col]));
+        }
+    }
+    Some(example.join(", "))
+}
+
+/// Calls `visit(i, j)` for every pair of the rows `among` that may overlap (see
+/// [`overlapping_rows`]); pairs that cannot are skipped.
+fn for_candidate_pairs(rows: &[Vec<Option<Set>>], among: &[usize], mut visit: impl FnMut(usize, usize)) {
+    let columns = rows.first().map_or(0, Vec::len);
+    let single = |j: usize, c: usize| match &rows[j][c] {
+        Some(Set::Finite(m)) if m.len() == 1 => m.iter().next().copied(),
+        _ => None,
+    };
+    // Columns where every row tests one option: rows with different options there never overlap.
+    let keys: Vec<usize> = (0..columns).filter(|&c| among.iter().all(|&j| single(j, c).is_some())).collect();
+    let mut bucketed: Vec<(Vec<usize>, usize)> =
+        among.iter().map(|&j| (keys.iter().filter_map(|&c| single(j, c)).collect(), j)).collect();
+    crate::sort::sort_by(&mut bucketed, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
+        let members: Vec<usize> = bucket.iter().map(|(_, j)| *j).collect();
+        let bounds = |j: usize, c: usize| match &rows[j][c] {
+            Some(Set::Num(parts)) if !parts.is_empty() => Some((
+                parts.iter().map(|p| p.lo).fold(f64::INFINITY, f64::min),
+                parts.iter().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max),
+            )),
+            _ => None,
+        };
+        let sweep = (0..columns).find(|&c| members.iter().all(|&j| bounds(j, c).is_some()));
+        match sweep {
+            Some(c) => {
+                let mut order: Vec<(f64, f64, usize)> =
+                    members.iter().filter_map(|&j| bounds(j, c).map(|(lo, hi)| (lo, hi, j))).collect();
+                crate::sort::sort_by(&mut order, |a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+                // Rows whose range is still open at the current start.
+                let mut open: Vec<(f64, usize)> = Vec::new();
+                for (lo, hi, j) in order {
+                    open.retain(|&(end, _)| end >= lo);
+                    for &(_, i) in &open {
+                        visit(i, j);
                     }
-                    _ => false,
-                });
-            if overlap {
-                out.push(
-                    Diagnostic::warning(
-                        "W005",
-                        t.rows[j].span,
-                        format!(
-                            "rule {} overlaps rule {} in a UNIQUE table (both apply when {})",
-                            j + 1,
-                            i + 1,
-                            example.join(", ")
-                        ),
-                    )
-                    .with_other(t.rows[i].span, "the other rule")
-                    .with_help("make the rules exclusive, or use hit policy FIRST or PRIORITY"),
-                );
+                    open.push((hi, j));
+                }
+            }
+            None => {
+                for (n, &j) in members.iter().enumerate() {
+                    for &i in &members[..n] {
+                        visit(i, j);
+                    }
+                }
             }
         }
     }
@@ -602,6 +793,73 @@ mod tests {
         let gap = Set::Num(vec![iv(f64::NEG_INFINITY, false, 5.0, false), iv(5.0, false, f64::INFINITY, false)])
             .complement(&u);
         assert_eq!(gap, Set::Num(vec![iv(5.0, true, 5.0, true)]));
+    }
+
+    fn w005(rows: &[String]) -> Vec<String> {
+        let text = format!(
+            "ruleset \"T\" {{ authority \"T\" }}\nquestion k: choice(\"a\", \"b\") \"K?\"\nquestion h: length \"H?\"\n\
+             decision \"D\" table UNIQUE {{\n  inputs k | h\n{}\n}}\n",
+            rows.join("\n")
+        );
+        let checked = crate::compile("t.rules", &text);
+        assert!(checked.ruleset.is_some(), "{:?}", checked.diagnostics);
+        checked.diagnostics.iter().filter(|d| d.code == "W005").map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn identical_unique_rows_are_one_warning() {
+        let rows: Vec<String> = (0..1000).map(|_| "  rule \"a\" | >= 0 m -> \"x\"".to_string()).collect();
+        assert_eq!(
+            w005(&rows),
+            ["rules 1, 2, 3, 4, 5, 6, 7, 8 and 992 more are the same (1000 rules) in a UNIQUE table: all apply when k = \"a\", h = 0 m"]
+        );
+    }
+
+    #[test]
+    fn overlaps_are_found_in_tables_of_any_size() {
+        // 3,000 ranges, alternating options; rule 2,501 reaches into rule 2,499 (same option).
+        let mut rows: Vec<String> = (0..3000)
+            .map(|i| format!("  rule \"{}\" | [{i} m .. {} m) -> \"r{i}\"", ["a", "b"][i % 2], i + 1))
+            .collect();
+        rows[2500] = "  rule \"a\" | [2498.5 m .. 2501 m) -> \"r2500\"".into();
+        assert_eq!(
+            w005(&rows),
+            ["rule 2501 overlaps rule 2499 in a UNIQUE table (both apply when k = \"a\", h = 2498.5 m)"]
+        );
+        // A row overlapping many: one warning, with the count.
+        let mut rows: Vec<String> =
+            (0..10).map(|i| format!("  rule \"a\" | [{i} m .. {} m) -> \"r{i}\"", i + 1)).collect();
+        rows.push("  rule - | >= 0 m -> \"all\"".into());
+        assert_eq!(
+            w005(&rows),
+            ["rule 11 overlaps rule 1 and 9 other rules in a UNIQUE table (both apply when k = \"a\", h = 0 m)"]
+        );
+    }
+
+    fn w006(decision: &str) -> usize {
+        let text = format!(
+            "ruleset \"T\" {{ authority \"A\" valid from 2024-01-01 }}\n\
+             question x: choice(\"nee\", \"ja\", \"weet ik niet\") \"X?\"\n\
+             question h: length \"H?\"\n\
+             decision \"Conclusie\" {{\n{decision}\n}}\n"
+        );
+        let checked = crate::compile("t.rules", &text);
+        assert!(checked.diagnostics.iter().all(|d| !d.is_error()), "{:?}", checked.diagnostics);
+        checked.diagnostics.iter().filter(|d| d.code == "W006").count()
+    }
+
+    #[test]
+    fn contact_before_a_permit() {
+        // The permit for height holds whatever x is: "weet ik niet" must not hide it.
+        assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen h > 5 m -> Vergunningplicht\notherwise -> Toestemmingsvrij"), 1);
+        // In a nested block too.
+        assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen h > 1 m { when h > 5 m -> Verbod\notherwise -> Toestemmingsvrij }\notherwise -> Toestemmingsvrij"), 1);
+        // After the permits it is right.
+        assert_eq!(w006("when h > 5 m -> Vergunningplicht\nwhen x == \"weet ik niet\" -> NeemContactOp\notherwise -> Toestemmingsvrij"), 0);
+        // The permit branch excludes the contact branch's answer.
+        assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen x == \"ja\" and h > 5 m -> Vergunningplicht\notherwise -> Toestemmingsvrij"), 0);
+        // "nee" frees the plan before the permit: the answer matters, asking is right.
+        assert_eq!(w006("when x == \"weet ik niet\" -> NeemContactOp\nwhen x == \"nee\" -> Toestemmingsvrij\nwhen h > 5 m -> Vergunningplicht\notherwise -> Toestemmingsvrij"), 0);
     }
 
     #[test]

@@ -82,6 +82,8 @@ struct Checker<'a> {
     decisions: Vec<Lowering<Decision>>,
     checks: Vec<Check>,
     at_rules: Vec<AtRule>,
+    /// Lowering a `from` clause: the only place where `largest` and `nearest` may appear.
+    in_derive: bool,
 }
 
 type Lowered<T> = Result<T, ()>;
@@ -102,6 +104,7 @@ impl<'a> Checker<'a> {
             decisions: Vec::new(),
             checks: Vec::new(),
             at_rules: Vec::new(),
+            in_derive: false,
         }
     }
 
@@ -225,6 +228,17 @@ impl<'a> Checker<'a> {
 
     fn lower_all(&mut self) {
         self.header();
+        for item in &self.file.items {
+            if let ast::Item::Input(decl) = item {
+                if let (Some(d), Some(&Declared { symbol: Symbol::Input(i), .. })) =
+                    (&decl.derive, self.symbols.get(&decl.name.name))
+                {
+                    if let Ok(derive) = self.derive(i, d) {
+                        self.inputs[i].derive = Some(derive);
+                    }
+                }
+            }
+        }
         for i in 0..self.let_decls.len() {
             let _ = self.lower_let(i);
         }
@@ -386,8 +400,59 @@ impl<'a> Checker<'a> {
             intent: decl.intent.as_ref().map(|s| s.value.clone()),
             range,
             priority: decl.priority.map(|(p, _)| p),
+            derive: None,
             span: decl.span,
         })
+    }
+
+    /// `from value [when condition]` of input `i`. It may read layers and the inputs declared before
+    /// it (so derivations cannot loop), not definitions or decisions.
+    fn derive(&mut self, i: usize, d: &ast::Derive) -> Lowered<Derive> {
+        self.in_derive = true;
+        let value = self.expr(&d.value);
+        self.in_derive = false;
+        let when = d.when.as_ref().map(|w| self.condition(w)).transpose();
+        let (value, when) = (value?, when?);
+        let input = &self.inputs[i];
+        let fits = match (&value.ty, &input.ty) {
+            (Type::Geom(a), Type::Geom(b)) => a == b,
+            (a, b) => a.compatible(b),
+        };
+        if !fits {
+            let message =
+                format!("`from` gives {}, but `{}` is {}", value.ty.describe(), input.name, input.ty.describe());
+            self.error(Diagnostic::error("E005", d.value.span, message));
+            return Err(());
+        }
+        let mut reads = reads_of(&value);
+        if let Some(w) = &when {
+            reads.extend(reads_of(w));
+        }
+        for r in &reads {
+            let problem = match r.kind {
+                ExprKind::Input(j) if j >= i => Some(format!(
+                    "`from` can read only inputs declared before `{}`, not `{}`",
+                    input.name, self.inputs[j].name
+                )),
+                ExprKind::Let(_) | ExprKind::Decision(_) => {
+                    Some("`from` can read inputs declared before it and layers, not definitions or decisions".into())
+                }
+                _ => None,
+            };
+            if let Some(message) = problem {
+                self.error(Diagnostic::error("E022", r.span, message).with_help(
+                    "a derived input is found from the map and earlier answers: move it below what it reads",
+                ));
+                return Err(());
+            }
+        }
+        let text = match &d.when {
+            Some(w) => {
+                format!("{} when {}", one_line(self.source.slice(d.value.span)), one_line(self.source.slice(w.span)))
+            }
+            None => one_line(self.source.slice(d.value.span)),
+        };
+        Ok(Derive { value, when, text })
     }
 
     /// A number literal with a unit of the expected dimension, in base units.
@@ -788,8 +853,9 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        let fast = rows.iter().flat_map(|r| r.cells.iter().map(fast_cell)).collect();
-        Ok(Table { hit: t.hit, inputs, input_texts, reads, rows, fast })
+        let fast: Vec<FastCell> = rows.iter().flat_map(|r| r.cells.iter().map(fast_cell)).collect();
+        let index = TableIndex::build(rows.len(), inputs.len(), &fast);
+        Ok(Table { hit: t.hit, inputs, input_texts, reads, rows, fast, index })
     }
 
     fn cell(&mut self, cell: &ast::Cell, input: &Expr) -> Lowered<CellTest> {
@@ -1053,6 +1119,20 @@ impl<'a> Checker<'a> {
                     return Err(());
                 };
                 let args = self.exprs(args)?;
+                if matches!(builtin, Builtin::Largest | Builtin::Nearest) {
+                    let problem = if !self.in_derive {
+                        Some((span, format!("`{}` picks a feature for a derived input: use it in `from`", f.name)))
+                    } else if !matches!(args.first().map(|a| &a.kind), Some(ExprKind::Layer(_))) {
+                        let at = args.first().map_or(span, |a| a.span);
+                        Some((at, format!("the first argument of `{}` must be a layer", f.name)))
+                    } else {
+                        None
+                    };
+                    if let Some((at, message)) = problem {
+                        self.error(Diagnostic::error("E022", at, message).with_help(builtin.signature()));
+                        return Err(());
+                    }
+                }
                 let types: Vec<Type> = args.iter().map(|a| a.ty.clone()).collect();
                 match builtin.result_type(&types) {
                     Ok(ty) => typed(ExprKind::Call(builtin, args), ty),
@@ -1313,6 +1393,7 @@ fn fast_cell(cell: &CellTest) -> FastCell {
             _ => FastCell::General,
         },
         [Test::Equal(e)] if number(e).is_some() => number(e).map_or(FastCell::General, |n| interval(n, true, n, true)),
+        [Test::Equal(Expr { kind: ExprKind::Const(Value::Bool(b)), .. })] => FastCell::Bool(*b),
         tests => {
             let texts: Option<Vec<_>> = tests
                 .iter()

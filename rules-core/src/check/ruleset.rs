@@ -49,7 +49,19 @@ pub struct Input {
     /// Allowed range in base units (m, m2, deg; percent as a fraction).
     pub range: Option<(f64, f64)>,
     pub priority: Option<i64>,
+    /// How the map answers this input while nobody else does (`from ...`).
+    pub derive: Option<Derive>,
     pub span: Span,
+}
+
+/// A derived input's `from value [when condition]`: while the input is not answered, its value is
+/// `value` (when `condition` holds); when that is nothing (no building on the parcel), it is asked.
+#[derive(Debug, Clone)]
+pub struct Derive {
+    pub value: Expr,
+    pub when: Option<Expr>,
+    /// The `from` clause as written (`largest(buildings, parcel)`), for the outcome.
+    pub text: String,
 }
 
 impl Input {
@@ -144,6 +156,67 @@ pub struct Table {
     /// The cells again, row after row, in a compact form for the common constant tests, so a
     /// large table is scanned without following the general expression tree for every cell.
     pub fast: Vec<FastCell>,
+    /// For a large table with an equality column (options, texts, yes/no): the rows per value, so
+    /// that a known answer leads straight to the few rows that can apply.
+    pub index: Option<TableIndex>,
+}
+
+/// The rows of a table by the value one column tests for (see [`Table::index`]).
+#[derive(Debug, Clone)]
+pub struct TableIndex {
+    /// The indexed column.
+    pub column: usize,
+    /// Rows (ascending) whose cell in the column accepts the value (texts; `true`/`false`).
+    pub rows_by_value: std::collections::BTreeMap<std::sync::Arc<str>, Vec<usize>>,
+    /// Rows (ascending) whose cell in the column is `-`: they stay candidates for any value.
+    pub any: Vec<usize>,
+}
+
+impl TableIndex {
+    /// Tables with fewer rows are scanned: the index would not pay for itself.
+    pub const MIN_ROWS: usize = 32;
+
+    /// Builds an index on the first column where every cell is `-` or constant texts or yes/no
+    /// values (and not all `-`), for a table of at least [`TableIndex::MIN_ROWS`] rows.
+    pub fn build(rows: usize, columns: usize, fast: &[FastCell]) -> Option<TableIndex> {
+        if rows < Self::MIN_ROWS || columns == 0 {
+            return None;
+        }
+        let cell = |r: usize, c: usize| fast.get(r * columns + c);
+        let column = (0..columns).find(|&c| {
+            (0..rows).all(|r| matches!(cell(r, c), Some(FastCell::Any | FastCell::Texts(_) | FastCell::Bool(_))))
+                && (0..rows).any(|r| !matches!(cell(r, c), Some(FastCell::Any)))
+        })?;
+        let mut index = TableIndex { column, rows_by_value: Default::default(), any: Vec::new() };
+        for r in 0..rows {
+            match cell(r, column) {
+                Some(FastCell::Texts(values)) => {
+                    for v in values {
+                        index.rows_by_value.entry(v.clone()).or_default().push(r);
+                    }
+                }
+                Some(FastCell::Bool(b)) => index.rows_by_value.entry(bool_key(*b)).or_default().push(r),
+                _ => index.any.push(r),
+            }
+        }
+        for rows in index.rows_by_value.values_mut() {
+            rows.dedup();
+        }
+        Some(index)
+    }
+
+    /// The rows that can apply when the column's value is `key`, ascending.
+    pub fn candidates(&self, key: &str) -> Vec<usize> {
+        let listed = self.rows_by_value.get(key).map_or(&[][..], Vec::as_slice);
+        let mut out: Vec<usize> = listed.iter().chain(&self.any).copied().collect();
+        crate::sort::sort(&mut out);
+        out
+    }
+}
+
+/// The index key of a yes/no value.
+pub fn bool_key(b: bool) -> std::sync::Arc<str> {
+    if b { "true" } else { "false" }.into()
 }
 
 /// A table cell reduced to what most cells are: anything, one number interval, or a few texts.
@@ -157,6 +230,8 @@ pub enum FastCell {
         high_closed: bool,
     },
     Texts(Vec<std::sync::Arc<str>>),
+    /// `true` or `false`.
+    Bool(bool),
     /// Anything else: evaluate the cell's tests.
     General,
 }

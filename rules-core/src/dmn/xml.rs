@@ -403,12 +403,26 @@ pub fn read(text: &str) -> Result<Definitions, XmlError> {
     if root.tag_name().name() != "definitions" || version.is_none() {
         return Err(XmlError::NotDmn { root: root.tag_name().name().to_string(), namespace: ns.map(String::from) });
     }
-    let reader = Reader { doc: &doc, dmn_ns: ns.unwrap_or_default().to_string(), depth: std::cell::Cell::new(0) };
+    let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let reader = Reader {
+        doc: &doc,
+        text,
+        line_starts,
+        last_column: std::cell::Cell::new((0, 1)),
+        dmn_ns: ns.unwrap_or_default().to_string(),
+        depth: std::cell::Cell::new(0),
+    };
     reader.definitions(root, version)
 }
 
 struct Reader<'a, 'input> {
     doc: &'a Document<'input>,
+    text: &'input str,
+    /// Byte offsets where lines start, so a position is a binary search, not a scan from the start
+    /// (which made reading a 20,000-row table quadratic).
+    line_starts: Vec<usize>,
+    /// The last position asked for: (byte offset, column).
+    last_column: std::cell::Cell<(usize, usize)>,
     dmn_ns: String,
     /// Nesting of boxed expressions being read (contexts in contexts), bounded.
     depth: std::cell::Cell<usize>,
@@ -466,8 +480,18 @@ fn parse_int(text: &str) -> Option<i64> {
 
 impl<'a, 'input> Reader<'a, 'input> {
     fn pos(&self, node: Node) -> Pos {
-        let p = self.doc.text_pos_at(node.range().start);
-        Pos { line: p.row, column: p.col }
+        let offset = node.range().start.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        // Columns count characters; count on from the last position on the same line (elements come
+        // in document order), so a file written on one long line stays linear too.
+        let (mut start, mut column) = (self.line_starts[line - 1], 1);
+        let (last_offset, last_column) = self.last_column.get();
+        if last_offset >= start && last_offset <= offset {
+            (start, column) = (last_offset, last_column);
+        }
+        column += self.text.get(start..offset).map_or(0, |t| t.chars().count());
+        self.last_column.set((offset, column));
+        Pos { line: line as u32, column: column as u32 }
     }
 
     fn is_dmn(&self, node: Node, name: &str) -> bool {
@@ -589,8 +613,8 @@ impl<'a, 'input> Reader<'a, 'input> {
     fn decision(&self, node: Node) -> Result<Decision, XmlError> {
         let name = self.require(node, "name")?.to_string();
         let mut d = Decision {
-            // DMN makes `id` optional; without one, the name identifies the decision.
-            id: node.attribute("id").map(String::from).unwrap_or_else(|| name.clone()),
+            // The XSD makes `id` optional; references then go by name.
+            id: node.attribute("id").unwrap_or_default().to_string(),
             name,
             label: node.attribute("label").map(String::from),
             type_ref: self.variable_type(node),
@@ -624,7 +648,7 @@ impl<'a, 'input> Reader<'a, 'input> {
 
     /// The boxed expression among the children of `node`, if any.
     fn logic_in(&self, node: Node) -> Result<Option<Logic>, XmlError> {
-        const SKIP: [&str; 10] = [
+        const SKIP: [&str; 9] = [
             "variable",
             "informationRequirement",
             "knowledgeRequirement",
@@ -634,8 +658,6 @@ impl<'a, 'input> Reader<'a, 'input> {
             "question",
             "allowedAnswers",
             "formalParameter",
-            // An invocation `<binding>`'s `<parameter>` names the parameter; its value follows.
-            "parameter",
         ];
         for child in node.children().filter(Node::is_element) {
             if child.tag_name().namespace() != Some(self.dmn_ns.as_str()) || SKIP.contains(&local(child)) {
@@ -687,7 +709,14 @@ impl<'a, 'input> Reader<'a, 'input> {
                         .and_then(|p| p.attribute("name"))
                         .unwrap_or_default()
                         .to_string();
-                    let value = self.logic_in(b)?;
+                    // The binding's expression is the child after its <parameter>, never the parameter.
+                    let value =
+                        match b.children().filter(Node::is_element).find(|c| {
+                            c.tag_name().namespace() == Some(self.dmn_ns.as_str()) && local(*c) != "parameter"
+                        }) {
+                            Some(expression) => Some(self.logic(expression)?),
+                            None => None,
+                        };
                     bindings.push((name, value));
                 }
                 Expression::Invocation { function, bindings }
@@ -1014,6 +1043,39 @@ mod tests {
         let text =
             format!("<definitions xmlns=\"{ns}\"><itemDefinition name=\"t\">{items}</itemDefinition></definitions>");
         assert!(read(&text).is_ok() || matches!(read(&text), Err(XmlError::NotXml(_))));
+    }
+
+    #[test]
+    fn a_binding_holds_the_expression_after_its_parameter() {
+        let text = r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="x" name="X">
+          <decision id="d" name="D"><invocation id="inv">
+            <literalExpression><text>Leges</text></literalExpression>
+            <binding><parameter name="oppervlakte"/><literalExpression id="b1"><text>Oppervlakte * 2</text></literalExpression></binding>
+            <binding><parameter name="leeg"/></binding>
+          </invocation></decision></definitions>"#;
+        let d = read(text).expect("reads");
+        let Some(Logic { expression: Expression::Invocation { function, bindings }, .. }) = &d.decisions[0].logic
+        else {
+            panic!("{:?}", d.decisions[0].logic)
+        };
+        assert_eq!(function, "Leges");
+        assert_eq!(bindings[0].0, "oppervlakte");
+        assert!(
+            matches!(&bindings[0].1, Some(Logic { id, expression: Expression::Literal { text, .. } }) if id == "b1" && text == "Oppervlakte * 2")
+        );
+        assert!(bindings[1].0 == "leeg" && bindings[1].1.is_none());
+    }
+
+    #[test]
+    fn positions_match_the_xml_reader_on_long_lines_and_wide_characters() {
+        let text = "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\" id=\"x\" name=\"Één\">\n  <inputData id=\"a\" name=\"Hoogte ëë\"/><inputData id=\"b\" name=\"Breedte\"/>\n<decision id=\"c\" name=\"Ç\"/>  <decision id=\"d\" name=\"D\"/></definitions>";
+        let doc = Document::parse(text).expect("xml");
+        let d = read(text).expect("reads");
+        for node in doc.descendants().filter(|n| n.attribute("id").is_some()) {
+            let p = doc.text_pos_at(node.range().start);
+            let id = node.attribute("id").unwrap_or_default();
+            assert_eq!(d.position(id), Some(Pos { line: p.row, column: p.col }), "{id}");
+        }
     }
 
     #[test]

@@ -41,22 +41,28 @@ fn hint(suggestion: &Option<String>) -> String {
 }
 
 /// A layer's features, bound to its declaration and indexed (an R-tree over their bounding
-/// boxes), so that a point query looks at a few features, not all of them.
+/// boxes), so that a point query or an operation with a geometry looks at the few features near
+/// it, not all of them. Cloning shares the features (facts are cloned per session).
 #[derive(Debug, Clone)]
 pub struct BoundLayer {
-    layer: spatial::IndexedLayer,
-    merged: OnceLock<Arc<spatial::Geometry>>,
+    layer: Arc<spatial::IndexedLayer>,
+    merged: Arc<OnceLock<Arc<spatial::Geometry>>>,
 }
 
 impl BoundLayer {
     /// Indexes the features of a layer.
     pub fn new(features: Vec<Feature>) -> BoundLayer {
-        BoundLayer { layer: spatial::IndexedLayer::new(features), merged: OnceLock::new() }
+        BoundLayer { layer: Arc::new(spatial::IndexedLayer::new(features)), merged: Arc::default() }
     }
 
     /// The features, in their original order.
     pub fn features(&self) -> &[Feature] {
         self.layer.features()
+    }
+
+    /// The features and their index.
+    pub fn indexed(&self) -> &spatial::IndexedLayer {
+        &self.layer
     }
 
     /// The features containing the point `(x, y)` (RD New; boundary included) or, with
@@ -65,46 +71,18 @@ impl BoundLayer {
         self.layer.at(x, y, radius)
     }
 
-    /// All features as one geometry (areas are unioned), built on first use.
-    pub fn merged(&self, kind: GeomKind) -> Arc<spatial::Geometry> {
-        self.merged.get_or_init(|| Arc::new(merge(self.layer.features(), kind))).clone()
+    /// The features whose bounding box meets the box `[min, max]` (RD New), in the layer's order.
+    pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Feature> {
+        self.layer.in_box(min, max)
     }
-}
 
-fn merge(features: &[Feature], kind: GeomKind) -> spatial::Geometry {
-    use geo::{Geometry as G, MultiLineString, MultiPoint};
-    match kind {
-        GeomKind::Area => {
-            let polygons: Vec<geo::Polygon<f64>> = features
-                .iter()
-                .flat_map(|f| match &f.geometry {
-                    G::Polygon(p) => vec![p.clone()],
-                    G::MultiPolygon(mp) => mp.0.clone(),
-                    _ => Vec::new(),
-                })
-                .collect();
-            G::MultiPolygon(geo::unary_union(&polygons))
-        }
-        GeomKind::Line => G::MultiLineString(MultiLineString(
-            features
-                .iter()
-                .flat_map(|f| match &f.geometry {
-                    G::LineString(l) => vec![l.clone()],
-                    G::MultiLineString(ml) => ml.0.clone(),
-                    _ => Vec::new(),
-                })
-                .collect(),
-        )),
-        GeomKind::Point => G::MultiPoint(MultiPoint(
-            features
-                .iter()
-                .flat_map(|f| match &f.geometry {
-                    G::Point(p) => vec![*p],
-                    G::MultiPoint(mp) => mp.0.clone(),
-                    _ => Vec::new(),
-                })
-                .collect(),
-        )),
+    /// All features as one geometry (areas are unioned), built on first use. Only for the
+    /// operations that need the whole layer (`area(layer)`, `union(a, layer)`): those with a
+    /// geometry use the features near it (see `eval::layers`).
+    pub fn merged(&self, kind: GeomKind) -> Arc<spatial::Geometry> {
+        self.merged
+            .get_or_init(|| Arc::new(spatial::merge(self.layer.features().iter().map(|f| &f.geometry), kind)))
+            .clone()
     }
 }
 
@@ -170,6 +148,24 @@ impl Facts {
         Ok(())
     }
 
+    /// Give a geometry input an already validated geometry in RD New (a parcel from a parcel
+    /// layer, a building from a bound layer), without a GeoJSON round trip.
+    pub fn set_geometry(&mut self, rs: &Ruleset, name: &str, geometry: spatial::Geometry) -> Result<(), FactError> {
+        let index = Self::input_index(rs, name)?;
+        let input = &rs.inputs[index];
+        match (&input.ty, spatial::kind_of(&geometry)) {
+            (Type::Geom(want), Some(got)) if *want == got => {
+                self.values[index] = Some(Value::Geom(Arc::new(geometry)));
+                Ok(())
+            }
+            (ty, got) => Err(FactError::WrongType {
+                input: name.into(),
+                expected: ty.describe(),
+                got: got.map_or("an empty or mixed geometry".into(), |k| format!("a geometry ({k})")),
+            }),
+        }
+    }
+
     /// Remove an answer: the input is unknown again.
     pub fn unanswer(&mut self, rs: &Ruleset, name: &str) -> Result<(), FactError> {
         let index = Self::input_index(rs, name)?;
@@ -189,8 +185,21 @@ impl Facts {
             suggestion: crate::check::suggest(name, rs.layers.iter().map(|l| l.name.as_str())).map(String::from),
         })?;
         let layer = &rs.layers[index];
-        let mut features = spatial::parse_features_in(collection, layer.kind, self.crs)
+        let features = spatial::parse_features_in(collection, layer.kind, self.crs)
             .map_err(|source| FactError::Layer { layer: name.into(), source })?;
+        self.bind_features(rs, name, features)
+    }
+
+    /// Bind a layer to features already read and validated (in RD New): for hosts that hold a
+    /// large layer in memory already, without a GeoJSON round trip. The layer's filter and
+    /// attribute schema apply as in [`Facts::bind_layer`]; features of another kind are left out.
+    pub fn bind_features(&mut self, rs: &Ruleset, name: &str, mut features: Vec<Feature>) -> Result<(), FactError> {
+        let index = rs.layer_index(name).ok_or_else(|| FactError::UnknownLayer {
+            name: name.into(),
+            suggestion: crate::check::suggest(name, rs.layers.iter().map(|l| l.name.as_str())).map(String::from),
+        })?;
+        let layer = &rs.layers[index];
+        features.retain(|f| spatial::kind_of(&f.geometry) == Some(layer.kind));
         if let Some((attribute, values)) = &layer.filter {
             features.retain(|f| {
                 f.properties.get(attribute).is_some_and(|v| {

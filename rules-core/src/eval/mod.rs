@@ -6,14 +6,18 @@
 //! leads to the same conclusion, so more answers never change a definite outcome.
 
 pub mod at;
+pub mod batch;
 pub mod coverage;
 pub mod facts;
+mod layers;
 pub mod outcome;
+pub mod pick;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 use thiserror::Error;
 
+use crate::builtins::Builtin;
 use crate::check::*;
 use crate::diagnostics::Diagnostic;
 use crate::source::Span;
@@ -146,6 +150,18 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
             all_needs.extend(c.needed.iter().filter_map(|n| rs.input_index(n)));
         }
     }
+    // What the map answered: the derived inputs that were read and whose `from` gave a value.
+    let mut derived = Vec::new();
+    for (i, input) in rs.inputs.iter().enumerate() {
+        let Some(d) = &input.derive else { continue };
+        if let Some(Val::Known(v)) = &ev.derived[i] {
+            let value = match &v {
+                Value::Geom(g) => spatial::to_geojson_in(g, facts.crs()),
+                other => other.to_json(),
+            };
+            derived.push(Derived { input: input.name.clone(), from: d.text.clone(), value });
+        }
+    }
     Ok(Outcome {
         ruleset: rs.meta.name.clone(),
         authority: rs.meta.authority.clone(),
@@ -153,6 +169,7 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
         decisions,
         checks,
         needed: needed_list(rs, &all_needs),
+        derived,
     })
 }
 
@@ -250,6 +267,8 @@ enum StepLabel<'r> {
     When(&'r str),
     Otherwise,
     Row(usize),
+    /// In a large table: how many rules were passed over (they do not apply).
+    PassedOver(usize),
 }
 
 /// Where a path through a decision ends.
@@ -276,6 +295,8 @@ struct Evaluator<'r> {
     rs: &'r Ruleset,
     facts: &'r Facts,
     lets: Vec<Option<Val>>,
+    /// Values of derived inputs that nobody answered, by input index, computed on first use.
+    derived: Vec<Option<Val>>,
     decisions: Vec<Option<Rc<DecisionResult<'r>>>>,
     tracing: bool,
     date: Option<Date>,
@@ -289,6 +310,7 @@ impl<'r> Evaluator<'r> {
             rs,
             facts,
             lets: vec![None; rs.lets.len()],
+            derived: vec![None; rs.inputs.len()],
             decisions: vec![None; rs.decisions.len()],
             tracing: options.trace,
             date: options.date,
@@ -306,6 +328,7 @@ impl<'r> Evaluator<'r> {
             )),
             ExprKind::Input(i) => match self.facts.value(*i) {
                 Some(v) => Val::Known(v.clone()),
+                None if self.rs.inputs[*i].derive.is_some() => self.derived(*i)?,
                 None => Val::Unknown(singleton(*i)),
             },
             ExprKind::Layer(i) => {
@@ -337,6 +360,9 @@ impl<'r> Evaluator<'r> {
                 }
             }
             ExprKind::Call(builtin, args) => {
+                if let Some(v) = self.layer_call(e, *builtin, args)? {
+                    return Ok(v);
+                }
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
                     vals.push(self.expr(a)?);
@@ -376,6 +402,11 @@ impl<'r> Evaluator<'r> {
                 }
             }
             ExprKind::Binary(op, l, r) => {
+                if let BinOp::Spatial(s) = op {
+                    if let Some(v) = self.layer_relation(e, *s, l, r)? {
+                        return Ok(v);
+                    }
+                }
                 let a = self.expr(l)?;
                 let b = self.expr(r)?;
                 match (a, b) {
@@ -474,6 +505,69 @@ impl<'r> Evaluator<'r> {
     }
 
     /// Kleene `and` (`is_or` false) and `or`: a decisive side settles it even when the other is unknown.
+    /// An unanswered derived input: its `from` value, or unknown. It waits for what the
+    /// condition or the value still needs; when they are known and give nothing (no building on
+    /// the parcel, the house was extended), it waits for the input itself.
+    fn derived(&mut self, i: usize) -> Result<Val, EvalError> {
+        if let Some(v) = &self.derived[i] {
+            return Ok(v.clone());
+        }
+        let Some(d) = &self.rs.inputs[i].derive else { return Ok(Val::Unknown(singleton(i))) };
+        let condition = match &d.when {
+            Some(w) => self.expr(w)?,
+            None => Val::Known(Value::Bool(true)),
+        };
+        let value = |ev: &mut Self| match &d.value.kind {
+            ExprKind::Call(b @ (Builtin::Largest | Builtin::Nearest), args) => ev.pick(*b, args, d.value.span),
+            _ => ev.expr(&d.value),
+        };
+        let v = match condition {
+            Val::Known(Value::Bool(true)) => value(self)?,
+            Val::Known(_) => Val::Unknown(Needs::new()),
+            // Like `if`: what the condition needs, and what the value still needs.
+            Val::Unknown(mut needs) => {
+                if let Val::Unknown(more) = value(self)? {
+                    needs.extend(more);
+                }
+                Val::Unknown(needs)
+            }
+        };
+        let v = match v {
+            Val::Unknown(needs) if needs.is_empty() => Val::Unknown(singleton(i)),
+            v => v,
+        };
+        self.derived[i] = Some(v.clone());
+        Ok(v)
+    }
+
+    /// `largest(layer, zone)` / `nearest(layer, point, d)`: a feature's geometry, or unknown
+    /// without needs when there is none (or the layer was not given).
+    fn pick(&mut self, b: Builtin, args: &'r [Expr], span: Span) -> Result<Val, EvalError> {
+        let Some(ExprKind::Layer(l)) = args.first().map(|a| &a.kind) else {
+            return Err(EvalError::new("R006", span, format!("`{}` needs a layer", b.name())));
+        };
+        let mut vals = Vec::with_capacity(args.len());
+        for a in &args[1..] {
+            vals.push(self.expr(a)?);
+        }
+        if let Some(u) = unknown_of(&vals.iter().collect::<Vec<_>>()) {
+            return Ok(u);
+        }
+        // A host without this layer asks for the input instead.
+        let Some(layer) = self.facts.layer(*l) else { return Ok(Val::Unknown(Needs::new())) };
+        let feature = match (b, vals.as_slice()) {
+            (Builtin::Largest, [Val::Known(Value::Geom(zone))]) => pick::largest(layer, zone),
+            (Builtin::Nearest, [Val::Known(Value::Geom(point)), Val::Known(Value::Num(d, _))]) => {
+                pick::nearest(layer, point, *d)
+            }
+            _ => None,
+        };
+        Ok(match feature {
+            Some(f) => Val::Known(Value::Geom(std::sync::Arc::new(f.geometry.clone()))),
+            None => Val::Unknown(Needs::new()),
+        })
+    }
+
     fn logic(&mut self, l: &'r Expr, r: &'r Expr, is_or: bool) -> Result<Val, EvalError> {
         let decisive = is_or;
         let a = self.expr(l)?;
@@ -586,7 +680,21 @@ impl<'r> Evaluator<'r> {
         // (row, value, definitely matched)
         let mut matches: Vec<(&'r Row, Val, bool)> = Vec::new();
         let columns = inputs.len();
-        for (index, row) in t.rows.iter().enumerate() {
+        // With a known answer in the indexed column, only its rows (and those with `-`) can apply.
+        let candidates: Option<Vec<usize>> = t.index.as_ref().and_then(|ix| match inputs.get(ix.column) {
+            Some(Val::Known(Value::Text(v))) => Some(ix.candidates(v)),
+            Some(Val::Known(Value::Bool(b))) => Some(ix.candidates(&bool_key(*b))),
+            _ => None,
+        });
+        // A large table's trace keeps the rows that apply (or may) and counts the rest.
+        let summarise = t.rows.len() > TRACE_EVERY_ROW_UP_TO;
+        let mut passed_over = t.rows.len() - candidates.as_ref().map_or(t.rows.len(), Vec::len);
+        let order: Box<dyn Iterator<Item = usize>> = match &candidates {
+            Some(rows) => Box::new(rows.iter().copied()),
+            None => Box::new(0..t.rows.len()),
+        };
+        for index in order {
+            let Some(row) = t.rows.get(index) else { continue };
             let mut truth = Truth::True;
             let mut row_needs = Needs::new();
             let fast = t.fast.get(index * columns..(index + 1) * columns).unwrap_or(&[]);
@@ -605,7 +713,11 @@ impl<'r> Evaluator<'r> {
                 }
             }
             if self.tracing {
-                steps.push(Step { span: row.span, label: StepLabel::Row(index + 1), truth, reads: &t.reads });
+                if summarise && truth == Truth::False {
+                    passed_over += 1;
+                } else {
+                    steps.push(Step { span: row.span, label: StepLabel::Row(index + 1), truth, reads: &t.reads });
+                }
             }
             match truth {
                 Truth::False => continue,
@@ -622,6 +734,14 @@ impl<'r> Evaluator<'r> {
                     }
                 }
             }
+        }
+        if self.tracing && summarise && passed_over > 0 {
+            steps.push(Step {
+                span: d.span,
+                label: StepLabel::PassedOver(passed_over),
+                truth: Truth::False,
+                reads: &[],
+            });
         }
         let no_rule = || {
             EvalError::new("R003", d.span, format!("no rule of table \"{}\" applies to these answers", d.title))
@@ -866,6 +986,7 @@ impl<'r> Evaluator<'r> {
                 StepLabel::When(text) => format!("when {text}"),
                 StepLabel::Otherwise => "otherwise".into(),
                 StepLabel::Row(n) => format!("rule {n}"),
+                StepLabel::PassedOver(n) => format!("{n} other rules do not apply"),
             },
             result: s.truth.name(),
             values,
@@ -989,6 +1110,10 @@ fn dedup(items: Vec<String>) -> Vec<String> {
     items.into_iter().filter(|i| seen.insert(i.clone())).collect()
 }
 
+/// Tables up to this many rows trace every row; larger ones trace the rows that apply (or may)
+/// and one step counting the others, so a 5,000-row table does not write 5,000 steps.
+const TRACE_EVERY_ROW_UP_TO: usize = 16;
+
 /// A compact cell against a known input; `None` when the general path must decide.
 fn fast_match(cell: Option<&FastCell>, input: &Val) -> Option<Truth> {
     let truth = |b: bool| if b { Truth::True } else { Truth::False };
@@ -1008,6 +1133,7 @@ fn fast_match(cell: Option<&FastCell>, input: &Val) -> Option<Truth> {
             Some(truth(above && below))
         }
         (FastCell::Texts(options), Val::Known(Value::Text(t))) => Some(truth(options.iter().any(|o| o == t))),
+        (FastCell::Bool(b), Val::Known(Value::Bool(x))) => Some(truth(b == x)),
         _ => None,
     }
 }

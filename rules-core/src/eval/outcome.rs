@@ -16,6 +16,18 @@ pub struct Outcome {
     pub checks: Vec<CheckOutcome>,
     /// Inputs still needed to decide everything, in asking order. The first is the next question.
     pub needed: Vec<Needed>,
+    /// Inputs the map answered (`input ... from ...`) because nobody else did, with their value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<Derived>,
+}
+
+/// A derived input's value: GeoJSON for geometry (in the facts' coordinate system).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Derived {
+    pub input: String,
+    /// The `from` clause as written (`largest(buildings, parcel)`).
+    pub from: String,
+    pub value: serde_json::Value,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -168,6 +180,9 @@ impl Outcome {
                     out.push_str(&format!("       {b}\n"));
                 }
             }
+        }
+        for d in &self.derived {
+            out.push_str(&format!("van de kaart: {} = {}\n", d.input, d.from));
         }
         if let Some(first) = self.needed.first() {
             out.push_str(&format!("volgende vraag: {} ({})\n", first.question, first.input));

@@ -17,15 +17,18 @@
 //!    through (within 30°): one group on an ordinary plot, two on a corner plot. When a parcel
 //!    borders public space at the back too (between two streets), the back group is dropped:
 //!    the side with the longer facing facade is the front.
-//! 3. **The line.** For each side, a line parallel to that parcel edge, [`BEHIND_FRONT`] (1 m)
-//!    behind the rearmost point of the facing walls.
+//! 3. **The line.** The side with the longest facing walls is the front (*voorkant*): its line
+//!    runs parallel to that parcel edge, [`BEHIND_FRONT`] (1 m) behind the facing wall nearest
+//!    the road (a stepped front is measured from its front-most wall). On a corner plot the other
+//!    side is the side facing public space: the law draws that boundary along the side wall
+//!    itself, so its line runs along the side wall nearest the side street, 0 m behind it.
 //! 4. **The rear yard** is the parcel behind every line, minus the main building.
 //!
-//! Interpretations, stated in the docs: a facade that is not parallel to the street is measured
-//! from its rearmost point (the safe side: nothing in front of any part of it counts as rear
-//! yard); on a corner plot the side facing public space is also measured 1 m behind the facade
-//! (the law draws that boundary along the facade itself, so the derived rear yard may be up to
-//! 1 m narrower along the side street: again the safe side). Public space must be within
+//! Interpretations, stated in the docs: a single wall that is not parallel to the street is
+//! measured from its rearmost point (the safe side: nothing in front of any part of that wall
+//! counts as rear yard); which wall is the front follows the longest facing facade (the address
+//! side is not in the data). [`rear_yard_behind`] draws the front line at another distance: the
+//! erfafscheiding rule of the bruidsschat uses the line along the front itself. Public space must be within
 //! [`FRONTAGE_GAP`] (3 m) of the parcel to count as adjacent; a road behind a wider verge that the
 //! public space layer leaves out is not found (add the verge to the layer).
 //!
@@ -61,6 +64,8 @@ pub const BEHIND_FRONT: f64 = 1.0;
 
 /// Walls shorter than this are ignored when finding the front (corners of bay windows, noise).
 const MIN_WALL: f64 = 0.3;
+/// Walls shorter than this do not decide where a stepped front lies.
+const FRONT_MIN_WALL: f64 = 1.0;
 /// Spacing of the points rays are cast from.
 const SAMPLE_STEP: f64 = 0.5;
 
@@ -90,8 +95,9 @@ pub struct Front {
     /// Unit vector pointing from the public space into the parcel (perpendicular to the
     /// parcel edge along the public space).
     pub inward: Coord<f64>,
-    /// The rear yard boundary on this side: the line [`BEHIND_FRONT`] behind the rearmost
-    /// point of the facades, parallel to the parcel edge, drawn across the parcel.
+    /// The rear yard boundary on this side: parallel to the parcel edge, drawn across the parcel;
+    /// on the front side [`BEHIND_FRONT`] behind the facade nearest the road, on the side of a
+    /// corner plot along the side wall.
     pub line: Line<f64>,
 }
 
@@ -263,7 +269,12 @@ fn facing_walls(
 
 /// The sides of the main building facing public space, with their rear yard boundary lines
 /// (see the [module docs](self) for the method).
-pub fn fronts(parcel: &Geometry, building: &Geometry, public_space: &Geometry) -> Result<Vec<Front>, DeriveError> {
+pub fn fronts(
+    parcel: &Geometry,
+    building: &Geometry,
+    public_space: &Geometry,
+    behind: f64,
+) -> Result<Vec<Front>, DeriveError> {
     let parcel_polygons = polygons(parcel);
     let building_polygons = polygons(building);
     let bbox = parcel.bounding_rect().ok_or(DeriveError::Empty("parcel"))?;
@@ -307,13 +318,17 @@ pub fn fronts(parcel: &Geometry, building: &Geometry, public_space: &Geometry) -
     let half = reach;
     Ok(kept
         .into_iter()
-        .map(|(inward, facades)| {
-            let depth = facades
+        .enumerate()
+        .map(|(side, (inward, facades))| {
+            // Each wall from its rearmost point; of the walls, the one nearest the road. Short
+            // pieces (a porch post, the side of a bay) do not make the front when a real wall exists.
+            let real = facades.iter().any(|l| length(l) >= FRONT_MIN_WALL);
+            let nearest_wall = facades
                 .iter()
-                .flat_map(|l| [l.start, l.end])
-                .map(|p| dot(p - centre, inward))
-                .fold(f64::NEG_INFINITY, f64::max)
-                + BEHIND_FRONT;
+                .filter(|l| !real || length(l) >= FRONT_MIN_WALL)
+                .map(|l| dot(l.start - centre, inward).max(dot(l.end - centre, inward)))
+                .fold(f64::INFINITY, f64::min);
+            let depth = nearest_wall + if side == 0 { behind } else { 0.0 };
             let along = Coord { x: -inward.y, y: inward.x };
             let foot = centre + inward * depth;
             Front { facades, inward, line: Line::new(foot - along * half, foot + along * half) }
@@ -340,7 +355,7 @@ fn length(l: &Line<f64>) -> f64 {
 /// # Ok::<(), rules_core::spatial::derive::DeriveError>(())
 /// ```
 pub fn front_line(parcel: &Geometry, building: &Geometry, public_space: &Geometry) -> Result<Geometry, DeriveError> {
-    let lines = fronts(parcel, building, public_space)?
+    let lines = fronts(parcel, building, public_space, BEHIND_FRONT)?
         .into_iter()
         .flat_map(|f| f.facades)
         .map(geo::LineString::from)
@@ -352,7 +367,20 @@ pub fn front_line(parcel: &Geometry, building: &Geometry, public_space: &Geometr
 /// main building, parallel to the adjacent public space (corner plots: behind both sides),
 /// minus the main building. See the [module docs](self) for the method and its interpretations.
 pub fn rear_yard(parcel: &Geometry, building: &Geometry, public_space: &Geometry) -> Result<RearYard, DeriveError> {
-    let fronts = fronts(parcel, building, public_space)?;
+    rear_yard_behind(parcel, building, public_space, BEHIND_FRONT)
+}
+
+/// The part of the parcel behind the line `behind` metres behind the front of the main building
+/// (and along the side wall facing public space on a corner plot), minus the main building.
+/// With 1 m this is the *achtererfgebied*; with 0 m the area behind the line along the front,
+/// which the bruidsschat uses for a 2 m erfafscheiding.
+pub fn rear_yard_behind(
+    parcel: &Geometry,
+    building: &Geometry,
+    public_space: &Geometry,
+    behind: f64,
+) -> Result<RearYard, DeriveError> {
+    let fronts = fronts(parcel, building, public_space, behind)?;
     let mut behind = parcel.clone();
     for f in &fronts {
         let half = f.line.delta() * 0.5;
@@ -492,11 +520,29 @@ mod tests {
             polygon![(x: -8.0, y: -8.0), (x: 40.0, y: -8.0), (x: 40.0, y: 0.0), (x: -8.0, y: 0.0)],
             polygon![(x: -8.0, y: 0.0), (x: 0.0, y: 0.0), (x: 0.0, y: 50.0), (x: -8.0, y: 50.0)],
         ]));
-        let house = rect(3.0, 5.0, 13.0, 15.0);
+        // The south facade (12 m) is longer than the west one (10 m): south is the front.
+        let house = rect(3.0, 5.0, 15.0, 15.0);
         let yard = rear_yard(&parcel, &house, &streets).unwrap();
         assert_eq!(yard.fronts.len(), 2);
-        // Behind y = 6 and east of x = 4: 16 x 24, minus the house part there (9 x 9).
-        assert!((area(&yard.area) - (16.0 * 24.0 - 81.0)).abs() < 1e-6, "{}", area(&yard.area));
+        // Behind y = 6 (1 m behind the front) and east of x = 3 (along the side wall itself):
+        // 17 x 24, minus the house part there (12 x 9).
+        assert!((area(&yard.area) - (17.0 * 24.0 - 108.0)).abs() < 1e-6, "{}", area(&yard.area));
+        // Behind the front itself (the erfafscheiding line): 17 x 25 minus the whole house.
+        let behind_front = rear_yard_behind(&parcel, &house, &streets, 0.0).unwrap();
+        assert!((area(&behind_front.area) - (17.0 * 25.0 - 120.0)).abs() < 1e-6, "{}", area(&behind_front.area));
+    }
+
+    #[test]
+    fn stepped_front_is_measured_from_the_wall_nearest_the_road() {
+        let parcel = rect(0.0, 0.0, 10.0, 30.0);
+        let street = rect(-50.0, -8.0, 60.0, 0.0);
+        // Front wall at y = 5 on the left half, set back to y = 7 on the right half.
+        let house = Geometry::Polygon(polygon![
+            (x: 1.0, y: 5.0), (x: 5.0, y: 5.0), (x: 5.0, y: 7.0), (x: 9.0, y: 7.0), (x: 9.0, y: 15.0), (x: 1.0, y: 15.0)
+        ]);
+        let yard = rear_yard(&parcel, &house, &street).unwrap();
+        // Behind y = 6: 10 x 24, minus the house above it (4 x 9 + 4 x 8).
+        assert!((area(&yard.area) - (240.0 - 68.0)).abs() < 1e-6, "{}", area(&yard.area));
     }
 
     #[test]

@@ -23,7 +23,7 @@
 
 use geo::{BoundingRect, Geometry, Intersects, Point};
 
-use super::Feature;
+use super::{Feature, GeomKind};
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 
@@ -50,6 +50,15 @@ impl FeatureIndex {
             })
             .collect();
         FeatureIndex { tree: RTree::bulk_load(entries) }
+    }
+
+    /// The box around everything indexed, `[min x, min y, max x, max y]`; `None` when empty.
+    pub fn extent(&self) -> Option<[f64; 4]> {
+        if self.tree.size() == 0 {
+            return None;
+        }
+        let e = self.tree.root().envelope();
+        Some([e.lower()[0], e.lower()[1], e.upper()[0], e.upper()[1]])
     }
 
     /// Number of indexed geometries.
@@ -146,6 +155,106 @@ impl IndexedLayer {
     /// The features whose bounding box meets the box `[min, max]`, in the layer's order.
     pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Feature> {
         self.index.in_box(min, max).into_iter().filter_map(|i| self.features.get(i)).collect()
+    }
+
+    /// The features whose bounding box comes within `margin` metres of the bounding box of `g`,
+    /// in the layer's order: every feature that can meet `g` grown by `margin`. None when `g`
+    /// is empty or not finite.
+    pub fn near(&self, g: &Geometry, margin: f64) -> Vec<&Feature> {
+        let Some(r) = g.bounding_rect() else { return Vec::new() };
+        let m = if margin.is_finite() { margin.max(0.0) } else { 0.0 };
+        self.in_box([r.min().x - m, r.min().y - m], [r.max().x + m, r.max().y + m])
+    }
+
+    /// The features near `g` (see [`IndexedLayer::near`]) as one geometry of `kind`, areas
+    /// unioned: within `margin` of `g` this is exactly the whole layer merged, at the cost of
+    /// the few features there.
+    ///
+    /// ```
+    /// use geo::{polygon, Geometry};
+    /// use rules_core::spatial::{area, index::IndexedLayer, parse_features, GeomKind};
+    ///
+    /// let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../data/geo/otterlo_bgt_pand.geojson")).unwrap();
+    /// let buildings = IndexedLayer::new(parse_features(&serde_json::from_str(&text).unwrap(), GeomKind::Area).unwrap());
+    /// let yard = Geometry::Polygon(polygon![(x: 181_150.0, y: 456_440.0), (x: 181_170.0, y: 456_440.0), (x: 181_170.0, y: 456_460.0), (x: 181_150.0, y: 456_460.0)]);
+    /// let local = buildings.merged_near(&yard, 0.0, GeomKind::Area);
+    /// assert!(buildings.near(&yard, 0.0).len() < 10 && area(&local) > 0.0);
+    /// ```
+    pub fn merged_near(&self, g: &Geometry, margin: f64, kind: GeomKind) -> Geometry {
+        merge(self.near(g, margin).into_iter().map(|f| &f.geometry), kind)
+    }
+
+    /// The smallest distance from `g` to any feature (infinite when there is none, NaN when `g`
+    /// is not finite), the same as the distance to the whole layer merged.
+    ///
+    /// The search looks in a box around `g` that grows fourfold until a feature inside it lies
+    /// within the box's margin: features outside the box are farther than that margin, so they
+    /// cannot be nearer. Near features are found after a few small boxes, whatever the layer
+    /// holds elsewhere.
+    pub fn distance_to(&self, g: &Geometry) -> f64 {
+        let Some(r) = g.bounding_rect() else { return f64::INFINITY };
+        let corners = [r.min().x, r.min().y, r.max().x, r.max().y];
+        if !corners.iter().all(|v| v.is_finite()) {
+            return f64::NAN;
+        }
+        let Some(extent) = self.index.extent() else { return f64::INFINITY };
+        // The margin at which the box holds the whole layer: the search ends there at the latest.
+        let whole = [corners[0] - extent[0], corners[1] - extent[1], extent[2] - corners[2], extent[3] - corners[3]]
+            .into_iter()
+            .fold(0.0, f64::max);
+        let mut margin = 16.0;
+        loop {
+            let best =
+                self.near(g, margin).into_iter().map(|f| super::distance(g, &f.geometry)).fold(f64::INFINITY, f64::min);
+            if best <= margin || margin >= whole {
+                return best;
+            }
+            margin *= 4.0;
+        }
+    }
+
+    /// Whether some feature satisfies `test` against `g`, trying only the features whose box
+    /// meets that of `g` (for relations that need a shared point, such as intersects).
+    pub fn any_meeting(&self, g: &Geometry, test: impl Fn(&Geometry, &Geometry) -> bool) -> bool {
+        self.near(g, 0.0).into_iter().any(|f| test(g, &f.geometry))
+    }
+}
+
+/// Geometries of one kind as one geometry: areas unioned into a MultiPolygon, lines into a
+/// MultiLineString and points into a MultiPoint (those without noding); geometries of another
+/// kind are left out.
+pub fn merge<'a>(geometries: impl IntoIterator<Item = &'a Geometry>, kind: GeomKind) -> Geometry {
+    use geo::{MultiLineString, MultiPoint};
+    let geometries = geometries.into_iter();
+    match kind {
+        GeomKind::Area => {
+            let polygons: Vec<geo::Polygon<f64>> = geometries
+                .flat_map(|g| match g {
+                    Geometry::Polygon(p) => vec![p.clone()],
+                    Geometry::MultiPolygon(mp) => mp.0.clone(),
+                    _ => Vec::new(),
+                })
+                .collect();
+            Geometry::MultiPolygon(geo::unary_union(&polygons))
+        }
+        GeomKind::Line => Geometry::MultiLineString(MultiLineString(
+            geometries
+                .flat_map(|g| match g {
+                    Geometry::LineString(l) => vec![l.clone()],
+                    Geometry::MultiLineString(ml) => ml.0.clone(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        )),
+        GeomKind::Point => Geometry::MultiPoint(MultiPoint(
+            geometries
+                .flat_map(|g| match g {
+                    Geometry::Point(p) => vec![*p],
+                    Geometry::MultiPoint(mp) => mp.0.clone(),
+                    _ => Vec::new(),
+                })
+                .collect(),
+        )),
     }
 }
 

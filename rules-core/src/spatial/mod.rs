@@ -57,7 +57,7 @@ pub use error::{FeatureError, GeometryError, LineRef, RingRef};
 pub use geojson::{
     parse_features, parse_features_in, parse_geometry, parse_geometry_in, to_geojson, to_geojson_in, Feature,
 };
-pub use index::{FeatureIndex, IndexedLayer};
+pub use index::{merge, FeatureIndex, IndexedLayer};
 pub use ops::{
     area, boundary, buffer, contains, difference, distance, intersection, intersects, is_empty, length, location,
     overlaps, union, within,

@@ -111,6 +111,16 @@ pub struct InputDecl {
     pub intent: Option<StrLit>,
     pub range: Option<(Expr, Expr)>,
     pub priority: Option<(i64, Span)>,
+    /// `from value [when condition]`: how the map answers this input.
+    pub derive: Option<Box<Derive>>,
+    pub span: Span,
+}
+
+/// `from largest(buildings, parcel)`, `from main_building when main_is_original`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Derive {
+    pub value: Expr,
+    pub when: Option<Expr>,
     pub span: Span,
 }
 

@@ -199,6 +199,7 @@ fn rule_names(rule: Rule) -> &'static [&'static str] {
         Rule::check => &["`check`"],
         Rule::at_rule => &["`at`"],
         Rule::input_props => &["`{`"],
+        Rule::derive => &["`from`"],
         Rule::input_prop => &["`help`, `intent`, `range` or `priority`"],
         Rule::type_expr | Rule::type_name => &["a type (bool, number, length, surface, text, choice(...), area, ...)"],
         Rule::branch | Rule::when_head => &["`when` or `otherwise`"],
@@ -344,9 +345,28 @@ fn item(pair: Pair<Rule>) -> Result<Item, Diagnostic> {
             let name = ident(next(&mut inner, sp)?);
             let ty = type_expr(next(&mut inner, sp)?)?;
             let label = string(next(&mut inner, sp)?);
-            let mut decl =
-                InputDecl { kind, name, ty, label, help: None, intent: None, range: None, priority: None, span: sp };
-            if let Some(props) = inner.next() {
+            let mut decl = InputDecl {
+                kind,
+                name,
+                ty,
+                label,
+                help: None,
+                intent: None,
+                range: None,
+                priority: None,
+                derive: None,
+                span: sp,
+            };
+            let mut rest = inner.next();
+            if let Some(d) = rest.as_ref().filter(|p| p.as_rule() == Rule::derive) {
+                let d_span = span(d);
+                let mut parts = d.clone().into_inner();
+                let value = expr(next(&mut parts, d_span)?)?;
+                let when = parts.next().map(expr).transpose()?;
+                decl.derive = Some(Box::new(Derive { value, when, span: d_span }));
+                rest = inner.next();
+            }
+            if let Some(props) = rest {
                 for prop in props.into_inner() {
                     let prop_span = span(&prop);
                     let p = next(&mut prop.into_inner(), prop_span)?;

@@ -323,7 +323,16 @@ impl<'a> Printer<'a> {
             InputKind::Input => "input",
             InputKind::Question => "question",
         };
-        let head = format!("{kw} {}: {} {}", i.name.name, type_expr(&i.ty), string(&i.label.value));
+        let mut head = format!("{kw} {}: {} {}", i.name.name, type_expr(&i.ty), string(&i.label.value));
+        let mut head_end = i.label.span.end;
+        if let Some(d) = &i.derive {
+            head.push_str(&format!(" from {}", expr(&d.value)));
+            head_end = self.expr_end(&d.value);
+            if let Some(w) = &d.when {
+                head.push_str(&format!(" when {}", expr(w)));
+                head_end = self.expr_end(w);
+            }
+        }
         let mut props = Vec::new();
         let mut prop = |order: usize, at: usize, end: usize, text: String| props.push(Prop { order, at, end, text });
         if let Some(h) = &i.help {
@@ -343,7 +352,7 @@ impl<'a> Printer<'a> {
             return;
         }
         self.push(indent, format!("{head} {{"), i.span.start);
-        let body = self.after_brace(i.label.span.end);
+        let body = self.after_brace(head_end);
         self.props(props, indent + INDENT, body);
         self.push_close(indent, i.span.end);
     }

@@ -336,6 +336,12 @@ mod tests {
         assert_eq!(evaluate_expr(&e, &env), Value::String("You are EMPLOYED".into()));
         assert!(parse_expression("for x in [1] return x", &names).is_err());
         assert!(parse_expression("foo(1)", &names).unwrap_err().to_string().contains("unknown function `foo`"));
+        let names2 = Names::new(["2e bouwlaag", "Hoogte in m.", "Dak-helling"]);
+        assert_eq!(parse_expression("2e bouwlaag", &names2), Ok(Expr::Name("2e bouwlaag".into())));
+        let e = parse_expression("Hoogte in m. > 2 and Dak-helling < 2.5", &names2).expect("parses");
+        let env = Bindings::new(&NoEnv).with("Hoogte in m.", Value::number(3)).with("Dak-helling", Value::number(2));
+        assert_eq!(evaluate_expr(&e, &env), Value::Bool(true));
+        assert_eq!(evaluate_expr(&parse_expression("2 + 2", &names2).expect("parses"), &NoEnv), Value::number(4));
         let t = parse_unary_tests("[20..30), > 50", &names).expect("parses");
         assert!(matches(&t, &Value::number(20), &NoEnv));
         assert!(matches(&t, &Value::number(51), &NoEnv));

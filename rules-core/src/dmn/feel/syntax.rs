@@ -783,6 +783,8 @@ impl Parser {
         match c {
             '"' => Ok(Ast::Literal(Value::String(self.string()?))),
             '@' => self.at_literal(),
+            // A declared name may start with a digit (`2e bouwlaag`, as rule builders write them).
+            '0'..='9' | '.' if self.names.match_at(&self.text, self.pos).is_some() => self.word(),
             '0'..='9' => self.number(),
             '.' if self.peek_at(1).is_some_and(|c| c.is_ascii_digit()) => self.number(),
             '?' if !self.peek_at(1).is_some_and(is_name_char) => {

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 use std::fmt;
 use std::rc::Rc;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Offset, TimeZone, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use rust_decimal::prelude::*;
 
 use super::eval::Function;
@@ -22,13 +22,34 @@ impl Zone {
     pub fn offset_at(&self, local: &NaiveDateTime) -> Option<i32> {
         match self {
             Zone::Offset(s) => Some(*s),
-            Zone::Named(name) => {
-                let tz: chrono_tz::Tz = name.parse().ok()?;
-                let dt = tz.offset_from_local_datetime(local).earliest()?;
-                Some(dt.fix().local_minus_utc())
-            }
+            Zone::Named(name) => named_offset(name, local),
         }
     }
+}
+
+#[cfg(feature = "zones")]
+fn named_offset(name: &str, local: &NaiveDateTime) -> Option<i32> {
+    use chrono::{Offset, TimeZone};
+    let tz: chrono_tz::Tz = name.parse().ok()?;
+    let dt = tz.offset_from_local_datetime(local).earliest()?;
+    Some(dt.fix().local_minus_utc())
+}
+
+#[cfg(not(feature = "zones"))]
+fn named_offset(_name: &str, _local: &NaiveDateTime) -> Option<i32> {
+    None
+}
+
+/// Whether an IANA zone name is known.
+#[cfg(feature = "zones")]
+fn known_zone(name: &str) -> bool {
+    name.parse::<chrono_tz::Tz>().is_ok()
+}
+
+/// Without the `zones` feature no zone name is known: `@"10:00:00@Europe/Paris"` is refused.
+#[cfg(not(feature = "zones"))]
+fn known_zone(_name: &str) -> bool {
+    false
 }
 
 /// A time of day, with or without a zone.
@@ -447,7 +468,9 @@ fn parse_zone(s: &str) -> Option<Option<Zone>> {
         return Some(Some(Zone::Offset(0)));
     }
     if let Some(name) = s.strip_prefix('@') {
-        name.parse::<chrono_tz::Tz>().ok()?;
+        if !known_zone(name) {
+            return None;
+        }
         return Some(Some(Zone::Named(name.to_string())));
     }
     let sign = match s.as_bytes().first()? {

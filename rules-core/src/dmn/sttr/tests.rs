@@ -1,0 +1,264 @@
+//! Unit tests of the conversion on small DMN snippets.
+
+use super::diagnose::cell_index;
+use super::names::readable;
+use super::*;
+
+const HEAD: &str = r#"<definitions xmlns="http://www.omg.org/spec/DMN/20151101/dmn.xsd" name="T" id="defs">"#;
+
+fn dmn(body: &str) -> String {
+    format!("{HEAD}{body}</definitions>")
+}
+
+fn bool_input(id: &str, name: &str) -> String {
+    format!(r#"<inputData id="{id}" name="{name}"><variable name="{name}" typeRef="feel:boolean"/></inputData>"#)
+}
+
+fn table(id: &str, name: &str, hit: &str, inputs: &[&str], rows: &[(&str, &[&str], &str)]) -> String {
+    let cols: String = inputs
+        .iter()
+        .enumerate()
+        .map(|(k, i)| format!(r#"<input id="{id}_c{k}"><inputExpression><text>{i}</text></inputExpression></input>"#))
+        .collect();
+    let rules: String = rows
+        .iter()
+        .map(|(rid, cells, out)| {
+            let entries: String = cells
+                .iter()
+                .enumerate()
+                .map(|(k, c)| format!(r#"<inputEntry id="{rid}_{k}"><text>{c}</text></inputEntry>"#))
+                .collect();
+            format!(r#"<rule id="{rid}">{entries}<outputEntry id="{rid}_o"><text>{out}</text></outputEntry></rule>"#)
+        })
+        .collect();
+    format!(
+        r#"<decision id="{id}" name="{name}"><decisionTable id="{id}_t" hitPolicy="{hit}">{cols}<output id="{id}_out"/>{rules}</decisionTable></decision>"#
+    )
+}
+
+fn codes(i: &Import) -> Vec<&'static str> {
+    i.diagnostics.iter().map(|d| d.code).collect()
+}
+
+#[test]
+fn converts_a_simple_table_and_keeps_ids() {
+    let text = dmn(&format!(
+        "{}{}",
+        bool_input("i1", "Monument"),
+        table(
+            "d1",
+            "Conclusie",
+            "UNIQUE",
+            &["Monument"],
+            &[("r1", &["true"], "\"Vergunningplicht\""), ("r2", &["false"], "\"Toestemmingsvrij\"")]
+        )
+    ));
+    let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
+    assert!(i.text.contains("// dmn: i1"), "{}", i.text);
+    assert!(i.text.contains("rule false -> Toestemmingsvrij // dmn: r2"), "{}", i.text);
+    assert!(i.ruleset.is_some(), "{:?}", i.diagnostics);
+}
+
+#[test]
+fn any_table_whose_rows_disagree_is_reported_and_read_as_first() {
+    let text = dmn(&format!(
+        "{}{}{}",
+        bool_input("i1", "A"),
+        bool_input("i2", "B"),
+        table(
+            "d1",
+            "Conclusie",
+            "ANY",
+            &["A", "B"],
+            &[
+                ("r1", &["true", "-"], "\"NeemContactOpMet\""),
+                ("r2", &["-", "true"], "\"Vergunningplicht\""),
+                ("r3", &["false", "false"], "\"Toestemmingsvrij\"")
+            ]
+        )
+    ));
+    let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}"));
+    let d = i.diagnostics.iter().find(|d| d.code == "D005").expect("D005");
+    assert_eq!(d.element.as_deref(), Some("d1_t"));
+    assert!(d.message.contains("r1 and r2"), "{}", d.message);
+    assert!(i.text.contains("table FIRST"), "{}", i.text);
+    assert!(i.text.contains("NeemContactOp"), "{}", i.text);
+}
+
+#[test]
+fn option_case_mismatch_maps_to_the_input_entry() {
+    let text = dmn(&(r##"<extensionElements xmlns:uitv="http://toepasbare-regels.omgevingswet.overheid.nl/v1.0/Uitvoeringsregel"><uitv:uitvoeringsregels>
+        <uitv:uitvoeringsregel id="u1"><uitv:vraag><uitv:gegevensType>list</uitv:gegevensType><uitv:vraagTekst>Op welk dakvlak?</uitv:vraagTekst>
+        <uitv:opties><uitv:optie><uitv:optieText>Voorkant</uitv:optieText></uitv:optie><uitv:optie><uitv:optieText>Zijkant</uitv:optieText></uitv:optie></uitv:opties></uitv:vraag></uitv:uitvoeringsregel>
+        </uitv:uitvoeringsregels></extensionElements>
+        <inputData id="i1" name="Dakvlak"><extensionElements><uitv:uitvoeringsregelRef xmlns:uitv="http://toepasbare-regels.omgevingswet.overheid.nl/v1.0/Uitvoeringsregel" href="#u1"/></extensionElements><variable name="Dakvlak" typeRef="string"/></inputData>"##.to_string()
+        + &table("d1", "Conclusie", "FIRST", &["Dakvlak"], &[("r1", &["\"zijkant\""], "\"Vergunningplicht\""), ("r2", &["-"], "\"Toestemmingsvrij\"")])));
+    // As the national system runs it: the cell never matches, reported as D006, and the rules run.
+    let lenient = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
+    let d006 = lenient.diagnostics.iter().find(|d| d.code == "D006").unwrap_or_else(|| panic!("{:?}", codes(&lenient)));
+    assert_eq!(d006.element.as_deref(), Some("r1_0"));
+    assert!(
+        lenient.text.contains("Left out, as they can never apply (see the findings on their cells): r1."),
+        "{}",
+        lenient.text
+    );
+    assert!(lenient.ruleset.is_some(), "{:?}", lenient.diagnostics);
+    // With --strict the file is refused, with the checker's finding on the cell.
+    let i = import_with("t.dmn", &text, &ImportOptions { strict: true })
+        .unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
+    let e008 = i.diagnostics.iter().find(|d| d.code == "E008").unwrap_or_else(|| panic!("{:?}\n{}", codes(&i), i.text));
+    assert_eq!(e008.element.as_deref(), Some("r1_0"), "{e008:?}");
+    assert!(e008.help.as_deref().unwrap_or("").contains("Zijkant"));
+    assert!(i.ruleset.is_none());
+}
+
+#[test]
+fn boolean_compared_with_text_is_a_type_error() {
+    let text = dmn(&format!(
+        "{}{}",
+        bool_input("i1", "Monument"),
+        table(
+            "d1",
+            "Conclusie",
+            "FIRST",
+            &["Monument"],
+            &[("r1", &["\"ja\""], "\"Vergunningplicht\""), ("r2", &["-"], "\"Toestemmingsvrij\"")]
+        )
+    ));
+    let lenient = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}"));
+    assert!(codes(&lenient).contains(&"D006") && lenient.ruleset.is_some(), "{:?}", codes(&lenient));
+    let i = import_with("t.dmn", &text, &ImportOptions { strict: true }).unwrap_or_else(|e| panic!("{e}"));
+    assert!(codes(&i).contains(&"D006"), "{:?}", codes(&i));
+    let e = i.diagnostics.iter().find(|d| d.code == "E005").unwrap_or_else(|| panic!("{:?}\n{}", codes(&i), i.text));
+    assert_eq!(e.element.as_deref(), Some("r1_0"));
+}
+
+#[test]
+fn unsupported_feel_is_an_error_naming_the_element() {
+    let text = dmn(&format!(
+        "{}{}",
+        bool_input("i1", "A"),
+        table(
+            "d1",
+            "Conclusie",
+            "FIRST",
+            &["A"],
+            &[("r1", &["true"], "\"x\" ** 2"), ("r2", &["-"], "for x in [1] return x")]
+        )
+    ));
+    let err = import("t.dmn", &text).expect_err("unsupported");
+    let ds = err.diagnostics();
+    assert!(ds.iter().any(|d| d.code == "D002" && d.element.as_deref() == Some("r1_o")), "{ds:?}");
+    assert!(
+        ds.iter().any(|d| d.code == "D002" && d.element.as_deref() == Some("r2_o") && d.message.contains("for x in")),
+        "{ds:?}"
+    );
+}
+
+#[test]
+fn malformed_files_are_errors_not_panics() {
+    assert!(matches!(import("x.dmn", "not xml at all"), Err(SttrError::Xml(XmlError::NotXml(_)))));
+    assert!(matches!(import("x.dmn", "<definitions/>"), Err(SttrError::Xml(XmlError::NotDmn { .. }))));
+    let bad_hit = dmn(r#"<decision id="d" name="D"><decisionTable id="t" hitPolicy="MOSTLY"/></decision>"#);
+    assert!(matches!(import("x.dmn", &bad_hit), Err(SttrError::Xml(XmlError::UnknownHitPolicy { .. }))));
+    let bad_feel =
+        dmn(&format!("{}{}", bool_input("i1", "A"), table("d1", "D", "FIRST", &["A"], &[("r1", &["[1..("], "1")])));
+    assert!(
+        matches!(import("x.dmn", &bad_feel), Err(SttrError::Conversion(ref d)) if d[0].code == "D002" && d[0].element.as_deref() == Some("r1_0"))
+    );
+    let no_logic = dmn(r#"<decision id="d" name="D"/>"#);
+    assert!(matches!(import("x.dmn", &no_logic), Err(SttrError::Conversion(ref d)) if d[0].code == "D009"));
+}
+
+#[test]
+fn contains_on_path_strings_expands_to_the_matching_outputs() {
+    let body = format!(
+        "{}{}{}",
+        bool_input("i1", "A"),
+        table(
+            "p1",
+            "Pad 1",
+            "UNIQUE",
+            &["A"],
+            &[("a1", &["true"], "\"Vergunningplicht pad 1_\""), ("a2", &["false"], "\"no hit\"")]
+        ),
+        table(
+            "top",
+            "Conclusie",
+            "FIRST",
+            &["Pad 1"],
+            &[
+                ("t1", &["if ?=null then false else contains(?,\"Vergunningplicht\")"], "\"Vergunningplicht\""),
+                ("t2", &["-"], "\"Toestemmingsvrij\"")
+            ]
+        )
+    );
+    let i = import("t.dmn", &dmn(&body)).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
+    assert!(i.text.contains("rule \"Vergunningplicht pad 1_\" -> Vergunningplicht"), "{}", i.text);
+    assert!(i.ruleset.is_some(), "{:?}", i.diagnostics);
+}
+
+#[test]
+fn priority_tables_are_sorted_by_output_values() {
+    let body = format!(
+        "{}<decision id=\"d\" name=\"D\"><decisionTable id=\"t\" hitPolicy=\"PRIORITY\"><input id=\"c\"><inputExpression><text>A</text></inputExpression></input>\
+         <output id=\"o\"><outputValues><text>\"Vergunningplicht\",\"Toestemmingsvrij\"</text></outputValues></output>\
+         <rule id=\"r1\"><inputEntry id=\"e1\"><text>-</text></inputEntry><outputEntry id=\"x1\"><text>\"Toestemmingsvrij\"</text></outputEntry></rule>\
+         <rule id=\"r2\"><inputEntry id=\"e2\"><text>true</text></inputEntry><outputEntry id=\"x2\"><text>\"Vergunningplicht\"</text></outputEntry></rule>\
+         </decisionTable></decision>",
+        bool_input("i1", "A")
+    );
+    let i = import("t.dmn", &dmn(&body)).unwrap_or_else(|e| panic!("{e}"));
+    let first = i.text.find("// dmn: r2").unwrap_or(usize::MAX);
+    let second = i.text.find("// dmn: r1").unwrap_or(0);
+    assert!(first < second && i.text.contains("table FIRST"), "{}", i.text);
+}
+
+#[test]
+fn null_tests_become_answer_tests() {
+    let inputs = r#"<inputData id="n" name="N"><variable name="N" typeRef="number"/></inputData>
+        <inputData id="s" name="S"><variable name="S" typeRef="string"/></inputData>"#;
+    let body = format!(
+        "{inputs}{}{}",
+        bool_input("b", "B"),
+        table(
+            "d1",
+            "D",
+            "FIRST",
+            &["N", "S", "B"],
+            &[
+                ("r1", &["not(null)", "not(null)", "not(null)"], "1"),
+                ("r2", &["-", "-", "null"], "2"),
+                ("r3", &["-", "-", "-"], "3")
+            ]
+        )
+    );
+    let i = import("t.dmn", &dmn(&body)).unwrap_or_else(|e| panic!("{e}: {:?}", e.diagnostics()));
+    // "Has a value": every answer passes, so the number and the yes/no question need not be asked;
+    // a text answer may be empty, which is no value.
+    assert!(i.text.contains("rule - | != \"\" | - -> 1"), "{}", i.text);
+    // "Has no value" never holds for an answer: the rule is left out (and reported).
+    assert!(
+        !i.text.contains("-> 2 // dmn: r2")
+            && i.text.contains("Left out, as they can never apply (see the findings on their cells): r2."),
+        "{}",
+        i.text
+    );
+    assert_eq!(i.diagnostics.iter().find(|d| d.code == "D007").and_then(|d| d.element.as_deref()), Some("r2_2"));
+    assert!(i.ruleset.is_some(), "{:?}", i.diagnostics);
+}
+
+#[test]
+fn names_read_well() {
+    let mut n = Namer::default();
+    assert_eq!(n.name_for_question("Gaat u een aanbouw maken aan een rijksmonument?"), "aanbouw_rijksmonument");
+    assert_eq!(n.name_for_question("Wordt de aanbouw hoger dan 0,3m boven de vloer?"), "aanbouw_hoger_0_3m_vloer");
+    assert_eq!(n.name_for_question("Wordt de 2e bouwlaag gebruikt?"), "vraag_2e_bouwlaag_gebruikt");
+    assert_eq!(n.name_for("Plat dak"), "plat_dak");
+    assert_eq!(n.name_for("Plat dak"), "plat_dak_2");
+    assert_eq!(n.name_for("Area"), "area_2");
+    assert!(!readable("_6955a83b-e19c-4014-9655-3076879ea74f"));
+    assert!(readable("Pad 1"));
+    assert_eq!(cell_index("  rule a | \"x|y\" | "), Some(2));
+    assert_eq!(cell_index("  rule a | b -> "), None);
+}
