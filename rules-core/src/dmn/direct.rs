@@ -14,12 +14,12 @@
 //! use rules_core::dmn::direct::Model;
 //! use rules_core::dmn::feel::Value;
 //!
-//! let model = Model::load(r#"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" name="m">
+//! let model = Model::load(r##"<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" name="m">
 //!   <inputData id="i" name="Monthly Salary"><variable name="Monthly Salary" typeRef="number"/></inputData>
 //!   <decision id="d" name="Yearly Salary"><variable name="Yearly Salary" typeRef="number"/>
 //!     <informationRequirement><requiredInput href="#i"/></informationRequirement>
 //!     <literalExpression><text>12 * Monthly Salary</text></literalExpression></decision>
-//! </definitions>"#).unwrap();
+//! </definitions>"##).unwrap();
 //! let v = model.evaluate("Yearly Salary", &[("Monthly Salary".into(), Value::number(10000))]).unwrap();
 //! assert_eq!(v, Value::number(120000));
 //! ```
