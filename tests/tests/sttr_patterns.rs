@@ -5,7 +5,7 @@
 //! conclusion.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rules_core::case;
 use rules_core::dmn::sttr::{import, import_with, DmnDiagnostic, Import, ImportOptions};
@@ -348,6 +348,16 @@ fn next_never_asks_a_question_that_cannot_matter() {
 
 // ---------------------------------------------------------------- the way back: export-sttr
 
+/// The `ruleset` a case file names (in its first case that has one).
+fn named_ruleset(case_file: &Path) -> Option<String> {
+    let json: Json = serde_json::from_str(&std::fs::read_to_string(case_file).ok()?).ok()?;
+    let cases = match json {
+        Json::Array(a) => a,
+        one => vec![one],
+    };
+    cases.iter().find_map(|c| c.get("ruleset").and_then(|r| r.as_str()).map(str::to_string))
+}
+
 /// Every case file of rulesets/ and tests/sttr/ with its ruleset (a `.rules` or a `.dmn`).
 fn case_files() -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -361,8 +371,19 @@ fn case_files() -> Vec<(String, String)> {
                 } else if p.to_string_lossy().ends_with(".cases.json") {
                     let rel = p.strip_prefix(root()).unwrap_or(&p).to_string_lossy().replace('\\', "/");
                     let stem = rel.trim_end_matches(".cases.json");
-                    let ruleset = [format!("{stem}.rules"), format!("{stem}.dmn")]
+                    // As `rules test` finds it: the cases' own `ruleset` field (relative to the
+                    // case file; `X.map.cases.json` names `X.rules`), else `X.rules` / `X.dmn`.
+                    let named = named_ruleset(&p).map(|r| {
+                        let dir = Path::new(&rel).parent().map(|d| d.to_string_lossy().to_string()).unwrap_or_default();
+                        if dir.is_empty() {
+                            r
+                        } else {
+                            format!("{dir}/{r}")
+                        }
+                    });
+                    let ruleset = named
                         .into_iter()
+                        .chain([format!("{stem}.rules"), format!("{stem}.dmn")])
                         .find(|r| root().join(r).exists())
                         .unwrap_or_else(|| panic!("no ruleset for {rel}"));
                     out.push((rel, ruleset));
