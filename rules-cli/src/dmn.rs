@@ -202,6 +202,9 @@ pub fn tck(args: &TckArgs) -> Result<ExitCode, Failure> {
             None => loaded += 1,
             Some(e) => println!("MODEL {name}: does not load: {e}"),
         }
+        for p in &report.problems {
+            println!("PART {name}: {p}");
+        }
         for r in &report.results {
             let word = match r.status {
                 tck::Status::Success => "ok  ",

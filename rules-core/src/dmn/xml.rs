@@ -106,6 +106,9 @@ pub struct Definitions {
     pub inputs: Vec<InputData>,
     pub decisions: Vec<Decision>,
     pub bkms: Vec<Bkm>,
+    pub decision_services: Vec<DecisionService>,
+    /// `import`: namespace and name of the imported models.
+    pub imports: Vec<(String, String)>,
     /// `inter:regelgroepen`: question groups.
     pub groups: Vec<RuleGroup>,
     /// `uitv:uitvoeringsregels`: questions, location questions, fixed values, attachments.
@@ -192,8 +195,42 @@ pub enum Expression {
         function: String,
         bindings: Vec<(String, Option<Logic>)>,
     },
-    /// An element this reader does not know (`relation`, `list`, `functionDefinition`, ...).
+    /// A boxed relation: column names and rows of cells.
+    Relation {
+        columns: Vec<String>,
+        rows: Vec<Vec<Logic>>,
+    },
+    /// A boxed list.
+    List(Vec<Logic>),
+    /// A boxed conditional (DMN 1.5): `if`, `then`, `else`.
+    Conditional(Box<[Logic; 3]>),
+    /// A boxed filter (DMN 1.5): the list and the condition.
+    Filter(Box<[Logic; 2]>),
+    /// A boxed `for`, `some` or `every` (DMN 1.5) over `in`, giving `return` / `satisfies`.
+    Iterator {
+        kind: String,
+        variable: String,
+        parts: Box<[Logic; 2]>,
+    },
+    /// A boxed function definition (`kind`: FEEL, Java or PMML).
+    Function {
+        kind: Option<String>,
+        parameters: Vec<(String, Option<String>)>,
+        body: Option<Box<Logic>>,
+    },
+    /// An element this reader does not know.
     Unsupported(String),
+}
+
+/// A decision service: output decisions computed from input data and input decisions.
+#[derive(Debug, Clone, Default)]
+pub struct DecisionService {
+    pub id: String,
+    pub name: String,
+    pub outputs: Vec<String>,
+    pub encapsulated: Vec<String>,
+    pub input_decisions: Vec<String>,
+    pub input_data: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -290,6 +327,8 @@ pub struct Entry {
 pub struct Bkm {
     pub id: String,
     pub name: String,
+    /// The declared type of the result (`variable typeRef`).
+    pub type_ref: Option<String>,
     pub parameters: Vec<(String, Option<String>)>,
     pub required_knowledge: Vec<String>,
     pub body: Option<Logic>,
@@ -512,6 +551,23 @@ impl<'a, 'input> Reader<'a, 'input> {
                 defs.decisions.push(self.decision(child)?);
             } else if self.is_dmn(child, "businessKnowledgeModel") {
                 defs.bkms.push(self.bkm(child)?);
+            } else if self.is_dmn(child, "decisionService") {
+                let hrefs = |name: &str| -> Vec<String> {
+                    self.dmn_children(child, name).filter_map(|c| c.attribute("href")).map(href_id).collect()
+                };
+                defs.decision_services.push(DecisionService {
+                    id: self.require(child, "id")?.to_string(),
+                    name: self.require(child, "name")?.to_string(),
+                    outputs: hrefs("outputDecision"),
+                    encapsulated: hrefs("encapsulatedDecision"),
+                    input_decisions: hrefs("inputDecision"),
+                    input_data: hrefs("inputData"),
+                });
+            } else if self.is_dmn(child, "import") {
+                defs.imports.push((
+                    child.attribute("namespace").unwrap_or_default().to_string(),
+                    child.attribute("name").unwrap_or_default().to_string(),
+                ));
             }
         }
         Ok(defs)
@@ -555,10 +611,11 @@ impl<'a, 'input> Reader<'a, 'input> {
     }
 
     fn decision(&self, node: Node) -> Result<Decision, XmlError> {
+        let name = self.require(node, "name")?.to_string();
         let mut d = Decision {
             // The XSD makes `id` optional; references then go by name.
             id: node.attribute("id").unwrap_or_default().to_string(),
-            name: self.require(node, "name")?.to_string(),
+            name,
             label: node.attribute("label").map(String::from),
             type_ref: self.variable_type(node),
             ..Decision::default()
@@ -664,9 +721,70 @@ impl<'a, 'input> Reader<'a, 'input> {
                 }
                 Expression::Invocation { function, bindings }
             }
+            "relation" => {
+                let columns: Vec<String> = self
+                    .dmn_children(node, "column")
+                    .map(|c| c.attribute("name").unwrap_or_default().to_string())
+                    .collect();
+                let mut rows = Vec::new();
+                for row in self.dmn_children(node, "row") {
+                    let mut cells = Vec::new();
+                    for cell in row.children().filter(Node::is_element) {
+                        cells.push(self.logic(cell)?);
+                    }
+                    rows.push(cells);
+                }
+                Expression::Relation { columns, rows }
+            }
+            "list" => {
+                let mut items = Vec::new();
+                for item in node.children().filter(Node::is_element) {
+                    items.push(self.logic(item)?);
+                }
+                Expression::List(items)
+            }
+            "conditional" => Expression::Conditional(Box::new([
+                self.part(node, "if")?,
+                self.part(node, "then")?,
+                self.part(node, "else")?,
+            ])),
+            "filter" => Expression::Filter(Box::new([self.part(node, "in")?, self.part(node, "match")?])),
+            kind @ ("for" | "some" | "every") => {
+                let body = if kind == "for" { "return" } else { "satisfies" };
+                Expression::Iterator {
+                    kind: kind.to_string(),
+                    variable: node.attribute("iteratorVariable").unwrap_or_default().to_string(),
+                    parts: Box::new([self.part(node, "in")?, self.part(node, body)?]),
+                }
+            }
+            "functionDefinition" => Expression::Function {
+                kind: node.attribute("kind").map(String::from),
+                parameters: self
+                    .dmn_children(node, "formalParameter")
+                    .map(|p| {
+                        (p.attribute("name").unwrap_or_default().to_string(), p.attribute("typeRef").map(String::from))
+                    })
+                    .collect(),
+                body: self.logic_in(node)?.map(Box::new),
+            },
             other => Expression::Unsupported(other.to_string()),
         };
         Ok(Logic { id, expression })
+    }
+
+    /// The boxed expression inside the child `name` of `node` (`<if>`, `<in>`, ...); an empty one
+    /// when it is missing.
+    fn part(&self, node: Node, name: &str) -> Result<Logic, XmlError> {
+        let Some(child) = self.dmn_child(node, name) else {
+            return Ok(Logic {
+                id: String::new(),
+                expression: Expression::Literal { text: String::new(), type_ref: None },
+            });
+        };
+        Ok(self.logic_in(child)?.unwrap_or(Logic {
+            id: String::new(),
+            expression: Expression::Literal { text: String::new(), type_ref: None },
+        }))
     }
 
     fn table(&self, node: Node) -> Result<DecisionTable, XmlError> {
@@ -757,6 +875,7 @@ impl<'a, 'input> Reader<'a, 'input> {
         let mut bkm = Bkm {
             id: self.require(node, "id")?.to_string(),
             name: self.require(node, "name")?.to_string(),
+            type_ref: self.variable_type(node),
             ..Bkm::default()
         };
         for req in self.dmn_children(node, "knowledgeRequirement") {

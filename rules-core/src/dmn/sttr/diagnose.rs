@@ -173,6 +173,12 @@ impl Converter<'_> {
                 Expression::Invocation { bindings, .. } => {
                     bindings.iter().any(|(_, l)| l.as_ref().is_some_and(|l| in_logic(l, name)))
                 }
+                Expression::Relation { rows, .. } => rows.iter().flatten().any(|c| in_logic(c, name)),
+                Expression::List(items) => items.iter().any(|c| in_logic(c, name)),
+                Expression::Conditional(parts) => parts.iter().any(|c| in_logic(c, name)),
+                Expression::Filter(parts) => parts.iter().any(|c| in_logic(c, name)),
+                Expression::Iterator { parts, .. } => parts.iter().any(|c| in_logic(c, name)),
+                Expression::Function { body, .. } => body.as_ref().is_some_and(|b| in_logic(b, name)),
                 Expression::Unsupported(_) => false,
             }
         }
