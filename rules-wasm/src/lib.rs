@@ -49,9 +49,13 @@ fn throw(failure: Failure) -> JsValue {
 /// A result as a plain JS object. It goes through JSON text and `JSON.parse`: the results are
 /// serialised for `serde_json` anyway (`outcomeJson`, the CLI), and a second serializer (such as
 /// `serde-wasm-bindgen`) would copy every `Serialize` impl into the .wasm again. `JSON.parse` is
-/// also faster than building the object field by field across the wasm boundary.
+/// also faster than building the object field by field across the wasm boundary. The value is
+/// built as a `serde_json::Value` first: the outcome is serialised that way already
+/// (`Outcome::to_json`), and writing each type straight to text would copy every `Serialize` impl
+/// a second time (for the text writer); only `Value` is then written as text.
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
+    let text = serde_json::to_value(value)
+        .and_then(|v| serde_json::to_string(&v))
         .map_err(|e| JsValue::from(js_sys::Error::new(&format!("cannot convert the result: {e}"))))?;
     js_sys::JSON::parse(&text)
 }
