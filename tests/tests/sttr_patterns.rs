@@ -35,8 +35,9 @@ fn find<'a>(i: &'a Import, code: &str) -> Vec<&'a DmnDiagnostic> {
     i.diagnostics.iter().filter(|d| d.code == code).collect()
 }
 
-/// Every `.dmn` in rulesets/ and tests/sttr/.
-fn sttr_files() -> Vec<String> {
+/// Every file under rulesets/ and tests/sttr/ whose name ends with `suffix`, relative to the
+/// workspace root with forward slashes, sorted.
+fn repo_files(suffix: &str) -> Vec<String> {
     let mut out = Vec::new();
     for dir in ["rulesets", "tests/sttr"] {
         let mut stack = vec![root().join(dir)];
@@ -45,7 +46,7 @@ fn sttr_files() -> Vec<String> {
                 let p = e.path();
                 if p.is_dir() {
                     stack.push(p);
-                } else if p.extension().is_some_and(|x| x == "dmn") {
+                } else if p.to_string_lossy().ends_with(suffix) {
                     out.push(p.strip_prefix(root()).unwrap_or(&p).to_string_lossy().replace('\\', "/"));
                 }
             }
@@ -53,6 +54,11 @@ fn sttr_files() -> Vec<String> {
     }
     out.sort();
     out
+}
+
+/// Every `.dmn` in rulesets/ and tests/sttr/.
+fn sttr_files() -> Vec<String> {
+    repo_files(".dmn")
 }
 
 fn eval_with(rs: &Ruleset, answers: &BTreeMap<String, Json>) -> rules_core::Outcome {
@@ -360,39 +366,28 @@ fn named_ruleset(case_file: &Path) -> Option<String> {
 
 /// Every case file of rulesets/ and tests/sttr/ with its ruleset (a `.rules` or a `.dmn`).
 fn case_files() -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for dir in ["rulesets", "tests/sttr"] {
-        let mut stack = vec![root().join(dir)];
-        while let Some(d) = stack.pop() {
-            for e in std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display())).flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    stack.push(p);
-                } else if p.to_string_lossy().ends_with(".cases.json") {
-                    let rel = p.strip_prefix(root()).unwrap_or(&p).to_string_lossy().replace('\\', "/");
-                    let stem = rel.trim_end_matches(".cases.json");
-                    // As `rules test` finds it: the cases' own `ruleset` field (relative to the
-                    // case file; `X.map.cases.json` names `X.rules`), else `X.rules` / `X.dmn`.
-                    let named = named_ruleset(&p).map(|r| {
-                        let dir = Path::new(&rel).parent().map(|d| d.to_string_lossy().to_string()).unwrap_or_default();
-                        if dir.is_empty() {
-                            r
-                        } else {
-                            format!("{dir}/{r}")
-                        }
-                    });
-                    let ruleset = named
-                        .into_iter()
-                        .chain([format!("{stem}.rules"), format!("{stem}.dmn")])
-                        .find(|r| root().join(r).exists())
-                        .unwrap_or_else(|| panic!("no ruleset for {rel}"));
-                    out.push((rel, ruleset));
+    repo_files(".cases.json")
+        .into_iter()
+        .map(|rel| {
+            let stem = rel.trim_end_matches(".cases.json");
+            // As `rules test` finds it: the cases' own `ruleset` field (relative to the
+            // case file; `X.map.cases.json` names `X.rules`), else `X.rules` / `X.dmn`.
+            let named = named_ruleset(&root().join(&rel)).map(|r| {
+                let dir = Path::new(&rel).parent().map(|d| d.to_string_lossy().to_string()).unwrap_or_default();
+                if dir.is_empty() {
+                    r
+                } else {
+                    format!("{dir}/{r}")
                 }
-            }
-        }
-    }
-    out.sort();
-    out
+            });
+            let ruleset = named
+                .into_iter()
+                .chain([format!("{stem}.rules"), format!("{stem}.dmn")])
+                .find(|r| root().join(r).exists())
+                .unwrap_or_else(|| panic!("no ruleset for {rel}"));
+            (rel, ruleset)
+        })
+        .collect()
 }
 
 fn ruleset_text(relative: &str) -> String {
