@@ -179,7 +179,7 @@ impl Converter<'_> {
                 Expression::Filter(parts) => parts.iter().any(|c| in_logic(c, name)),
                 Expression::Iterator { parts, .. } => parts.iter().any(|c| in_logic(c, name)),
                 Expression::Function { body, .. } => body.as_ref().is_some_and(|b| in_logic(b, name)),
-                Expression::Unsupported(_) => false,
+                Expression::Unsupported(_) | Expression::Invalid(_) => false,
             }
         }
         let bound =

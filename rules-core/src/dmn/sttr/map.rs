@@ -212,6 +212,9 @@ impl Converter<'_> {
         let var = var.clone();
         match &logic.expression {
             Expression::Table(t) => self.table(d, &var, title, t),
+            Expression::Invalid(e) => {
+                self.error("D001", &logic.id, format!("decision \"{}\" cannot be read: {e}", d.name));
+            }
             Expression::Literal { text, .. } => {
                 let body = match feel::parse_expression(text, &self.names) {
                     Ok(e) => self.literal_decision(&e, &var, &logic.id, text),
