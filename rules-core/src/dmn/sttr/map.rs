@@ -672,34 +672,22 @@ impl Converter<'_> {
                     .iter()
                     .find(|v| v.feel.to_string().to_lowercase() == lowered)
                     .map(|v| format!("did you mean {}? Values are compared exactly, including capitals", v.feel));
-                if col.decision || !matches!(col.ty, Some(Ty::Choice(_))) {
-                    self.warn(
-                        "D006",
-                        element,
-                        format!(
-                            "`{}` can never match `{}`: its possible values are {}",
-                            text.trim(),
-                            col.name,
-                            possible.join(", ")
-                        ),
-                        hint.clone().or_else(|| Some("this rule can never apply".into())),
+                // A choice question under `--strict` is left to the checker, which reports the
+                // mismatch on the converted text (E008); everything else is reported here.
+                let choice_question = !col.decision && matches!(col.ty, Some(Ty::Choice(_)));
+                if !(choice_question && self.strict) {
+                    let help =
+                        if choice_question { hint } else { hint.or_else(|| Some("this rule can never apply".into())) };
+                    let message = format!(
+                        "`{}` can never match `{}`: its possible values are {}",
+                        text.trim(),
+                        col.name,
+                        possible.join(", ")
                     );
+                    self.warn("D006", element, message, help);
                 }
                 if !self.strict {
                     // The national system runs the file: this cell never matches there.
-                    if !col.decision && matches!(col.ty, Some(Ty::Choice(_))) {
-                        self.warn(
-                            "D006",
-                            element,
-                            format!(
-                                "`{}` can never match `{}`: its possible values are {}",
-                                text.trim(),
-                                col.name,
-                                possible.join(", ")
-                            ),
-                            hint,
-                        );
-                    }
                     let all: Vec<String> = domain.iter().flat_map(|v| v.written.clone()).collect();
                     return Some((format!("not({})", all.join(", ")), CellSet::Finite(BTreeSet::new())));
                 }
