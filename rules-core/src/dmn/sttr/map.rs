@@ -493,7 +493,9 @@ impl Converter<'_> {
                 hit = "FIRST".into();
             }
         }
-        if t.hit_policy == HitPolicy::Unique && any_decision_column {
+        // Overlaps the checker cannot see: columns fed by decisions, or a table read as FIRST for
+        // its "no hit" last rule (below).
+        if t.hit_policy == HitPolicy::Unique && (any_decision_column || self.no_hit.contains_key(&d.name)) {
             if let Some((i, j, example)) = self.overlap(&rows, &columns) {
                 let id = rows[j].id.clone();
                 self.warn(
