@@ -1,0 +1,49 @@
+// Dutch diagnostics for the authoring page. The checker (the engine, and `rules check`) speaks
+// English; this page shows each diagnostic in Dutch from one catalogue (diagnostics.nl.json, keyed
+// on the stable codes), with "Bedoelt u ...?" when the checker has a suggestion and a link to the
+// explanation of the code in docs/language.md. A message the catalogue does not know is shown
+// with the code's Dutch title and the checker's own words.
+
+let catalogue = {};
+
+/** Fetch the catalogue once; the page works (in English) without it. */
+export async function loadCatalogue() {
+  try {
+    catalogue = await fetch("diagnostics.nl.json").then((r) => (r.ok ? r.json() : {}));
+  } catch {
+    catalogue = {};
+  }
+  return catalogue;
+}
+
+/** Where the code is explained. */
+export const DOCS_URL = "docs/language.md#diagnostics";
+
+/** The checker's suggestion in its help text ("did you mean `x`?"), or null. */
+export function suggestion(help) {
+  const m = /did you mean (`[^`]*`|"[^"]*"|\S+?)\?/.exec(help ?? "");
+  return m ? m[1] : null;
+}
+
+/** A diagnostic in Dutch: {text, title, english, suggestion}. */
+export function dutch(d) {
+  const entry = catalogue[d.code] ?? {};
+  let text = null;
+  for (const [pattern, template] of entry.patterns ?? []) {
+    const m = new RegExp(pattern).exec(d.message);
+    if (m) {
+      text = template.replace(/\$(\d)/g, (_, i) => m[Number(i)] ?? "");
+      break;
+    }
+  }
+  return {
+    text: text ?? entry.title ?? d.message,
+    title: entry.title ?? null,
+    // The checker's own words, when the Dutch text does not carry them.
+    english: text ? null : d.message,
+    suggestion: suggestion(d.help),
+  };
+}
+
+/** "fout" or "waarschuwing". */
+export const severityText = (d) => (d.severity === "error" ? "fout" : "waarschuwing");
