@@ -193,6 +193,53 @@ test("Probeer als inwoner: the edited rules in the residents' widget to a conclu
   await page.close();
 });
 
+async function answerIn(frame, name, value) {
+  const card = frame.locator(`[data-testid=question][data-input=${name}]`);
+  await card.waitFor();
+  if (/^[\d,]+$/.test(value)) await card.locator("input[type=text]").fill(value);
+  else await card.getByLabel(value.charAt(0).toUpperCase() + value.slice(1), { exact: true }).check();
+  await card.getByRole("button", { name: /Volgende|Bewaar/ }).click();
+}
+
+test("Probeer als inwoner with a plan: the clicked parcel, the plan check, and the walk as a passing case with its geometry", async () => {
+  const page = await freshPage();
+  await withScreenshot(page, "authoring-try-plan", async () => {
+    await openRuleset(page, SHED);
+    const before = JSON.parse(await page.evaluate(() => window.authoring.doc.cases)).length;
+    await clickMap(page, ...PARCEL_2626, { api: "authoring" });
+    await page.locator("#try").click();
+    await page.waitForFunction(() => document.getElementById("try-frame").contentWindow?.document?.body?.dataset.ready === "true", null, { timeout: 20000 });
+    const frame = page.frame({ url: /index\.html\?probeer/ });
+    assert.ok(frame, "the residents' page is in the frame");
+    // The parcel comes from the click on the authoring map.
+    await frame.locator("[data-input=parcel].from-map").waitFor();
+    assert.match(await frame.locator("[data-input=parcel].from-map").innerText(), /OTL02 B 2626/);
+    // The plan by its measures (4 x 3 m, at the back of the parcel), as a resident can type them.
+    await frame.locator("[data-tools=plan] [data-action=place-typed]").click();
+    await answerIn(frame, "monument", "nee");
+    await answerIn(frame, "on_ground", "ja");
+    await answerIn(frame, "height", "2,5");
+    await answerIn(frame, "roof_use", "geen");
+    const conclusion = frame.locator("[data-testid=conclusion]");
+    await conclusion.waitFor();
+    assert.equal(await conclusion.getAttribute("data-outcome"), "Toestemmingsvrij");
+
+    await page.locator("#keep-case").click();
+    await page.waitForSelector("#cases li[data-passed]");
+    const cases = JSON.parse(await page.evaluate(() => window.authoring.doc.cases));
+    assert.equal(cases.length, before + 1);
+    const mine = cases.at(-1);
+    assert.deepEqual(Object.keys(mine.geometry).sort(), ["parcel", "plan"]);
+    assert.equal(mine.layers.public_space, "../../data/geo/otterlo_bgt_wegdeel.geojson");
+    assert.equal(mine.expect.Conclusie, "Toestemmingsvrij");
+    assert.equal(mine.expect.checks["Op uw perceel"], "pass");
+    assert.equal(await page.locator("#cases li[data-passed=false]").count(), 0, await page.locator("#cases").innerText());
+    assert.equal(await page.locator("#cases li[data-passed=true]").count(), cases.length);
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
 test("What changes where: a changed threshold shows the parcels whose conclusion changes on the map", async () => {
   const page = await freshPage();
   await withScreenshot(page, "authoring-compare", async () => {

@@ -118,18 +118,14 @@ function showCursor() {
   $("cursor").textContent = `Regel ${line}, kolom ${column}`;
 }
 
-/** Every diagnostic of a text, as `rules check --format json` gives it for this id. */
-export function diagnose(engine, id, text) {
-  return engine.diagnostics(id, text);
-}
-
 function check() {
   const t0 = performance.now();
   const text = $("source").value;
   // An edited base counts for the rulesets that extend it (opened after it in this visit).
   demo.engine.addSource(doc.id, text);
   preview.addSource(doc.id, text);
-  const diagnostics = diagnose(demo.engine, doc.id, text);
+  // Every diagnostic, as `rules check --format json` gives it for this id (bases found by path).
+  const diagnostics = demo.engine.diagnostics(doc.id, text);
   doc.diagnostics = diagnostics;
   const errors = diagnostics.filter((d) => d.severity === "error").length;
   const warnings = diagnostics.length - errors;
@@ -203,8 +199,11 @@ function save() {
   const text = $("source").value;
   store.download(fileName(doc.id), text);
   store.markSaved(doc.id, text);
-  if (doc.cases) store.keepCases(doc.id, doc.cases);
-  $("keep-status").textContent = `Opgeslagen als ${fileName(doc.id)} (in uw map Downloads).`;
+  const bundled = extra.get(doc.id) ?? demo.manifest.rulesets.find((r) => r.id === doc.id);
+  const casesName = fileName(doc.id).replace(/\.rules$/, ".cases.json");
+  const withCases = doc.cases && doc.cases !== (bundled?.cases ?? null);
+  if (withCases) store.download(casesName, doc.cases, "application/json");
+  $("keep-status").textContent = `Opgeslagen als ${fileName(doc.id)}${withCases ? ` en ${casesName}` : ""} (in uw map Downloads).`;
   showDiff();
 }
 
