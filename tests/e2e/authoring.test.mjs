@@ -96,7 +96,15 @@ test("Regels schrijven: an error in Dutch with 'Bedoelt u', fixed; the draft sur
     assert.match(text, /fout E002: De naam `hieght` is nergens gedeclareerd\./);
     assert.match(text, /Bedoelt u `height`\?/);
     assert.equal(await item.locator("a").getAttribute("href"), "docs/language.md#diagnostics");
+    // Its line is marked in the editor.
+    const line = Number(await item.getAttribute("data-line"));
+    assert.deepEqual(await page.locator("#backdrop .mark-error").evaluateAll((l) => l.map((x) => Number(x.dataset.line))), [line]);
     assert.match(await page.locator("#diag-summary").innerText(), /^1 fout/);
+    // A unit error: the kinds of value in Dutch, and the hint too.
+    await setSource(page, original.replace("when height > 5 m", "when height > 5 m2"));
+    const units = await page.locator("#diagnostics li[data-code=E004]").innerText();
+    assert.match(units, /fout E004: De eenheden passen niet bij elkaar in een vergelijking: een lengte \(m\) en een oppervlakte \(m2\)\./);
+    assert.match(units, /Tip: m2 is een oppervlakte \(m2\); een vergelijking heeft een lengte \(m\) nodig\./);
     // The linked explanation is on the site.
     const docs = await page.request.get(browser.base + "docs/language.md");
     assert.match(await docs.text(), /\| E002 \| unknown name/);
@@ -188,6 +196,9 @@ test("Probeer als inwoner: the edited rules in the residents' widget to a conclu
     const lines = edited.split("\n");
     for (const n of unreached) assert.match(lines[n - 1], /^\s*(when|otherwise)\b/);
     assert.ok(!unreached.includes(lines.findIndex((l) => l.includes('when monument == "rijksmonument"')) + 1), "the walked branch is covered");
+    // The same lines are marked in the editor.
+    const marked = await page.locator("#backdrop .mark-unreached").evaluateAll((l) => l.map((x) => Number(x.dataset.line)));
+    assert.deepEqual(marked, unreached);
     assert.deepEqual(page.errors, []);
   });
   await page.close();
@@ -342,4 +353,16 @@ test("Dutch diagnostics: every code in docs/language.md has a Dutch text, and ev
       assert.ok(template.length > 0);
     }
   }
+});
+
+test("Dutch diagnostics: every message the broken examples give (tests/broken, all codes) has a Dutch text", () => {
+  const out = spawnSync(rulesBin, ["check", "--format", "json", "tests/broken"], { cwd: root, encoding: "utf8" });
+  const all = JSON.parse(out.stdout);
+  const nl = JSON.parse(fs.readFileSync(path.join(root, "web-demo/src/diagnostics.nl.json"), "utf8"));
+  const known = (pairs, text) => (pairs ?? []).some(([p]) => new RegExp(p).test(text));
+  assert.ok(all.length >= 40, `${all.length} diagnostics`);
+  assert.deepEqual(all.filter((d) => !known(nl[d.code]?.patterns, d.message)).map((d) => `${d.code} ${d.message}`), []);
+  // Hints too, except a function's signature (written as in the rules language).
+  const hints = all.filter((d) => d.help && !/^\w+\(.*\): /.test(d.help) && !known(nl._help, d.help));
+  assert.deepEqual(hints.map((d) => `${d.code} ${d.help}`), []);
 });

@@ -25,23 +25,28 @@ export function suggestion(help) {
   return m ? m[1] : null;
 }
 
-/** A diagnostic in Dutch: {text, title, english, suggestion}. */
+/** `pattern`/`template` pairs: the first that matches `text`, filled in (captures through the terms). */
+function translate(pairs, text) {
+  const terms = catalogue._terms ?? {};
+  for (const [pattern, template] of pairs ?? []) {
+    const m = new RegExp(pattern).exec(text ?? "");
+    if (m) return template.replace(/\$(\d)/g, (_, i) => terms[m[Number(i)]] ?? m[Number(i)] ?? "");
+  }
+  return null;
+}
+
+/** A diagnostic in Dutch: {text, english, suggestion, hint, englishHint}. */
 export function dutch(d) {
   const entry = catalogue[d.code] ?? {};
-  let text = null;
-  for (const [pattern, template] of entry.patterns ?? []) {
-    const m = new RegExp(pattern).exec(d.message);
-    if (m) {
-      text = template.replace(/\$(\d)/g, (_, i) => m[Number(i)] ?? "");
-      break;
-    }
-  }
+  const text = translate(entry.patterns, d.message);
+  const hint = d.help ? translate(catalogue._help, d.help) : null;
   return {
     text: text ?? entry.title ?? d.message,
-    title: entry.title ?? null,
     // The checker's own words, when the Dutch text does not carry them.
     english: text ? null : d.message,
     suggestion: suggestion(d.help),
+    hint: hint || null,
+    englishHint: d.help && hint === null ? d.help : null,
   };
 }
 

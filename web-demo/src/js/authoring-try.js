@@ -10,7 +10,7 @@ export const TRIAL_KEY = "regels-probeer:v1";
 let page = null;
 let point = null;
 
-/** `page`: what authoring.js shares (demo, doc, text(), setCases, runCases, jumpTo, bindingFiles). */
+/** `page`: what authoring.js shares (demo, doc, text(), setCases, runCases, jumpTo, drawMarks, layerSources). */
 export function setupTry(shared) {
   page = shared;
   window.addEventListener("authoring-point", (e) => {
@@ -158,6 +158,8 @@ function showCoverage(results) {
   const taken = new Set();
   for (const o of outcomes) for (const d of o.decisions ?? []) for (const s of d.trace ?? []) if (s.result === "true") taken.add(s.line);
   const unreached = branchesOf(page.text()).filter((b) => !taken.has(b.line));
+  page.doc.unreached = unreached.map((b) => b.line);
+  page.drawMarks();
   box.append(h("h2", {}, unreached.length ? `Dekking: ${unreached.length} ${unreached.length === 1 ? "tak" : "takken"} zonder voorbeeld` : "Dekking: elk voorbeeld samen bereikt elke tak"));
   if (!unreached.length) return;
   box.append(h("p", {}, "Geen voorbeeld komt bij deze takken. Voeg een voorbeeld toe dat er wel komt (bijvoorbeeld met 'Probeer als inwoner' en 'Bewaar als voorbeeld')."));

@@ -16,7 +16,7 @@ const $ = (id) => document.getElementById(id);
 const EMPTY = 'ruleset "Nieuwe regels" {\n  authority "Gemeente Voorbeeld"\n  valid from 2025-01-01\n}\n';
 
 /** What the editor holds: the ruleset id, its bundled or opened text, and its cases (JSON text). */
-export const doc = { id: "nieuw.rules", original: EMPTY, cases: null, diagnostics: [] };
+export const doc = { id: "nieuw.rules", original: EMPTY, cases: null, diagnostics: [], unreached: [] };
 let demo, preview, map, marker, lastPoint = null, timer = null;
 
 /** Ruleset texts not in the bundle, by id: converted from STTR, or from an opened folder. */
@@ -42,6 +42,7 @@ async function main() {
   select.append(h("option", { value: "nieuw.rules" }, "Een lege regelset"));
   select.addEventListener("change", () => open(select.value));
   const source = $("source");
+  source.addEventListener("scroll", syncBackdrop);
   source.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(edited, 120);
@@ -62,7 +63,7 @@ async function main() {
   $("folder").addEventListener("change", (e) => openFolder(e.target.files));
   $("sttr-file").addEventListener("change", (e) => openSttr(e.target.files?.[0]));
 
-  const api = { demo, preview, map, doc, text: () => $("source").value, load: loadCases, setCases, runCases, lineOf, jumpTo, sttrModule: sttrImporter, bindingFiles, layerSources };
+  const api = { demo, preview, map, doc, text: () => $("source").value, load: loadCases, setCases, runCases, lineOf, jumpTo, drawMarks, sttrModule: sttrImporter, bindingFiles, layerSources };
   setupTry(api);
   setupCompare(api);
 
@@ -134,6 +135,8 @@ function check() {
   const list = clear($("diagnostics"));
   for (const d of diagnostics) list.append(diagnosticItem(d));
   showDiff();
+  doc.unreached = [];
+  drawMarks();
   if (errors === 0) {
     try {
       preview.loadRuleset(doc.id, text);
@@ -161,10 +164,38 @@ function diagnosticItem(d) {
       h("span", { class: "where" }, `regel ${d.line}, kolom ${d.column}${file}`),
       ` ${severityText(d)} ${d.code}: ${nl.text}`,
       nl.suggestion ? h("span", { class: "suggestion" }, ` Bedoelt u ${nl.suggestion}?`) : null,
-      nl.english ? h("span", { class: "muted" }, ` (${nl.english})`) : null,
+      nl.hint ? ` Tip: ${nl.hint}` : null,
+      nl.english || nl.englishHint ? h("span", { class: "muted", lang: "en" }, ` (${[nl.english, nl.englishHint].filter(Boolean).join("; ")})`) : null,
     ),
     h("a", { href: DOCS_URL, class: "doc-link", target: "_blank", rel: "noopener" }, `Uitleg bij ${d.code}`),
   );
+}
+
+/**
+ * Mark lines in the editor: a layer of the same lines behind the transparent textarea (same font,
+ * padding and scroll), lines with an error or warning of this file and branches no case reaches.
+ */
+export function drawMarks() {
+  const s = $("source");
+  const back = $("backdrop");
+  const style = getComputedStyle(s);
+  for (const p of ["fontFamily", "fontSize", "lineHeight", "paddingTop", "paddingRight", "paddingBottom", "paddingLeft", "borderTopWidth", "borderRightWidth", "borderBottomWidth", "borderLeftWidth", "tabSize", "letterSpacing"]) back.style[p] = style[p];
+  const kind = new Map();
+  for (const line of doc.unreached ?? []) kind.set(line, "mark-unreached");
+  for (const d of doc.diagnostics) {
+    if (d.file && d.file !== doc.id) continue;
+    for (let l = d.line; l <= Math.max(d.line, d.end_line ?? d.line); l++) {
+      if (kind.get(l) !== "mark-error") kind.set(l, d.severity === "error" ? "mark-error" : "mark-warning");
+    }
+  }
+  clear(back).append(...s.value.split("\n").map((text, i) => h("div", { class: kind.get(i + 1), "data-line": kind.has(i + 1) ? i + 1 : null }, text || "\u200b")));
+  syncBackdrop();
+}
+
+function syncBackdrop() {
+  const s = $("source");
+  $("backdrop").scrollTop = s.scrollTop;
+  $("backdrop").scrollLeft = s.scrollLeft;
 }
 
 /** Put the cursor on a diagnostic (columns in UTF-16 units, as a textarea counts). */
