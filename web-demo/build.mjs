@@ -35,6 +35,8 @@ fs.rmSync(dist, { recursive: true, force: true });
 copy(path.join(here, "src"), dist);
 // The language reference: the authoring page links each diagnostic code to its explanation.
 copy(path.join(root, "docs/language.md"), path.join(dist, "docs/language.md"));
+// The Dutch texts of the diagnostics (also `rules check --lang nl`).
+copy(path.join(root, "docs/diagnostics.nl.json"), path.join(dist, "diagnostics.nl.json"));
 const leaflet = path.join(here, "node_modules/leaflet/dist");
 for (const f of ["leaflet.js", "leaflet.css", "images"]) copy(path.join(leaflet, f), path.join(dist, "vendor/leaflet", f));
 copy(path.join(here, "node_modules/leaflet/LICENSE"), path.join(dist, "vendor/leaflet/LICENSE"));

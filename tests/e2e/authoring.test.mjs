@@ -343,7 +343,7 @@ test("Dutch diagnostics: every code in docs/language.md has a Dutch text, and ev
   const docs = fs.readFileSync(path.join(root, "docs/language.md"), "utf8");
   const codes = [...docs.matchAll(/^\| ([EW]\d{3}) \|/gm)].map((m) => m[1]);
   assert.ok(codes.length >= 30, `${codes.length} codes in the table`);
-  const nl = JSON.parse(fs.readFileSync(path.join(root, "web-demo/src/diagnostics.nl.json"), "utf8"));
+  const nl = JSON.parse(fs.readFileSync(path.join(root, "docs/diagnostics.nl.json"), "utf8"));
   assert.deepEqual(codes.filter((c) => !nl[c]?.title), [], "codes without a Dutch title");
   for (const [code, entry] of Object.entries(nl)) {
     if (code.startsWith("_")) continue;
@@ -358,11 +358,28 @@ test("Dutch diagnostics: every code in docs/language.md has a Dutch text, and ev
 test("Dutch diagnostics: every message the broken examples give (tests/broken, all codes) has a Dutch text", () => {
   const out = spawnSync(rulesBin, ["check", "--format", "json", "tests/broken"], { cwd: root, encoding: "utf8" });
   const all = JSON.parse(out.stdout);
-  const nl = JSON.parse(fs.readFileSync(path.join(root, "web-demo/src/diagnostics.nl.json"), "utf8"));
+  const nl = JSON.parse(fs.readFileSync(path.join(root, "docs/diagnostics.nl.json"), "utf8"));
   const known = (pairs, text) => (pairs ?? []).some(([p]) => new RegExp(p).test(text));
   assert.ok(all.length >= 40, `${all.length} diagnostics`);
   assert.deepEqual(all.filter((d) => !known(nl[d.code]?.patterns, d.message)).map((d) => `${d.code} ${d.message}`), []);
   // Hints too, except a function's signature (written as in the rules language).
   const hints = all.filter((d) => d.help && !/^\w+\(.*\): /.test(d.help) && !known(nl._help, d.help));
   assert.deepEqual(hints.map((d) => `${d.code} ${d.help}`), []);
+});
+
+test("Dutch diagnostics: `rules check --lang nl` and the page give the same Dutch text for every broken example", async () => {
+  const { setCatalogue, dutch } = await import(path.join(root, "web-demo/src/js/authoring-nl.js"));
+  setCatalogue(JSON.parse(fs.readFileSync(path.join(root, "docs/diagnostics.nl.json"), "utf8")));
+  const run = (...args) => JSON.parse(spawnSync(rulesBin, ["check", "--format", "json", ...args, "tests/broken"], { cwd: root, encoding: "utf8" }).stdout);
+  const english = run();
+  const nl = run("--lang", "nl");
+  assert.equal(nl.length, english.length);
+  english.forEach((d, i) => {
+    const page = dutch(d);
+    assert.equal(nl[i].message, page.english ? `${page.text} (${d.message})` : page.text, `${d.code} ${d.message}`);
+    assert.equal(nl[i].code, d.code);
+    assert.equal(nl[i].line, d.line);
+    if (page.suggestion) assert.match(nl[i].help, new RegExp(`^bedoelt u ${page.suggestion.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\?`));
+    else if (page.hint) assert.equal(nl[i].help, page.hint);
+  });
 });

@@ -16,6 +16,11 @@ export async function loadCatalogue() {
   return catalogue;
 }
 
+/** Use a catalogue already read (for tests in Node, which has no page to fetch from). */
+export function setCatalogue(c) {
+  catalogue = c;
+}
+
 /** Where the code is explained. */
 export const DOCS_URL = "docs/language.md#diagnostics";
 
