@@ -129,6 +129,10 @@ async function exportSttr() {
     const sttr = await page.sttrModule();
     const result = sttr.exportSttr(`${stem}.rules`, page.text());
     clear(status);
+    if (!result.xml && result.diagnostics.some((d) => /\bE019\b/.test(`${d.code} ${d.message}`))) {
+      status.append(h("p", {}, "Deze regels bouwen voort op een andere regelset (extends). STTR kent dat niet: exporteer de basisregelset, of schrijf de regels in één bestand."));
+      return null;
+    }
     if (!result.xml) {
       status.append(h("p", {}, "Er is geen STTR-bestand gemaakt:"), h("ul", {}, result.diagnostics.map((d) => h("li", { "data-code": d.code }, `${d.code}: ${d.message}`))));
       return null;
