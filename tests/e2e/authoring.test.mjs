@@ -72,7 +72,11 @@ test("Parity: for every shipped ruleset the page's diagnostics equal `rules chec
 test("Regels schrijven: the municipal example that extends the bruidsschat checks without false errors", async () => {
   const page = await freshPage();
   await withScreenshot(page, "authoring-extends", async () => {
+    // The base first (as an officer who looks at the bruidsschat), then the municipal ruleset.
+    await openRuleset(page, "rulesets/bruidsschat/bijbehorend-bouwwerk.rules");
     await openRuleset(page, MUNICIPAL);
+    assert.doesNotMatch(await page.locator("#diag-summary").innerText(), /gekoppeld/);
+    assert.deepEqual(await page.evaluate(() => window.authoring.preview()), [MUNICIPAL]);
     assert.match(await page.locator("#source").inputValue(), /extends "\.\.\/bruidsschat\/bijbehorend-bouwwerk\.rules"/);
     assert.equal(await page.locator("#diagnostics li.error").count(), 0);
     assert.equal(await page.locator("#diagnostics li[data-code=E019]").count(), 0);

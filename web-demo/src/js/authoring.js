@@ -73,7 +73,7 @@ async function main() {
   const start = last && (known(last) || last === "nieuw.rules") ? last : first?.id ?? "nieuw.rules";
   select.value = start;
   open(start);
-  window.authoring = { map, check, showAt, doc, engine: demo.engine, checkedText: null, view: (x, y, z) => map.setView(toLatLng([x, y]), z ?? map.getZoom(), { animate: false }), toContainer: (x, y) => map.latLngToContainerPoint(toLatLng([x, y])) };
+  window.authoring = { map, check, showAt, doc, engine: demo.engine, checkedText: null, preview: () => preview.rulesets().map((r) => r.id), view: (x, y, z) => map.setView(toLatLng([x, y]), z ?? map.getZoom(), { animate: false }), toContainer: (x, y) => map.latLngToContainerPoint(toLatLng([x, y])) };
   document.body.dataset.ready = "true";
 }
 
@@ -84,7 +84,7 @@ function known(id) {
 /** Open a ruleset in the editor: its draft when there is one, else its text. */
 function open(id) {
   const bundled = extra.get(id) ?? demo.manifest.rulesets.find((r) => r.id === id) ?? { text: EMPTY, cases: null };
-  if (doc.id !== id) preview.removeRuleset(doc.id);
+  if (doc.id !== id) unload(doc.id);
   doc.id = id;
   doc.original = bundled.text;
   const kept = store.kept(id);
@@ -99,6 +99,13 @@ function open(id) {
   clear($("cases"));
   clear($("export-status"));
   check();
+}
+
+/** Take a ruleset off the map preview; its text stays known as a base for `extends`. */
+function unload(id) {
+  preview.removeRuleset(id);
+  const known = extra.get(id) ?? demo.manifest.rulesets.find((r) => r.id === id);
+  if (known) preview.addSource(id, store.kept(id)?.draft ?? known.text);
 }
 
 /** After an edit: keep the draft, check. */
@@ -140,7 +147,7 @@ function check() {
   if (errors === 0) {
     try {
       preview.loadRuleset(doc.id, text);
-      for (const r of preview.rulesets()) if (r.id !== doc.id) preview.removeRuleset(r.id);
+      for (const r of preview.rulesets()) if (r.id !== doc.id) unload(r.id);
     } catch (e) {
       $("diag-summary").textContent = `De regels kunnen niet aan de kaartlagen worden gekoppeld: ${e.message}`;
     }
