@@ -4,6 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { diagnosticsPage } from "./diagnostics-page.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -33,10 +34,14 @@ if (!fs.existsSync(path.join(pkg, "rules_wasm_bg.wasm"))) {
 
 fs.rmSync(dist, { recursive: true, force: true });
 copy(path.join(here, "src"), dist);
-// The language reference: the authoring page links each diagnostic code to its explanation.
+// The language reference, and its codes as a page with an anchor per code: the authoring page
+// links each diagnostic to its explanation. The Dutch texts (also `rules check --lang nl`).
 copy(path.join(root, "docs/language.md"), path.join(dist, "docs/language.md"));
-// The Dutch texts of the diagnostics (also `rules check --lang nl`).
 copy(path.join(root, "docs/diagnostics.nl.json"), path.join(dist, "diagnostics.nl.json"));
+fs.writeFileSync(
+  path.join(dist, "docs/diagnostics.html"),
+  diagnosticsPage(fs.readFileSync(path.join(root, "docs/language.md"), "utf8"), JSON.parse(fs.readFileSync(path.join(root, "docs/diagnostics.nl.json"), "utf8"))),
+);
 const leaflet = path.join(here, "node_modules/leaflet/dist");
 for (const f of ["leaflet.js", "leaflet.css", "images"]) copy(path.join(leaflet, f), path.join(dist, "vendor/leaflet", f));
 copy(path.join(here, "node_modules/leaflet/LICENSE"), path.join(dist, "vendor/leaflet/LICENSE"));

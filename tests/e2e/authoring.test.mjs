@@ -102,7 +102,7 @@ test("Regels schrijven: an error in Dutch with 'Bedoelt u', fixed; the draft sur
     const text = await item.innerText();
     assert.match(text, /fout E002: De naam `hieght` is nergens gedeclareerd\./);
     assert.match(text, /Bedoelt u `height`\?/);
-    assert.equal(await item.locator("a").getAttribute("href"), "docs/language.md#diagnostics");
+    assert.equal(await item.locator("a").getAttribute("href"), "docs/diagnostics.html#E002");
     // Its line is marked in the editor.
     const line = Number(await item.getAttribute("data-line"));
     assert.deepEqual(await page.locator("#backdrop .mark-error").evaluateAll((l) => l.map((x) => Number(x.dataset.line))), [line]);
@@ -112,9 +112,13 @@ test("Regels schrijven: an error in Dutch with 'Bedoelt u', fixed; the draft sur
     const units = await page.locator("#diagnostics li[data-code=E004]").innerText();
     assert.match(units, /fout E004: De eenheden passen niet bij elkaar in een vergelijking: een lengte \(m\) en een oppervlakte \(m2\)\./);
     assert.match(units, /Tip: m2 is een oppervlakte \(m2\); een vergelijking heeft een lengte \(m\) nodig\./);
-    // The linked explanation is on the site.
-    const docs = await page.request.get(browser.base + "docs/language.md");
-    assert.match(await docs.text(), /\| E002 \| unknown name/);
+    // The linked explanation is on the site: the row of docs/language.md's table, with the Dutch title.
+    const docs = await browser.context.newPage();
+    await docs.goto(browser.base + "docs/diagnostics.html#E002");
+    const row = docs.locator("tr#E002");
+    assert.match(await row.innerText(), /E002\s+Deze naam is niet bekend\.\s+unknown name/);
+    assert.equal(await docs.locator("tr").count(), 1 + [...fs.readFileSync(path.join(root, "docs/language.md"), "utf8").matchAll(/^\| [EW]\d{3} \|/gm)].length);
+    await docs.close();
 
     // Fixed, with a changed threshold: no errors, the diff shows the one changed line.
     const edited = original.replace("when height > 5 m", "when height > 4 m");

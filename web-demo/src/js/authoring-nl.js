@@ -1,7 +1,7 @@
 // Dutch diagnostics for the authoring page. The checker (the engine, and `rules check`) speaks
 // English; this page shows each diagnostic in Dutch from one catalogue (diagnostics.nl.json, keyed
 // on the stable codes), with "Bedoelt u ...?" when the checker has a suggestion and a link to the
-// explanation of the code in docs/language.md. A message the catalogue does not know is shown
+// explanation of the code from docs/language.md. A message the catalogue does not know is shown
 // with the code's Dutch title and the checker's own words.
 
 let catalogue = {};
@@ -21,8 +21,8 @@ export function setCatalogue(c) {
   catalogue = c;
 }
 
-/** Where the code is explained. */
-export const DOCS_URL = "docs/language.md#diagnostics";
+/** Where a code is explained: its row of the Diagnostics table of docs/language.md (built by build.mjs). */
+export const docsUrl = (code) => `docs/diagnostics.html#${code}`;
 
 /** The checker's suggestion in its help text ("did you mean `x`?"), or null. */
 export function suggestion(help) {

@@ -87,7 +87,8 @@ export function walkAsCase(resident, info, sources, rulesetId) {
     if (source) layers[l.name] = relative(dir, source);
   }
   const expect = {};
-  for (const d of outcome.decisions) expect[d.name] = d.status === "decided" ? d.outcome : null;
+  // As `rules test` reads them: an undecided decision is expected to stay "unknown".
+  for (const d of outcome.decisions) expect[d.name] = d.status === "decided" ? d.outcome : "unknown";
   if (outcome.checks?.length) expect.checks = Object.fromEntries(outcome.checks.map((c) => [c.name, c.status]));
   const first = outcome.decisions[0];
   const where = state.parcel?.properties?.kadastraleAanduiding ?? (state.point ? `x ${Math.round(state.point.x)}, y ${Math.round(state.point.y)}` : "");
@@ -110,6 +111,10 @@ function keepCase() {
     return;
   }
   const info = resident.rulesets.find((r) => r.id === page.doc.id);
+  if (!info || resident.state.rulesetId !== page.doc.id) {
+    status.textContent = "De wandeling hoort niet bij de regels in het tekstvak. Klik opnieuw op 'Probeer als inwoner'.";
+    return;
+  }
   const c = walkAsCase(resident, info, page.layerSources(), page.doc.id);
   let cases = [];
   try {

@@ -7,7 +7,7 @@
 import { h, clear, afterPaint } from "./dom.js";
 import { makeMap, toLatLng, toRd } from "./rd.js";
 import { loadDemo, drawLayers } from "./data.js";
-import { loadCatalogue, dutch, severityText, DOCS_URL } from "./authoring-nl.js";
+import { loadCatalogue, dutch, severityText, docsUrl } from "./authoring-nl.js";
 import * as store from "./authoring-store.js";
 import { setupTry } from "./authoring-try.js";
 import { setupCompare } from "./authoring-compare.js";
@@ -174,7 +174,7 @@ function diagnosticItem(d) {
       nl.hint ? ` Tip: ${nl.hint}` : null,
       nl.english || nl.englishHint ? h("span", { class: "muted", lang: "en" }, ` (${[nl.english, nl.englishHint].filter(Boolean).join("; ")})`) : null,
     ),
-    h("a", { href: DOCS_URL, class: "doc-link", target: "_blank", rel: "noopener" }, `Uitleg bij ${d.code}`),
+    h("a", { href: docsUrl(d.code), class: "doc-link", target: "_blank", rel: "noopener" }, `Uitleg bij ${d.code}`),
   );
 }
 
