@@ -6,7 +6,6 @@
 //! layers are loaded, binding a layer to every ruleset that declares it, and a session that keeps
 //! the answers between calls.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use rules_core::case;
@@ -15,9 +14,11 @@ use rules_core::spatial::{self, GeomKind};
 use rules_core::syntax::ast::{Date, InputKind};
 use rules_core::syntax::parse_date;
 use rules_core::value::{Dim, Type, Value};
-use rules_core::{compile, AtHit, EvalError, Facts, Options, Ruleset};
+use rules_core::{AtHit, EvalError, Facts, Options, Ruleset};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
+
+use crate::named::Named;
 
 /// An error that crosses the boundary: `message` is what the `rules` command prints for the same
 /// problem; `data` becomes extra fields on the JS `Error` (`code`, `line`, `column`, `diagnostics`).
@@ -306,10 +307,10 @@ fn parse_day(text: Option<&str>) -> Result<Option<Date>, Failure> {
 /// The rulesets and layers of one page (or one service), and the sessions started on them.
 #[derive(Default)]
 pub struct Engine {
-    rulesets: BTreeMap<String, Loaded>,
-    warnings: BTreeMap<String, Vec<Json>>,
-    texts: BTreeMap<String, String>,
-    layers: BTreeMap<String, StoredLayer>,
+    rulesets: Named<Loaded>,
+    warnings: Named<Vec<Json>>,
+    texts: Named<String>,
+    layers: Named<StoredLayer>,
 }
 
 impl Engine {
@@ -326,18 +327,20 @@ impl Engine {
         let xml = text.trim_start().starts_with('<');
         let (rs, warnings) = if xml { import_dmn(id, text)? } else { self.compile(id, text)? };
         let mut loaded = Loaded { base: Facts::new(&rs), rs: Rc::new(rs) };
-        for (name, stored) in &self.layers {
+        for (name, stored) in self.layers.iter() {
             bind(&mut loaded, name, &stored.collection).map_err(|f| Failure::new(format!("{id}: {}", f.message)))?;
         }
         let result = info(id, &loaded, warnings.clone());
-        self.rulesets.insert(id.into(), loaded);
-        self.warnings.insert(id.into(), warnings);
-        self.texts.insert(id.into(), text.into());
+        self.rulesets.insert(id, loaded);
+        self.warnings.insert(id, warnings);
+        self.texts.insert(id, text.into());
         Ok(result)
     }
 
-    fn compile(&self, id: &str, text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
-        let checked = rules_core::compile_with(id, text, &mut |relative: &str, from: &str| {
+    /// Check a ruleset text; a base it `extends` is found among the texts loaded before (path
+    /// relative to `id`), as `rules check` finds it on disk.
+    fn checked(&self, id: &str, text: &str) -> rules_core::Checked {
+        rules_core::compile_with(id, text, &mut |relative: &str, from: &str| {
             // Named as the `rules` command names it (its folder joined, `..` kept); found normalised.
             let shown = match from.rsplit_once('/') {
                 Some((dir, _)) => format!("{dir}/{relative}"),
@@ -345,7 +348,11 @@ impl Engine {
             };
             let base = join(from, relative);
             self.texts.get(&base).map(|t| (shown, t.clone())).ok_or_else(|| format!("{base} is not loaded"))
-        });
+        })
+    }
+
+    fn compile(&self, id: &str, text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
+        let checked = self.checked(id, text);
         let source = &checked.source;
         let all: Vec<Json> = checked.diagnostics.iter().map(|d| d.to_json(source)).collect();
         let Some(rs) = checked.ruleset else {
@@ -368,7 +375,7 @@ impl Engine {
 
     /// Make a ruleset text known without compiling it: a base that other rulesets `extends`.
     pub fn add_source(&mut self, id: &str, text: &str) {
-        self.texts.insert(id.into(), text.into());
+        self.texts.insert(id, text.into());
     }
 
     /// Forget a ruleset. Returns whether it was loaded.
@@ -400,7 +407,7 @@ impl Engine {
             }
         }
         let count = features.len();
-        self.layers.insert(name.into(), StoredLayer { collection, features: spatial::IndexedLayer::new(features) });
+        self.layers.insert(name, StoredLayer { collection, features: spatial::IndexedLayer::new(features) });
         Ok(LayerInfo { name: name.into(), features: count, rulesets: bound })
     }
 
@@ -447,9 +454,11 @@ impl Engine {
         Ok(session)
     }
 
-    /// Every diagnostic of a ruleset text (errors and warnings) as JSON with line and column.
-    pub fn diagnostics(name: &str, text: &str) -> Vec<Json> {
-        let checked = compile(name, text);
+    /// Every diagnostic of a ruleset text (errors and warnings) as JSON with line and column: what
+    /// `rules check --format json` gives. A base it `extends` is found among the texts loaded
+    /// before (`add_source`, `load_ruleset`), so the bases must be added first.
+    pub fn diagnostics(&self, name: &str, text: &str) -> Vec<Json> {
+        let checked = self.checked(name, text);
         checked.diagnostics.iter().map(|d| d.to_json(&checked.source)).collect()
     }
 
@@ -691,5 +700,17 @@ at roads "Weg" { "Dit is een weg." }
         assert_eq!(hits[0].id, "r1");
         assert!(e.features_at("roads", 100005.0, 400000.0, 0.0).expect("lookup").is_empty());
         assert!(e.features_at("nope", 0.0, 0.0, 0.0).is_err());
+    }
+
+    #[test]
+    fn diagnostics_resolve_extends_among_the_added_texts() {
+        let extending = "ruleset \"Wijk\" { authority \"Gemeente Voorbeeld\" extends \"../basis/schuur.rules\" }\n";
+        let mut e = Engine::new();
+        // Without the base the checker says it cannot load it (E019), as `rules check` does for a missing file.
+        let missing = e.diagnostics("gemeente/wijk.rules", extending);
+        assert_eq!(missing.iter().map(|d| d["code"].clone()).collect::<Vec<_>>(), [json!("E019")]);
+        e.add_source("basis/schuur.rules", RULES);
+        let found = e.diagnostics("gemeente/wijk.rules", extending);
+        assert!(found.iter().all(|d| d["severity"] != json!("error")), "{found:?}");
     }
 }
