@@ -190,7 +190,13 @@ pub fn evaluate(e: &Ast, scope: &Rc<Scope>) -> Value {
         }
         Ast::EqualRange(e) => {
             let v = evaluate(e, scope);
-            range(Some(v.clone()), true, Some(v), true)
+            match range(Some(v.clone()), true, Some(v), true) {
+                Value::Range(mut r) => {
+                    r.equal_test = true;
+                    Value::Range(r)
+                }
+                other => other,
+            }
         }
         Ast::Neg(inner) => match evaluate(inner, scope) {
             Value::Number(n) => Value::Number(-n),
@@ -493,7 +499,7 @@ fn range(low: Option<Value>, low_closed: bool, high: Option<Value>, high_closed:
             return Value::Null;
         }
     }
-    Value::Range(Box::new(Range { low, low_closed, high, high_closed }))
+    Value::Range(Box::new(Range { low, low_closed, high, high_closed, equal_test: false }))
 }
 
 fn filter(list: Value, cond: &Ast, scope: &Rc<Scope>) -> Value {

@@ -180,4 +180,14 @@ mod tests {
         assert_eq!(shows("get entries({a: 1})"), "[{key: \"a\", value: 1}]");
         assert_eq!(shows("context put({a: 1}, \"b\", 2)"), "{a: 1, b: 2}");
     }
+
+    #[test]
+    fn an_equal_test_as_a_value_is_its_own_kind_of_range() {
+        assert_eq!(eval_str("(=10) = [10..10]"), Value::Bool(false));
+        assert_eq!(eval_str("(=10) = (=10)"), Value::Bool(true));
+        assert_eq!(eval_str("(=10) = (=11)"), Value::Bool(false));
+        assert_eq!(eval_str("10 in (=10)"), Value::Bool(true));
+        assert_eq!(shows("(=10).start"), "10");
+        assert_eq!(eval_str("(=10).end included"), Value::Bool(true));
+    }
 }

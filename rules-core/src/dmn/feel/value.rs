@@ -97,6 +97,9 @@ pub struct Range {
     pub low_closed: bool,
     pub high: Option<Value>,
     pub high_closed: bool,
+    /// Made by the unary test `=x` used as a value: it holds the same points as `[x..x]` and has
+    /// its properties, but is not equal to it (`(=10) = [10..10]` is false, `(=10) = (=10)` true).
+    pub equal_test: bool,
 }
 
 /// A FEEL value.
@@ -191,6 +194,7 @@ fn range_equal(a: &Range, b: &Range) -> Option<bool> {
     Some(
         a.low_closed == b.low_closed
             && a.high_closed == b.high_closed
+            && a.equal_test == b.equal_test
             && end(&a.low, &b.low)?
             && end(&a.high, &b.high)?,
     )
