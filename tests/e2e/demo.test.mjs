@@ -61,8 +61,8 @@ test("Stip op de kaart: a click on a real parcel lists the rules that apply ther
     assert.match(await zoning.innerText(), /Bestemming: Hier geldt de bestemming Wonen\. U mag hier tot 10 m hoog bouwen\./);
     assert.match(await page.locator("#stip").innerText(), /Gemeente Voorbeeld \(fictieve bomenregels en bestemmingen\)/);
     // One-line summary expands to details with the legal reference.
-    assert.equal(await zoning.locator("dl").isVisible(), false);
-    await zoning.locator("summary").click();
+    assert.equal(await zoning.locator("dl.facts").first().isVisible(), false);
+    await zoning.locator("summary").first().click();
     assert.match(await zoning.innerText(), /Regel\s+Omgevingsplan Voorbeeld \(fictief\), hoofdstuk 4/);
     assert.match(await zoning.innerText(), /Waarom deze regel\? De bestemming zegt waarvoor grond en gebouwen gebruikt mogen worden\./);
     // The activities that can be checked here.

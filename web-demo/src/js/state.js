@@ -6,6 +6,7 @@ export const state = {
   hits: [],
   example: "", // the chosen voorbeeldgemeente ("" = only the national rules)
   pendingParcel: null, // another parcel clicked during a check, waiting for "use this one?"
+  pendingDiscard: null, // {kind: "activity"|"example", value}: waiting for "throw away your work?"
   rulesetId: null,
   session: null,
   shapes: {}, // vertices [[x, y], ...] per drawn input (open ring for areas)
