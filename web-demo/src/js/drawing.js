@@ -403,7 +403,13 @@ export function drawShapes() {
           submit(name, t0);
         });
       });
-      vertex.on("dragend", () => setShape(name));
+      vertex.on("dragstart", () => {
+        state.dragging = true;
+      });
+      vertex.on("dragend", () => {
+        state.dragging = false;
+        setShape(name);
+      });
       vertex.on("click", () => {
         if (state.drawing === name && i === 0 && pts.length >= 3) toggleDrawing(name);
       });

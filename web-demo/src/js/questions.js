@@ -9,6 +9,7 @@ import { state, ctx, $, rulesetInfo, inputInfo, fmtNumber, capital, unitText, po
 import { toolsFor, shapeText, submit, drawShapes, geometryOf, pickLayer, drawingError } from "./drawing.js";
 import { renderConclusion, renderChecks } from "./outcome.js";
 import { exampleOf } from "./place.js";
+import { termHelp } from "./terms.js";
 
 /** Set by app.js: what else to redraw after the check panel (the save buttons). */
 export const hooks = { afterRender: () => {} };
@@ -209,6 +210,7 @@ function renderCheck() {
 
   renderConclusion(section, outcome, info);
   renderChecks(section, outcome);
+  section.append(termHelp(section.textContent));
   restoreFocus($("check-title"));
 }
 

@@ -100,7 +100,14 @@ export function setupSearch(opts) {
     active = -1;
     show();
     if (!opts.online || query.length < 3) {
-      if (query.length >= 2 && !items.length) opts.say(`Niets gevonden voor "${query.slice(0, 60)}". Probeer een perceelnummer, of klik op de kaart.`);
+      if (query.length >= 2 && !items.length) {
+        const address = /^\d{4}\s?[a-z]{2}\b|[a-z]{3,}\s+\d+/i.test(query);
+        opts.say(
+          address
+            ? "Zoeken op adres kan in deze demo alleen met internet. Zoek op het perceelnummer (bijvoorbeeld 2626), of klik op de kaart op uw huis."
+            : `Niets gevonden voor "${query.slice(0, 60)}". Probeer een perceelnummer, of klik op de kaart.`,
+        );
+      }
       return;
     }
     controller = new AbortController();

@@ -67,7 +67,32 @@ export function snapshot() {
  * every change, so a reload, a bookmark or a shared link opens it as it is now.
  */
 export function autosave() {
-  if (pending) return;
+  // At most ten writes a second (browsers refuse too many address changes; a corner moved with a
+  // held arrow key redraws 30 times a second), the last change always written. A corner being
+  // dragged is written when it is let go.
+  if (page?.state.dragging) return;
+  const wait = lastSave + 100 - Date.now();
+  clearTimeout(saveTimer);
+  if (wait > 0) {
+    saveTimer = setTimeout(autosave, wait);
+    return;
+  }
+  lastSave = Date.now();
+  saveNow();
+}
+
+let lastSave = 0;
+let saveTimer = null;
+if (typeof window !== "undefined") {
+  // A change waiting for its write is written before the page goes (reload, closing the tab).
+  window.addEventListener("pagehide", () => {
+    if (saveTimer !== null) saveNow();
+  });
+}
+
+function saveNow() {
+  saveTimer = null;
+  if (pending || !page) return;
   const s = snapshot();
   if (!s) return;
   const encoded = encodeSession(s);
@@ -81,6 +106,8 @@ export function autosave() {
 
 /** The resident stopped (or chose to start again): nothing is kept. */
 export function forget() {
+  clearTimeout(saveTimer);
+  saveTimer = null;
   try {
     localStorage.removeItem(AUTOSAVE_KEY);
   } catch {

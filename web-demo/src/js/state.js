@@ -11,6 +11,7 @@ export const state = {
   session: null,
   shapes: {}, // vertices [[x, y], ...] per drawn input (open ring for areas)
   drawing: null, // name of the input whose vertices map clicks add
+  dragging: false, // a corner is being dragged (the session is saved when it is let go)
   picking: null, // name of the input a map click picks a feature or spot for
   drawError: null, // {input, text}: a drawing the engine refused
   editing: null, // name of the input being changed

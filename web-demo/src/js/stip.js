@@ -8,6 +8,7 @@ import { state, ctx, $, rulesetInfo, showStatus, fmtNumber } from "./state.js";
 import { activities, examples, shownHits, exampleOf } from "./place.js";
 import { startActivity, stopActivity, answer } from "./questions.js";
 import { hasWork, forget } from "./session.js";
+import { termHelp } from "./terms.js";
 
 const isPhone = () => matchMedia("(max-width: 860px)").matches;
 
@@ -213,6 +214,7 @@ export function renderStip() {
     if (state.session) section.append(h("details", { class: "more-activities" }, h("summary", {}, "Iets anders controleren"), list));
     else section.append(h("h3", {}, "Wat wilt u hier doen?"), list);
   }
+  section.append(termHelp(section.textContent));
   section.append(
     h(
       "details",
