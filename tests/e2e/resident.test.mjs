@@ -327,6 +327,10 @@ test("the work is kept: a reload restores the session, a new visit offers it, sw
     await fresh.waitForSelector("[data-testid=question][data-input=on_ground]");
     assert.deepEqual(fresh.errors, []);
     await fresh.close();
+    // An answer under a metre reads in centimetres too.
+    await answer(page, "on_ground", "ja");
+    await answer(page, "height", "0,9");
+    assert.match(await page.locator(".answers li[data-question=height]").innerText(), /0,9 m \(90 cm\)/);
     assert.deepEqual(page.errors, []);
   });
   await page.close();
@@ -405,6 +409,14 @@ test("print: summary, map with the plan and reasons on the page; search, forms a
     }
     const map = await page.locator("#map").boundingBox();
     assert.ok(map.height > 250 && map.width > 500, `the map is printed at ${map.width}x${map.height}`);
+    // The whole plan and parcel are on the printed map.
+    await page.waitForFunction(() => {
+      const m = document.querySelector("#map").getBoundingClientRect();
+      return [...document.querySelectorAll("path.map-plan, path.map-selected")].every((p) => {
+        const r = p.getBoundingClientRect();
+        return r.width > 0 && r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;
+      });
+    }, null, { timeout: 3000 });
     const pdf = await page.pdf({ format: "A4" });
     assert.ok(pdf.length > 10000, "a PDF is made");
     await page.emulateMedia({ media: "screen" });

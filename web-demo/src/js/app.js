@@ -70,6 +70,7 @@ async function main() {
   });
   setupExampleSelect();
   renderLegend(demo.manifest);
+  setupPrint();
   $("map-done").addEventListener("click", () => {
     if (state.drawing) toggleDrawing(state.drawing, { fromMap: true });
   });
@@ -104,6 +105,30 @@ async function main() {
 function onMapClick(point, byKeyboard) {
   if (handleClick(point)) return;
   onPlaceClick(point, { announce: true, keepFocus: byKeyboard });
+}
+
+/**
+ * The printed map is smaller than the screen's: before printing, the map takes its print size
+ * and shows the plan (or else the chosen parcel) whole; after, it goes back.
+ */
+function setupPrint() {
+  let before = null;
+  const fit = (printing) => {
+    map.invalidateSize({ animate: false });
+    if (printing) {
+      before ??= { center: map.getCenter(), zoom: map.getZoom() };
+      const plan = state.plan.length >= 3 ? L.latLngBounds(state.plan.map((p) => toLatLng(p))) : null;
+      const parcel = state.parcel ? L.geoJSON(state.parcel.geometry, { coordsToLatLng: (c) => toLatLng(c) }).getBounds() : null;
+      const bounds = plan && parcel ? parcel.extend(plan) : plan ?? parcel;
+      if (bounds?.isValid()) map.fitBounds(bounds, { padding: [20, 20], animate: false, maxZoom: 17 });
+    } else if (before) {
+      map.setView(before.center, before.zoom, { animate: false });
+      before = null;
+    }
+  };
+  window.addEventListener("beforeprint", () => fit(true));
+  window.addEventListener("afterprint", () => fit(false));
+  matchMedia("print").addEventListener("change", (e) => fit(e.matches));
 }
 
 function setupTiles() {

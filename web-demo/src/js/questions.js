@@ -388,6 +388,11 @@ function drawViolations() {
 
 function answerText(q, value) {
   if (q.type === "bool") return value === true || value === "ja" ? "Ja" : "Nee";
-  if (typeof value === "string") return capital(value.replace(/(\d)\.(\d)/g, "$1,$2").replace(/m2$/, "m²"));
+  if (typeof value === "string") {
+    const text = capital(value.replace(/(\d)\.(\d)/g, "$1,$2").replace(/m2$/, "m²"));
+    // Under a metre, also in centimetres: "0,9 m (90 cm)".
+    const m = /^0,(\d{1,2}) m$/.exec(text);
+    return m ? `${text} (${Number(m[1].padEnd(2, "0"))} cm)` : text;
+  }
   return String(value);
 }

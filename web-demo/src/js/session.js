@@ -7,7 +7,7 @@
 // whole session is known to be good. A session carries the date it was made on; opening it on
 // another day asks first with which date to evaluate, and an outcome for another date than today
 // says so, because rules change over time.
-import { h, clear, today } from "./dom.js";
+import { h, clear, today, keepFocus } from "./dom.js";
 
 /** Longest `#sessie=` text read (a session with a drawn plan is 1 to 3 KB). */
 export const MAX_LINK_CHARS = 20000;
@@ -326,8 +326,13 @@ function open(saved) {
 }
 
 export function renderPractice() {
-  const box = clear(page.practiceBox());
-  const section = h("section", { "aria-labelledby": "practice-title" }, h("h2", { id: "practice-title" }, "Bewaren en later verder gaan"));
+  const restoreFocus = keepFocus(page.practiceBox());
+  renderPracticeInto(clear(page.practiceBox()));
+  restoreFocus(document.getElementById("practice-title"));
+}
+
+function renderPracticeInto(box) {
+  const section = h("section", { "aria-labelledby": "practice-title" }, h("h2", { id: "practice-title", tabindex: "-1" }, "Bewaren en later verder gaan"));
   box.append(section);
   if (pending) {
     const saved = pending;

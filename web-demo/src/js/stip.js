@@ -2,7 +2,7 @@
 // coherent set, see place.js) and the activities that can be checked. Clicking another parcel in
 // the middle of a check asks first, before "Uw perceel" changes.
 /* global L */
-import { h, clear, afterPaint, refLink } from "./dom.js";
+import { h, clear, afterPaint, refLink, keepFocus } from "./dom.js";
 import { toLatLng } from "./rd.js";
 import { state, ctx, $, rulesetInfo, showStatus, fmtNumber } from "./state.js";
 import { activities, examples, shownHits, exampleOf } from "./place.js";
@@ -156,7 +156,13 @@ function discardConfirm() {
 }
 
 export function renderStip() {
+  const restoreFocus = keepFocus($("stip"));
   const box = clear($("stip"));
+  renderStipInto(box);
+  restoreFocus($("stip-title"));
+}
+
+function renderStipInto(box) {
   const section = h("section", { "aria-labelledby": "stip-title" }, h("h2", { id: "stip-title", tabindex: "-1" }, "Wat geldt hier?"));
   box.append(section);
   const example = examples().find((e) => e.id === state.example);
