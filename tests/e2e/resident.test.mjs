@@ -429,7 +429,8 @@ test("map chrome for residents: a legend, Dutch zoom buttons, plain texts with a
   const page = await browser.page();
   await withScreenshot(page, "legend", async () => {
     const legend = await page.locator("#legend-list").innerText();
-    for (const word of ["Percelen", "Gebouwen", "Wegen", "Bomen", "Wat u tekent", "niet past"]) assert.ok(legend.includes(word), `${word} in the legend`);
+    for (const word of ["Percelen", "Gebouwen", "Wegen", "Bomen", "Wat u tekent", "niet past", "gebied met gegevens"]) assert.ok(legend.includes(word), `${word} in the legend`);
+    assert.equal(await page.locator("path.data-extent").count(), 1, "the edge of the data is drawn");
     assert.equal(await page.locator(".leaflet-control-zoom-in").getAttribute("title"), "Inzoomen");
     assert.equal(await page.locator(".leaflet-control-zoom-out").getAttribute("title"), "Uitzoomen");
     assert.doesNotMatch(await page.locator("#status").innerText(), /regelset|geladen/);

@@ -12,7 +12,7 @@ import { startActivity, hooks } from "./questions.js";
 import { handleClick, toggleDrawing } from "./drawing.js";
 import { setupSessions, renderPractice, restoreFromHash, autosave } from "./session.js";
 import { setupSearch } from "./search.js";
-import { renderLegend } from "./legend.js";
+import { renderLegend, drawDataExtent } from "./legend.js";
 
 let map;
 
@@ -23,13 +23,14 @@ async function main() {
   try {
     demo = await loadDemo();
   } catch (e) {
-    showStatus(`De regels konden niet worden geladen: ${e.message}`, true);
+    showStatus("De regels konden niet worden geladen. Laad de pagina opnieuw; lukt het dan niet, probeer het later nog eens.", true);
     throw e;
   }
   ctx.demo = demo;
   map = makeMap($("map"), demo.manifest);
   ctx.map = map;
   drawLayers(map, demo.manifest, demo.collections);
+  drawDataExtent(map, demo.collections);
   ctx.layers = {
     selected: L.layerGroup().addTo(map),
     derived: L.layerGroup().addTo(map),

@@ -86,15 +86,15 @@ export function keepFocus(box) {
 
 // Public texts of the laws the rulesets cite (wetten.overheid.nl), by the name used in a reference.
 const LAWS = [
-  [/\bBbl\b|Besluit bouwwerken leefomgeving/, "https://wetten.overheid.nl/BWBR0041297/", "Besluit bouwwerken leefomgeving"],
-  [/\bBal\b|Besluit activiteiten leefomgeving/, "https://wetten.overheid.nl/BWBR0041330/", "Besluit activiteiten leefomgeving"],
-  [/\bOmgevingswet\b/, "https://wetten.overheid.nl/BWBR0037885/", "Omgevingswet"],
-  [/\bBor\b|Besluit omgevingsrecht/, "https://wetten.overheid.nl/BWBR0027464/", "Besluit omgevingsrecht"],
+  [/\bBbl\b|Besluit bouwwerken leefomgeving/, "https://wetten.overheid.nl/BWBR0041297/", "het Besluit bouwwerken leefomgeving"],
+  [/\bBal\b|Besluit activiteiten leefomgeving/, "https://wetten.overheid.nl/BWBR0041330/", "het Besluit activiteiten leefomgeving"],
+  [/\bOmgevingswet\b/, "https://wetten.overheid.nl/BWBR0037885/", "de Omgevingswet"],
+  [/\bBor\b|Besluit omgevingsrecht/, "https://wetten.overheid.nl/BWBR0027464/", "het Besluit omgevingsrecht"],
 ];
 
 /** A rule reference, with a link to the public text of the law when it names one. */
 export function refLink(ref) {
   const law = LAWS.find(([re]) => re.test(ref));
   if (!law) return ref;
-  return h("span", {}, ref, " ", h("a", { href: law[1], "data-testid": "law-link" }, `(lees de tekst van de ${law[2]})`));
+  return h("span", {}, ref, " ", h("a", { href: law[1], "data-testid": "law-link" }, `(lees de tekst van ${law[2]})`));
 }

@@ -152,7 +152,7 @@ export function toolsFor(input) {
   }
   if (state.picking === input.name && input.type !== "point") box.append(h("p", { class: "draw-help" }, "Klik op de kaart op het gebouw."));
   if (state.picking === input.name && input.type === "point") box.append(h("p", { class: "draw-help" }, "Klik op de kaart op de plek."));
-  if (state.drawError?.input === input.name) box.append(h("p", { class: "error-text", role: "alert", "data-testid": "drawing-error" }, state.drawError.text));
+  if (state.drawError?.input === input.name) box.append(h("p", { class: "error-text", "data-testid": "drawing-error" }, state.drawError.text));
   const off = offParcel(input.name);
   if (off) box.append(h("p", { class: "error-text", "data-testid": "off-parcel" }, off));
   if (input.type !== "point") box.append(typedMeasurements(input));
@@ -344,6 +344,8 @@ function syncMapDone() {
   if (!done) return;
   const hadFocus = document.activeElement === done;
   done.hidden = !state.drawing;
+  const n = (state.shapes[state.drawing] ?? []).length;
+  done.textContent = state.drawing ? `Klaar met tekenen (${n} ${n === 1 ? "punt" : "punten"} gezet)` : "Klaar met tekenen";
   if (hadFocus && done.hidden) document.getElementById("check-title")?.focus({ preventScroll: true });
 }
 

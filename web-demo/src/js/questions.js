@@ -5,7 +5,7 @@
 /* global L */
 import { h, clear, today, afterPaint, keepFocus } from "./dom.js";
 import { toLatLng } from "./rd.js";
-import { state, ctx, $, rulesetInfo, inputInfo, fmtNumber, capital, unitText, polygonArea } from "./state.js";
+import { state, ctx, $, rulesetInfo, inputInfo, fmtNumber, capital, unitText, polygonArea, showStatus } from "./state.js";
 import { toolsFor, shapeText, submit, drawShapes, geometryOf, pickLayer, drawingError } from "./drawing.js";
 import { renderConclusion, renderChecks } from "./outcome.js";
 import { exampleOf } from "./place.js";
@@ -65,7 +65,8 @@ export function startActivity(id, saved = null) {
       else state.history.push(name);
     }
   } catch (e) {
-    state.error = e.message;
+    console.warn(e);
+    state.error = "Deze controle kan hier niet worden gestart. Kies een ander perceel, of begin opnieuw.";
   }
   if (state.session && geometryOf("plan")) submit("plan");
   else refresh();
@@ -158,7 +159,9 @@ function renderCheck() {
   box.append(section);
   const outcome = state.outcome;
   if (!outcome) {
-    section.append(h("p", { class: "error-text", role: "alert" }, state.error ?? "Er ging iets mis."));
+    section.append(h("p", { class: "error-text" }, state.error ?? "Er ging iets mis."));
+    restoreFocus($("check-title"));
+    sayNewError();
     return;
   }
   const needed = outcome.needed;
@@ -178,7 +181,7 @@ function renderCheck() {
   const next = editing ?? (needed[0] ? info.inputs.find((i) => i.name === needed[0].input) : null);
   if (next && next.kind === "question") section.append(questionCard(next, answers[next.name], Boolean(editing)));
   else if (next) section.append(inputCard(next, Boolean(editing)));
-  else if (state.error) section.append(h("p", { class: "error-text", role: "alert" }, state.error));
+  else if (state.error) section.append(h("p", { class: "error-text" }, state.error));
 
   // Answers given that still matter; the ones that no longer matter disappear.
   const given = info.inputs.filter((i) => i.kind === "question" && i.name in answers);
@@ -212,6 +215,17 @@ function renderCheck() {
   renderChecks(section, outcome);
   section.append(termHelp(section.textContent));
   restoreFocus($("check-title"));
+  sayNewError();
+}
+
+// The panel is redrawn after every step, so its error texts are not live regions (they would be
+// read out again each time): a new error is said once, in the status line.
+let errorSaid = null;
+function sayNewError() {
+  const text = state.drawError?.text ?? state.error ?? null;
+  if (text && text !== errorSaid) showStatus(text, true);
+  else if (!text && errorSaid) showStatus("");
+  errorSaid = text;
 }
 
 function derivedText(input, value) {
@@ -346,7 +360,7 @@ function questionCard(q, current, editing) {
   }
   if (q.intent) fieldset.append(h("details", {}, h("summary", {}, "Waarom vragen we dit?"), h("p", {}, q.intent)));
   form.append(fieldset);
-  if (state.error) form.append(h("p", { class: "error-text", id: errorId, role: "alert" }, state.error));
+  if (state.error) form.append(h("p", { class: "error-text", id: errorId }, state.error));
   form.append(
     h(
       "div",

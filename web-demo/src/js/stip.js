@@ -45,7 +45,7 @@ export function onPlaceClick(point, opts = {}) {
     const n = shownHits(hits).length;
     showStatus(
       parcel
-        ? `${opts.label && !opts.label.startsWith("Perceel") ? `${opts.label}: ` : ""}perceel ${parcelName(parcel)} gekozen. ${n === 1 ? "Hier geldt 1 regel" : `Hier gelden ${n} regels`} uit de kaart; hieronder staat wat u kunt controleren.`
+        ? `${opts.label && !opts.label.startsWith("Perceel") ? `${opts.label}: ` : ""}perceel ${parcelName(parcel)} gekozen. ${n === 0 ? "Op de kaart staan hier geen extra regels" : n === 1 ? "Op de kaart staat hier 1 regel" : `Op de kaart staan hier ${n} regels`}; hieronder staat wat u kunt controleren.`
         : "Hier hebben we geen gegevens. Deze demo heeft alleen kaartgegevens van een deel van Otterlo.",
     );
     if (opts.label) afterPaint(() => $("stip-title")?.focus({ preventScroll: isPhone() }));
@@ -196,7 +196,7 @@ function renderStipInto(box) {
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(hit);
   }
-  if (groups.size === 0) section.append(h("p", {}, "Op deze plek gelden geen regels uit de kaartlagen. De regels voor bouwen op uw perceel kunt u hieronder controleren."));
+  if (groups.size === 0) section.append(h("p", {}, "Op de kaart staan voor deze plek geen extra regels. De regels voor bouwen op uw perceel kunt u hieronder controleren."));
   for (const [authority, list] of groups) {
     const ul = h("ul", { class: "hits" });
     for (const hit of list) ul.append(hitItem(hit));
