@@ -39,13 +39,13 @@ export function parsePoint(wkt) {
 
 /** Online: the Locatieserver's address suggestions (documented suggest API, no key). */
 async function suggestOnline(base, query, signal) {
-  const url = `${base}/suggest?q=${encodeURIComponent(query)}&fq=${encodeURIComponent("type:(adres OR weg OR postcode)")}&rows=${MAX_SUGGESTIONS}`;
+  const url = `${base}/suggest?q=${encodeURIComponent(query)}&fq=${encodeURIComponent("type:(adres OR weg OR postcode OR perceel)")}&rows=${MAX_SUGGESTIONS}`;
   const res = await fetch(url, { signal });
   if (!res.ok) throw new Error(`suggest ${res.status}`);
   const docs = (await res.json())?.response?.docs ?? [];
   return docs
     .filter((d) => typeof d?.id === "string" && typeof d?.weergavenaam === "string")
-    .map((d) => ({ label: d.weergavenaam.slice(0, 200), detail: { adres: "adres", weg: "straat", postcode: "postcode" }[d.type] ?? "", id: d.id }));
+    .map((d) => ({ label: d.weergavenaam.slice(0, 200), detail: { adres: "adres", weg: "straat", postcode: "postcode", perceel: "perceel" }[d.type] ?? "", id: d.id }));
 }
 
 async function lookupOnline(base, id) {
