@@ -160,6 +160,13 @@ test("address search online: PDOK Locatieserver suggest and lookup (a response i
 test("phone: from search to conclusion, the result in view after each step, the map in view while drawing", async () => {
   const page = await browser.page("index.html", PHONE);
   await withScreenshot(page, "phone-flow", async () => {
+    // A tap on the map: what is there is scrolled into view and said in the status line.
+    await clickMap(page, 181202.04, 456706.351);
+    await page.waitForFunction(() => /OTL02 B 2298/.test(document.querySelector("[data-testid=where]")?.textContent));
+    await page.waitForFunction(() => document.querySelector("[data-testid=where]").getBoundingClientRect().top < window.innerHeight);
+    assert.ok(await inViewport(page.locator("[data-testid=where]")), "the place tapped is scrolled into view");
+    assert.match(await page.locator("#status").innerText(), /perceel OTL02 B 2298 gekozen/);
+    await page.evaluate(() => window.scrollTo(0, 0));
     await page.locator("#example-select").selectOption("voorbeeldgemeente");
     await search(page, "2626", "Perceel OTL02 B 2626");
     await page.waitForFunction(() => document.querySelector("[data-testid=where]").getBoundingClientRect().top < window.innerHeight);
