@@ -146,7 +146,7 @@ export function toolsFor(input) {
         { class: "draw-help" },
         input.type === "line"
           ? `Klik op de kaart om punten van de lijn te zetten (${pts.length} gezet, minstens ${n}). Klik daarna op 'Klaar met tekenen'.`
-          : `Klik op de kaart om hoeken te zetten (${pts.length} gezet, minstens ${n}). Klik daarna op 'Klaar met tekenen'. Sleep een hoek om hem te verplaatsen.`,
+          : `Klik op de kaart om hoeken te zetten (${pts.length} gezet, minstens ${n}). Klik daarna op 'Klaar met tekenen'. Sleep een hoek om hem te verplaatsen. Met het toetsenbord: schuif de kaart met de pijltjes en druk op Enter om een hoek in het midden te zetten; of typ hieronder de maten.`,
       ),
     );
   }
@@ -166,7 +166,7 @@ export function shapeText(input) {
   if (pts.length < MIN_POINTS[input.type]) return "nog niet getekend";
   if (input.type === "area") return `getekend, ${fmtNumber(polygonArea(pts))} m²`;
   if (input.type === "line") return `getekend, ${fmtNumber(lineLength(pts))} m lang`;
-  return `aangeklikt (x ${fmtNumber(pts[0][0])}, y ${fmtNumber(pts[0][1])})`;
+  return "aangeklikt op de kaart";
 }
 
 function handleClickForced(name, point) {

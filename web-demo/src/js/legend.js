@@ -10,7 +10,7 @@ const PLAIN = {
   buildings: "Gebouwen",
   roads: "Wegen en stoepen",
   trees: "Bomen",
-  zoning: "Bestemmingen (verzonnen, alleen bij een voorbeeldgemeente)",
+  zoning: "Bestemmingen (verzonnen; ze gelden alleen bij een voorbeeldgemeente)",
 };
 
 const OWN = [
