@@ -65,7 +65,7 @@ export function renderConclusion(section, outcome, info) {
   );
   box.append(vakmensen(main, info));
   section.append(box);
-  announce(box, `Uitkomst: ${verdict}.${main.because ? ` ${plainFigures(main.because)}` : ""}`);
+  announce(box, verdict, `Uitkomst: ${verdict}.${main.because ? ` ${plainFigures(main.because)}` : ""}`);
 }
 
 /** Internal names, codes and the engine's trace: for professionals, folded away. */
@@ -103,13 +103,16 @@ function vakmensen(main, info) {
 }
 
 let announced = "";
-/** Says a new verdict once (aria-live) and, on a phone, brings it into view. */
-function announce(box, text = "") {
+/**
+ * Says a new verdict once (aria-live) and, on a phone, brings it into view. Keyed on the verdict:
+ * a reason whose figures change while a corner is dragged is not read out again and again.
+ */
+function announce(box, verdict = "", text = "") {
   const live = $("result-live");
-  if (text === announced) return;
-  announced = text;
+  if (verdict === announced) return;
+  announced = verdict;
   if (live) live.textContent = text;
-  if (box && isPhone() && !state.drawing) requestAnimationFrame(() => box.scrollIntoView({ block: "start" }));
+  if (box && isPhone() && !state.drawing && !state.dragging) requestAnimationFrame(() => box.scrollIntoView({ block: "start" }));
 }
 
 export function renderChecks(section, outcome) {
