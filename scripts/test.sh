@@ -29,9 +29,7 @@ echo "== fuzz smoke"
 if [[ "${RULES_FUZZ_SMOKE:-1}" == "0" ]]; then
   echo "skipped: RULES_FUZZ_SMOKE=0"
 elif cargo +nightly fuzz --help >/dev/null 2>&1; then
-  # Not `feel` yet: it finds an open defect within a minute (exponential backtracking on a chain of
-  # `=`, see rules-core/src/dmn/feel/syntax.rs, test `bounded_work`); run it with scripts/fuzz.sh.
-  bash scripts/fuzz.sh 15 ruleset case geojson sttr
+  bash scripts/fuzz.sh 15 ruleset case geojson sttr feel
 else
   echo "skipped: cargo-fuzz is not installed (rustup toolchain install nightly; cargo install cargo-fuzz)"
 fi

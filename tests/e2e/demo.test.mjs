@@ -208,6 +208,49 @@ test("Droog oefenen: a session saved as a link opens again with its answers and 
   await page.close();
 });
 
+test("Droog oefenen: a link made on another day asks, in Dutch and by keyboard, which date to evaluate on", async () => {
+  const { decodeSession, encodeSession } = await import(path.join(root, "web-demo/src/js/session.js"));
+  const page = await browser.page();
+  await openActivity(page);
+  await drawPlan(page, FITS);
+  await answerQuestion(page, "monument", "nee");
+  await page.locator("[data-action=save-link]").click();
+  const [address, code] = page.url().slice(browser.base.length).split("#sessie=");
+  await page.close();
+  // The same session, as if saved on 1 January 2025.
+  const link = `${address}#sessie=${encodeSession({ ...decodeSession(code), date: "2025-01-01" })}`;
+
+  const saved = await browser.page(link);
+  await withScreenshot(saved, "droog-oefenen-datum", async () => {
+    const question = saved.locator("[data-testid=session-date-question]");
+    await question.waitFor();
+    assert.match(await question.innerText(), /bewaard met de datum 1 januari 2025\..*Met welke datum wilt u de uitkomst zien\?/s);
+    // Nothing is evaluated before the resident chooses; "Vandaag" has the focus.
+    assert.equal(await saved.locator("#check-title").count(), 0);
+    assert.equal(await saved.evaluate(() => document.activeElement?.dataset.action), "session-today");
+    await saved.keyboard.press("Tab");
+    assert.equal(await saved.evaluate(() => document.activeElement?.innerText), "De bewaarde datum (1 januari 2025)");
+    await saved.keyboard.press("Enter");
+    await saved.waitForSelector("#check-title");
+    assert.match(await saved.locator("[data-testid=session-date]").innerText(), /geldt voor 1 januari 2025, niet voor vandaag/);
+    assert.equal(await saved.locator(".answers li").count(), 1);
+    assert.match(await saved.locator("[data-check=Oppervlakte]").innerText(), /5[56](,\d+)? m²/);
+    assert.deepEqual(saved.errors, []);
+  });
+  await saved.close();
+
+  // Enter on the focused "Vandaag": today's rules, and no notice about another date.
+  const today = await browser.page(link);
+  await today.locator("[data-testid=session-date-question]").waitFor();
+  await today.keyboard.press("Enter");
+  await today.waitForSelector("#check-title");
+  assert.equal(await today.locator("[data-testid=session-date]").count(), 0);
+  assert.equal(await today.locator("[data-testid=session-date-question]").count(), 0);
+  assert.equal(await today.locator(".answers li").count(), 1);
+  assert.deepEqual(today.errors, []);
+  await today.close();
+});
+
 test("Regels schrijven: an error typed in the editor is shown with line and column", async () => {
   const page = await browser.page("authoring.html");
   await withScreenshot(page, "authoring", async () => {

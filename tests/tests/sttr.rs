@@ -151,9 +151,12 @@ fn fictional_file_covers_every_extension() {
     );
     // contains(?, ...) on a decision with known outputs becomes the matching values.
     assert!(t.contains("rule \"Vergunningplicht pad 1_\" -> \"Hoger dan 2,5 m\""), "{t}");
-    // The gap of the `Pad hoogte` table (above 1000) maps back to its decision.
-    let w004 = find(&i, "W004");
-    assert_eq!(w004.element.as_deref(), Some("d_pad"));
+    // The numeric gap of the `Pad hoogte` table (above 1000) is reported with its table id and
+    // gets the national "no hit" result (an empty path) instead of a runtime error.
+    let d016 = find(&i, "D016");
+    assert_eq!(d016.element.as_deref(), Some("t_pad"));
+    assert!(d016.message.contains("hoogte_dakkapel = 1001"), "{}", d016.message);
+    assert!(!codes(&i).contains(&"W004"), "{:?}", codes(&i));
 
     let rs = i.ruleset.expect("checks");
     let answer = |pairs: &[(&str, serde_json::Value)]| {
@@ -225,10 +228,12 @@ fn mistakes_are_reported_with_their_dmn_element() {
     assert_eq!(find(&i, "E005").element.as_deref(), Some("r_monument_2"));
     assert_eq!(find(&i, "D006").element.as_deref(), Some("r_monument_2"));
 
-    // Overlapping rules in a UNIQUE table.
+    // Overlapping rules in a UNIQUE table (read as FIRST for its "no hit" above 1000, so the
+    // import reports the overlap itself).
     let i = variant(r#"<dmn:text>&lt;= 250</dmn:text>"#, r#"<dmn:text>&lt;= 300</dmn:text>"#);
-    let w = find(&i, "W005");
+    let w = find(&i, "D011");
     assert_eq!(w.element.as_deref(), Some("p_laag"), "{w:?}");
+    assert!(w.message.contains("rules 1 and 2"), "{w:?}");
 
     // A FIRST rule that can never apply: rule 1 takes every height below 175 whatever the sketch.
     let shadowed = base

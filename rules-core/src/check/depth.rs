@@ -5,6 +5,8 @@
 //! `let a3 = a2 + 1`, `let a2 = a1 + 1`, ... goes as deep as the whole chain. Each expression is
 //! bounded by the parser ([`crate::syntax::limits::MAX_DEPTH`]), but a chain of definitions is not,
 //! so the checker adds up the depth along every chain and refuses one past [`MAX_EVAL_DEPTH`].
+//! Derived inputs chain the same way: an unanswered one is worked out from its `from` clause
+//! when first read, and that clause may read the derived inputs above it.
 
 use super::ruleset::{Body, Branch, BranchBody, CellTest, Expr, ExprKind, Table, Template, TemplatePart, Test};
 
@@ -17,11 +19,15 @@ pub const MAX_EVAL_DEPTH: usize = 256;
 /// many expression levels; each nested `when` block adds [`BRANCH_COST`].
 pub const DECISION_COST: usize = 4;
 pub const BRANCH_COST: usize = 2;
+/// Reading an unanswered derived input: its `from` clause is worked out in a frame of its own.
+pub const DERIVE_COST: usize = 2;
 
-/// Depths already known: of each definition's and each decision's evaluation.
+/// Depths already known: of each definition's and each decision's evaluation, and of each input's
+/// `from` clause (0 for an input without one).
 pub struct Known<'a> {
     pub lets: &'a [usize],
     pub decisions: &'a [usize],
+    pub inputs: &'a [usize],
 }
 
 /// The evaluation depth of `e`, capped just past [`MAX_EVAL_DEPTH`] (a deeper tree is not walked
@@ -37,7 +43,8 @@ fn walk(e: &Expr, known: &Known, above: usize) -> usize {
     let here = above + 1;
     let max = |items: &mut dyn Iterator<Item = &Expr>| items.map(|x| walk(x, known, here)).max().unwrap_or(here);
     match &e.kind {
-        ExprKind::Const(_) | ExprKind::Input(_) | ExprKind::Layer(_) | ExprKind::ValidOn(..) => here,
+        ExprKind::Const(_) | ExprKind::Layer(_) | ExprKind::ValidOn(..) => here,
+        ExprKind::Input(i) => here + known.inputs.get(*i).copied().unwrap_or(0),
         ExprKind::Let(i) => here + known.lets.get(*i).copied().unwrap_or(0),
         ExprKind::Decision(i) => here + known.decisions.get(*i).copied().unwrap_or(0),
         ExprKind::Call(_, args) | ExprKind::List(args) => max(&mut args.iter()),

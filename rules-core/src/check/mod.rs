@@ -85,6 +85,8 @@ struct Checker<'a> {
     /// Evaluation depth of each lowered definition and decision (see [`depth`]).
     let_depth: Vec<usize>,
     decision_depth: Vec<usize>,
+    /// Evaluation depth of each input's `from` clause (0 for an input without one).
+    input_depth: Vec<usize>,
     /// How deep `expr` recurses right now (through definitions lowered on first use, too).
     nesting: usize,
     checks: Vec<Check>,
@@ -111,6 +113,7 @@ impl<'a> Checker<'a> {
             decisions: Vec::new(),
             let_depth: Vec::new(),
             decision_depth: Vec::new(),
+            input_depth: Vec::new(),
             nesting: 0,
             checks: Vec::new(),
             at_rules: Vec::new(),
@@ -240,12 +243,13 @@ impl<'a> Checker<'a> {
         self.header();
         self.let_depth = vec![0; self.let_decls.len()];
         self.decision_depth = vec![0; self.decision_decls.len()];
+        self.input_depth = vec![0; self.inputs.len()];
         for item in &self.file.items {
             if let ast::Item::Input(decl) = item {
                 if let (Some(d), Some(&Declared { symbol: Symbol::Input(i), .. })) =
                     (&decl.derive, self.symbols.get(&decl.name.name))
                 {
-                    if let Ok(derive) = self.derive(i, d) {
+                    if let Ok(derive) = self.derive(i, &decl.name, d) {
                         self.inputs[i].derive = Some(derive);
                     }
                 }
@@ -419,7 +423,7 @@ impl<'a> Checker<'a> {
 
     /// `from value [when condition]` of input `i`. It may read layers and the inputs declared before
     /// it (so derivations cannot loop), not definitions or decisions.
-    fn derive(&mut self, i: usize, d: &ast::Derive) -> Lowered<Derive> {
+    fn derive(&mut self, i: usize, name: &ast::Ident, d: &ast::Derive) -> Lowered<Derive> {
         self.in_derive = true;
         let value = self.expr(&d.value);
         self.in_derive = false;
@@ -458,6 +462,16 @@ impl<'a> Checker<'a> {
                 return Err(());
             }
         }
+        // An unanswered derived input is worked out when first read, so a chain of them
+        // (`from a1`, `from a2`, ...) recurses as deeply as a chain of definitions.
+        let known = self.known();
+        let depth = depth::DERIVE_COST
+            + depth::of_expr(&value, &known).max(when.as_ref().map_or(0, |w| depth::of_expr(w, &known)));
+        if depth > depth::MAX_EVAL_DEPTH {
+            self.error(evaluated_too_deep(name.span, &name.name));
+            return Err(());
+        }
+        self.input_depth[i] = depth;
         let text = match &d.when {
             Some(w) => {
                 format!("{} when {}", one_line(self.source.slice(d.value.span)), one_line(self.source.slice(w.span)))
@@ -571,7 +585,7 @@ impl<'a> Checker<'a> {
                 if matches!(self.lets[i], Lowering::Failed) {
                     return Err(());
                 }
-                let known = depth::Known { lets: &self.let_depth, decisions: &self.decision_depth };
+                let known = self.known();
                 let d = depth::of_expr(&e, &known);
                 if d > depth::MAX_EVAL_DEPTH {
                     self.error(evaluated_too_deep(decl.name.span, &decl.name.name));
@@ -587,6 +601,11 @@ impl<'a> Checker<'a> {
                 Err(())
             }
         }
+    }
+
+    /// The evaluation depths worked out so far.
+    fn known(&self) -> depth::Known<'_> {
+        depth::Known { lets: &self.let_depth, decisions: &self.decision_depth, inputs: &self.input_depth }
     }
 
     /// Wrap a definition in its overrides, last one first:
@@ -651,7 +670,7 @@ impl<'a> Checker<'a> {
         }
         match (body, leaf_type) {
             (Ok(body), Some((ty, _))) => {
-                let known = depth::Known { lets: &self.let_depth, decisions: &self.decision_depth };
+                let known = self.known();
                 let d = depth::of_decision(&body, &known);
                 if d > depth::MAX_EVAL_DEPTH {
                     self.error(evaluated_too_deep(decl.title.span, &decl.title.value));

@@ -42,6 +42,9 @@ pub enum ModelError {
     Feel { element: String, source: FeelError },
     #[error("element {element}: {what} is not supported")]
     Unsupported { element: String, what: String },
+    /// A decision's boxed expression could not be read; the rest of the model loaded.
+    #[error("element {element}: {source}")]
+    Invalid { element: String, source: XmlError },
     #[error("there is no decision named \"{0}\"")]
     UnknownDecision(String),
     #[error("decision \"{0}\" depends on itself")]
@@ -200,7 +203,7 @@ fn logic_names(l: &Logic, names: &mut Names) {
                 }
             }
         }
-        Expression::Literal { .. } | Expression::Table(_) | Expression::Unsupported(_) => {}
+        Expression::Literal { .. } | Expression::Table(_) | Expression::Unsupported(_) | Expression::Invalid(_) => {}
     }
 }
 
@@ -455,6 +458,7 @@ fn compile(logic: &Logic, names: &Names) -> Result<Compiled, ModelError> {
                 java: kind.eq_ignore_ascii_case("Java"),
             }
         }
+        Expression::Invalid(e) => return Err(ModelError::Invalid { element: logic.id.clone(), source: e.clone() }),
         Expression::Unsupported(kind) => {
             return Err(ModelError::Unsupported {
                 element: logic.id.clone(),
@@ -1002,6 +1006,36 @@ mod tests {
         assert!(matches!(err, ModelError::Feel { ref element, .. } if element == "lit"), "{err:?}");
         assert!(m.evaluate("E", &[]).expect_err("unknown").to_string().contains("unknown function `nosuch`"));
         assert_eq!(m.evaluate("F", &[]), Ok(Value::number(3)));
+        assert_eq!(m.problems().len(), 2);
+    }
+
+    /// A decision whose boxed expression cannot be read (an unknown hit policy, nesting too deep)
+    /// fails alone, with its element id; the decisions that do not need it still evaluate.
+    #[test]
+    fn an_unreadable_decision_fails_alone() {
+        let deep = format!(
+            "{}<literalExpression><text>1</text></literalExpression>{}",
+            "<context><contextEntry>".repeat(70),
+            "</contextEntry></context>".repeat(70)
+        );
+        let m = model(&format!(
+            "<decision id=\"d1\" name=\"D\"><decisionTable id=\"t1\" hitPolicy=\"SOMETIMES\"><output id=\"o\"/></decisionTable></decision>\
+             <decision id=\"d2\" name=\"E\">{deep}</decision>\
+             <decision id=\"d3\" name=\"F\"><literalExpression><text>1 + 2</text></literalExpression></decision>\
+             <decision id=\"d4\" name=\"G\"><informationRequirement><requiredDecision href=\"#d1\"/></informationRequirement>\
+             <literalExpression><text>D + 1</text></literalExpression></decision>"
+        ));
+        assert_eq!(m.evaluate("F", &[]), Ok(Value::number(3)));
+        let err = m.evaluate("D", &[]).expect_err("unknown hit policy");
+        assert!(matches!(err, ModelError::Invalid { ref element, .. } if element == "d1"), "{err:?}");
+        assert!(err.to_string().contains("SOMETIMES") && err.to_string().contains("t1"), "{err}");
+        let err = m.evaluate("E", &[]).expect_err("too deep");
+        assert!(
+            matches!(err, ModelError::Invalid { ref element, source: XmlError::TooDeep { .. } } if element == "d2"),
+            "{err:?}"
+        );
+        // A decision that needs the broken one reports it.
+        assert!(matches!(m.evaluate("G", &[]), Err(ModelError::Invalid { ref element, .. }) if element == "d1"));
         assert_eq!(m.problems().len(), 2);
     }
 

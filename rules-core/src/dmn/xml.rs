@@ -220,6 +220,9 @@ pub enum Expression {
     },
     /// An element this reader does not know.
     Unsupported(String),
+    /// A boxed expression that could not be read (an unknown hit policy, nesting too deep): the
+    /// decision or business knowledge model holding it fails on its own, the rest of the model loads.
+    Invalid(XmlError),
 }
 
 /// A decision service: output decisions computed from input data and input decisions.
@@ -642,8 +645,15 @@ impl<'a, 'input> Reader<'a, 'input> {
                 .and_then(|c| c.attribute("href"))
                 .map(|h| h.trim_start_matches('#').to_string());
         }
-        d.logic = self.logic_in(node)?;
+        d.logic = self.logic_or_invalid(node, &d.id);
         Ok(d)
+    }
+
+    /// The boxed expression of a decision or business knowledge model (`owner`), or an
+    /// [`Expression::Invalid`] under the owner's id when it cannot be read.
+    fn logic_or_invalid(&self, node: Node, owner: &str) -> Option<Logic> {
+        self.logic_in(node)
+            .unwrap_or_else(|e| Some(Logic { id: owner.to_string(), expression: Expression::Invalid(e) }))
     }
 
     /// The boxed expression among the children of `node`, if any.
@@ -890,7 +900,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     (p.attribute("name").unwrap_or_default().to_string(), p.attribute("typeRef").map(String::from))
                 })
                 .collect();
-            bkm.body = self.logic_in(logic)?;
+            bkm.body = self.logic_or_invalid(logic, &bkm.id);
         }
         Ok(bkm)
     }
@@ -1019,8 +1029,10 @@ mod tests {
     #[test]
     fn unknown_hit_policy_is_an_error_with_position() {
         let text = "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\">\n<decision id=\"d\" name=\"D\">\n  <decisionTable id=\"t\" hitPolicy=\"SOMETIMES\"/>\n</decision></definitions>";
-        match read(text) {
-            Err(XmlError::UnknownHitPolicy { id, value, pos }) => {
+        // The file reads; the decision holds the error (it fails alone when evaluated).
+        let defs = read(text).expect("reads");
+        match defs.decisions[0].logic.as_ref().map(|l| (l.id.as_str(), &l.expression)) {
+            Some(("d", Expression::Invalid(XmlError::UnknownHitPolicy { id, value, pos }))) => {
                 assert_eq!((id.as_str(), value.as_str(), pos.line), ("t", "SOMETIMES", 3));
             }
             other => panic!("{other:?}"),
@@ -1038,7 +1050,18 @@ mod tests {
         );
         let text =
             format!("<definitions xmlns=\"{ns}\"><decision id=\"d\" name=\"D\">{contexts}</decision></definitions>");
-        assert!(matches!(read(&text), Err(XmlError::TooDeep { .. }) | Err(XmlError::NotXml(_))));
+        match read(&text) {
+            Err(XmlError::NotXml(_)) => {}
+            Ok(defs) => assert!(
+                matches!(
+                    &defs.decisions[0].logic,
+                    Some(Logic { expression: Expression::Invalid(XmlError::TooDeep { .. }), .. })
+                ),
+                "{:?}",
+                defs.decisions[0].logic.as_ref().map(|l| &l.id)
+            ),
+            Err(e) => panic!("{e}"),
+        }
         let items = format!("{}{}", "<itemComponent name=\"x\">".repeat(n), "</itemComponent>".repeat(n));
         let text =
             format!("<definitions xmlns=\"{ns}\"><itemDefinition name=\"t\">{items}</itemDefinition></definitions>");

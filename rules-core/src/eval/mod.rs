@@ -7,6 +7,7 @@
 
 pub mod at;
 pub mod batch;
+mod cases;
 pub mod coverage;
 pub mod facts;
 mod layers;
@@ -678,7 +679,7 @@ impl<'r> Evaluator<'r> {
         let mut steps = Vec::new();
         let mut needs = Needs::new();
         // (row, value, definitely matched)
-        let mut matches: Vec<(&'r Row, Val, bool)> = Vec::new();
+        let mut matches: Vec<cases::Match<'r>> = Vec::new();
         let columns = inputs.len();
         // With a known answer in the indexed column, only its rows (and those with `-`) can apply.
         let candidates: Option<Vec<usize>> = t.index.as_ref().and_then(|ix| match inputs.get(ix.column) {
@@ -764,15 +765,10 @@ impl<'r> Evaluator<'r> {
                 }
                 if t.hit == HitPolicy::Unique && !definite.is_empty() && matches.iter().any(|m| !m.2) {
                     // Another rule may still apply, which would make the table fail (R004):
-                    // not a definite answer yet.
-                    return Ok(DecisionResult {
-                        value: None,
-                        possible: None,
-                        leaf: None,
-                        leaves: Vec::new(),
-                        needs,
-                        steps,
-                    });
+                    // not a definite answer yet, unless no answer makes it so.
+                    let undecided =
+                        DecisionResult { value: None, possible: None, leaf: None, leaves: Vec::new(), needs, steps };
+                    return self.settle_by_cases(t, &inputs, &matches, undecided);
                 }
                 if t.hit == HitPolicy::Any {
                     if let Some(first) = definite.first() {
@@ -818,7 +814,7 @@ impl<'r> Evaluator<'r> {
                 if result.value.is_none() && result.needs.is_empty() {
                     return Err(no_rule());
                 }
-                Ok(result)
+                self.settle_by_cases(t, &inputs, &matches, result)
             }
             HitPolicy::Collect(_) | HitPolicy::RuleOrder | HitPolicy::OutputOrder => {
                 for m in &matches {

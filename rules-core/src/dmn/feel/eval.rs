@@ -186,34 +186,11 @@ pub fn evaluate(e: &Ast, scope: &Rc<Scope>) -> Value {
         Ast::Range { low, low_closed, high, high_closed } => {
             let low = low.as_ref().map(|e| evaluate(e, scope));
             let high = high.as_ref().map(|e| evaluate(e, scope));
-            // Both ends must be of one ordered kind.
-            if let (Some(l), Some(h)) = (&low, &high) {
-                if !l.is_null() && !h.is_null() && order(l, h).is_none() {
-                    return Value::Null;
-                }
-            }
-            for end in [&low, &high].into_iter().flatten() {
-                if !matches!(
-                    end,
-                    Value::Number(_)
-                        | Value::String(_)
-                        | Value::Date(_)
-                        | Value::Time(_)
-                        | Value::DateTime(_)
-                        | Value::YmDuration(_)
-                        | Value::DtDuration(_)
-                        | Value::Null
-                ) {
-                    return Value::Null;
-                }
-            }
-            // A range must not run backwards (`[3..1]`).
-            if let (Some(l), Some(h)) = (&low, &high) {
-                if order(l, h) == Some(std::cmp::Ordering::Greater) {
-                    return Value::Null;
-                }
-            }
-            Value::Range(Box::new(Range { low, low_closed: *low_closed, high, high_closed: *high_closed }))
+            range(low, *low_closed, high, *high_closed)
+        }
+        Ast::EqualRange(e) => {
+            let v = evaluate(e, scope);
+            range(Some(v.clone()), true, Some(v), true)
         }
         Ast::Neg(inner) => match evaluate(inner, scope) {
             Value::Number(n) => Value::Number(-n),
@@ -484,6 +461,39 @@ fn zone_name(zone: &Option<Zone>) -> Value {
         Some(Zone::Named(n)) => Value::String(n.clone()),
         _ => Value::Null,
     }
+}
+
+/// A range value from its ends, or `null` when the ends are of no ordered kind, of two kinds, or
+/// run backwards (`[3..1]`).
+fn range(low: Option<Value>, low_closed: bool, high: Option<Value>, high_closed: bool) -> Value {
+    // Both ends must be of one ordered kind.
+    if let (Some(l), Some(h)) = (&low, &high) {
+        if !l.is_null() && !h.is_null() && order(l, h).is_none() {
+            return Value::Null;
+        }
+    }
+    for end in [&low, &high].into_iter().flatten() {
+        if !matches!(
+            end,
+            Value::Number(_)
+                | Value::String(_)
+                | Value::Date(_)
+                | Value::Time(_)
+                | Value::DateTime(_)
+                | Value::YmDuration(_)
+                | Value::DtDuration(_)
+                | Value::Null
+        ) {
+            return Value::Null;
+        }
+    }
+    // A range must not run backwards (`[3..1]`).
+    if let (Some(l), Some(h)) = (&low, &high) {
+        if order(l, h) == Some(std::cmp::Ordering::Greater) {
+            return Value::Null;
+        }
+    }
+    Value::Range(Box::new(Range { low, low_closed, high, high_closed }))
 }
 
 fn filter(list: Value, cond: &Ast, scope: &Rc<Scope>) -> Value {

@@ -179,7 +179,7 @@ impl Converter<'_> {
                 Expression::Filter(parts) => parts.iter().any(|c| in_logic(c, name)),
                 Expression::Iterator { parts, .. } => parts.iter().any(|c| in_logic(c, name)),
                 Expression::Function { body, .. } => body.as_ref().is_some_and(|b| in_logic(b, name)),
-                Expression::Unsupported(_) => false,
+                Expression::Unsupported(_) | Expression::Invalid(_) => false,
             }
         }
         let bound =
@@ -369,35 +369,51 @@ pub(super) fn covers(a: &[CellSet], b: &[CellSet]) -> bool {
 }
 
 /// Values for which no row applies, described for a message (`when a = x, b = y`), or `None` when
-/// every combination is covered or coverage cannot be told (numbers, expressions). Columns with a
-/// finite set of values and free-text columns (empty or not) are searched, within a work budget.
+/// every combination is covered or coverage cannot be told (expressions). Columns with a finite set
+/// of values, free-text columns (empty or not) and number columns with constant bounds are searched,
+/// within a work budget. Numbers are read as the measures STTR questions ask for (0 and up): tried
+/// at 0, at each bound, between each two and above the highest.
 pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
-    let sizes: Vec<usize> = columns
-        .iter()
-        .map(|c| match (&c.domain, &c.ty) {
-            (Some(d), _) => Some(d.len()),
-            (None, Some(Ty::Text)) if !c.decision => Some(2),
-            _ => None,
-        })
-        .collect::<Option<Vec<_>>>()?;
-    let known = |s: &CellSet| matches!(s, CellSet::Any | CellSet::Finite(_));
+    let known = |s: &CellSet| matches!(s, CellSet::Any | CellSet::Finite(_) | CellSet::Numeric(_));
     if rows.iter().any(|r| !r.sets.iter().all(known)) {
         return None;
     }
+    // Per column the values tried: domain indices, or numbers.
+    let tried: Vec<Vec<Tried>> = columns
+        .iter()
+        .enumerate()
+        .map(|(c, col)| match (&col.domain, &col.ty) {
+            (Some(d), _) => Some((0..d.len()).map(Tried::Index).collect()),
+            (None, Some(Ty::Text)) if !col.decision => Some(vec![Tried::Index(0), Tried::Index(1)]),
+            (None, Some(Ty::Number)) => Some(numbers_to_try(rows.iter().map(|r| &r.sets[c]))),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if rows.len().saturating_mul(tried.iter().map(Vec::len).sum()) > 2_000_000 {
+        return None;
+    }
+    // accepts[c][r][k]: does row r's cell in column c accept the k-th value tried?
+    let accepts: Vec<Vec<Vec<bool>>> = tried
+        .iter()
+        .enumerate()
+        .map(|(c, values)| rows.iter().map(|r| values.iter().map(|v| accepts(&r.sets[c], v)).collect()).collect())
+        .collect();
     let candidates: Vec<usize> = (0..rows.len()).collect();
     let mut budget: usize = 2_000_000;
     let mut path = Vec::new();
-    if !gap_search(rows, &sizes, 0, &candidates, &mut path, &mut budget) {
+    if !gap_search(rows, &accepts, 0, &candidates, &mut path, &mut budget) {
         return None;
     }
     let parts: Vec<String> = path
         .iter()
         .zip(columns)
-        .map(|(&k, c)| {
-            let v = match &c.domain {
-                Some(d) => d.get(k).map(|v| v.written.join("/")).unwrap_or_default(),
-                None if k == 0 => "\"\" (no answer)".into(),
-                None => "a text".into(),
+        .zip(&tried)
+        .map(|((&k, c), values)| {
+            let v = match (&values[k], &c.domain) {
+                (Tried::Number(n), _) => decimal_text(*n),
+                (Tried::Index(i), Some(d)) => d.get(*i).map(|v| v.written.join("/")).unwrap_or_default(),
+                (Tried::Index(0), None) => "\"\" (no answer)".into(),
+                (Tried::Index(_), None) => "a text".into(),
             };
             format!("{} = {v}", c.text)
         })
@@ -405,39 +421,74 @@ pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
     Some(format!("when {}", parts.join(", ")))
 }
 
+/// A value tried in [`find_gap`]: an index into the column's domain (or empty / any text for free
+/// text), or a number.
+enum Tried {
+    Index(usize),
+    Number(Decimal),
+}
+
+fn accepts(set: &CellSet, v: &Tried) -> bool {
+    match (set, v) {
+        (CellSet::Finite(s), Tried::Index(i)) => s.contains(i),
+        (CellSet::Numeric(parts), Tried::Number(n)) => parts.iter().any(|p| {
+            p.0.is_none_or(|lo| if p.1 { *n >= lo } else { *n > lo })
+                && p.2.is_none_or(|hi| if p.3 { *n <= hi } else { *n < hi })
+        }),
+        (CellSet::Any, _) => true,
+        _ => false,
+    }
+}
+
+/// 0, every bound of 0 and up, a number between each two, and one above the highest.
+fn numbers_to_try<'a>(sets: impl Iterator<Item = &'a CellSet>) -> Vec<Tried> {
+    let mut bounds: Vec<Decimal> = vec![Decimal::ZERO];
+    for set in sets {
+        if let CellSet::Numeric(parts) = set {
+            bounds.extend(parts.iter().flat_map(|p| [p.0, p.2]).flatten().filter(|b| *b >= Decimal::ZERO));
+        }
+    }
+    bounds.sort();
+    bounds.dedup();
+    let mut out = Vec::with_capacity(bounds.len() * 2);
+    for w in bounds.windows(2) {
+        out.push(Tried::Number(w[0]));
+        out.push(Tried::Number((w[0] + w[1]) / Decimal::TWO));
+    }
+    if let Some(&last) = bounds.last() {
+        out.push(Tried::Number(last));
+        out.push(Tried::Number(last + Decimal::ONE));
+    }
+    out
+}
+
 /// Depth-first: is there a value of column `col` (and onwards) that none of `candidates` accepts?
 fn gap_search(
     rows: &[Row],
-    sizes: &[usize],
+    accepts: &[Vec<Vec<bool>>],
     col: usize,
     candidates: &[usize],
     path: &mut Vec<usize>,
     budget: &mut usize,
 ) -> bool {
-    if col == sizes.len() {
+    if col == accepts.len() {
         return candidates.is_empty();
     }
-    for v in 0..sizes[col] {
+    let size = accepts[col].first().map_or(0, Vec::len);
+    for v in 0..size {
         if *budget < candidates.len() {
             return false;
         }
         *budget -= candidates.len();
-        let next: Vec<usize> = candidates
-            .iter()
-            .copied()
-            .filter(|&r| match &rows[r].sets[col] {
-                CellSet::Finite(s) => s.contains(&v),
-                _ => true,
-            })
-            .collect();
+        let next: Vec<usize> = candidates.iter().copied().filter(|&r| accepts[col][r][v]).collect();
         path.push(v);
         if next.is_empty() {
-            path.extend(std::iter::repeat_n(0, sizes.len() - col - 1));
+            path.extend(std::iter::repeat_n(0, accepts.len() - col - 1));
             return true;
         }
         // Rows that accept every value of the remaining columns cover this branch at once.
         let all_any = next.iter().any(|&r| rows[r].sets[col + 1..].iter().all(|s| matches!(s, CellSet::Any)));
-        if !all_any && gap_search(rows, sizes, col + 1, &next, path, budget) {
+        if !all_any && gap_search(rows, accepts, col + 1, &next, path, budget) {
             return true;
         }
         path.pop();

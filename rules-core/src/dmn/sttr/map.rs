@@ -212,6 +212,9 @@ impl Converter<'_> {
         let var = var.clone();
         match &logic.expression {
             Expression::Table(t) => self.table(d, &var, title, t),
+            Expression::Invalid(e) => {
+                self.error("D001", &logic.id, format!("decision \"{}\" cannot be read: {e}", d.name));
+            }
             Expression::Literal { text, .. } => {
                 let body = match feel::parse_expression(text, &self.names) {
                     Ok(e) => self.literal_decision(&e, &var, &logic.id, text),
@@ -490,7 +493,9 @@ impl Converter<'_> {
                 hit = "FIRST".into();
             }
         }
-        if t.hit_policy == HitPolicy::Unique && any_decision_column {
+        // Overlaps the checker cannot see: columns fed by decisions, or a table read as FIRST for
+        // its "no hit" last rule (below).
+        if t.hit_policy == HitPolicy::Unique && (any_decision_column || self.no_hit.contains_key(&d.name)) {
             if let Some((i, j, example)) = self.overlap(&rows, &columns) {
                 let id = rows[j].id.clone();
                 self.warn(
@@ -669,34 +674,22 @@ impl Converter<'_> {
                     .iter()
                     .find(|v| v.feel.to_string().to_lowercase() == lowered)
                     .map(|v| format!("did you mean {}? Values are compared exactly, including capitals", v.feel));
-                if col.decision || !matches!(col.ty, Some(Ty::Choice(_))) {
-                    self.warn(
-                        "D006",
-                        element,
-                        format!(
-                            "`{}` can never match `{}`: its possible values are {}",
-                            text.trim(),
-                            col.name,
-                            possible.join(", ")
-                        ),
-                        hint.clone().or_else(|| Some("this rule can never apply".into())),
+                // A choice question under `--strict` is left to the checker, which reports the
+                // mismatch on the converted text (E008); everything else is reported here.
+                let choice_question = !col.decision && matches!(col.ty, Some(Ty::Choice(_)));
+                if !(choice_question && self.strict) {
+                    let help =
+                        if choice_question { hint } else { hint.or_else(|| Some("this rule can never apply".into())) };
+                    let message = format!(
+                        "`{}` can never match `{}`: its possible values are {}",
+                        text.trim(),
+                        col.name,
+                        possible.join(", ")
                     );
+                    self.warn("D006", element, message, help);
                 }
                 if !self.strict {
                     // The national system runs the file: this cell never matches there.
-                    if !col.decision && matches!(col.ty, Some(Ty::Choice(_))) {
-                        self.warn(
-                            "D006",
-                            element,
-                            format!(
-                                "`{}` can never match `{}`: its possible values are {}",
-                                text.trim(),
-                                col.name,
-                                possible.join(", ")
-                            ),
-                            hint,
-                        );
-                    }
                     let all: Vec<String> = domain.iter().flat_map(|v| v.written.clone()).collect();
                     return Some((format!("not({})", all.join(", ")), CellSet::Finite(BTreeSet::new())));
                 }
