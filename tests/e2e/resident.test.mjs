@@ -377,6 +377,19 @@ test("a damaged or hostile link gives a Dutch message, never an error on the pag
   }
 });
 
+test("a session opened on its saved date keeps that date in the address (a reload does not change it)", async () => {
+  const page = await browser.page(link({ ...GOOD, date: "2025-01-01" }));
+  await withScreenshot(page, "saved-date-kept", async () => {
+    await page.locator("[data-action=session-saved-date]").click();
+    await page.waitForSelector("#check-title");
+    await page.waitForFunction(() => JSON.parse(atob(location.hash.slice(8).replace(/-/g, "+").replace(/_/g, "/"))).date === "2025-01-01", null, { timeout: 3000 });
+    await page.reload();
+    await page.waitForSelector("[data-testid=session-date-question]");
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
 test("a session saved under older rules says which answers no longer apply", async () => {
   const old = { ...GOOD, version: "0123456789abcdef", answers: { monument: false, basement_depth: "2 m", height: "2,5 m" } };
   const page = await browser.page(link(old));

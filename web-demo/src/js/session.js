@@ -304,6 +304,7 @@ function open(saved) {
     if (saved.point) page.showPoint(saved.point);
     const dropped = page.startActivity(saved.ruleset, saved) ?? [];
     opened = { session: page.state.session, date: saved.date };
+    autosave(); // again, now with the date chosen (the first write ran before it was known)
     let text =
       saved.date === today()
         ? "Uw opgeslagen sessie is weer geopend."
