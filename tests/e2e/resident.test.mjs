@@ -135,7 +135,7 @@ test("address search online: PDOK Locatieserver suggest and lookup (a response i
     await page.locator("#search-input").press("ArrowDown");
     await page.locator("#search-input").press("Enter");
     await page.waitForSelector("[data-testid=where]");
-    assert.match(await page.locator("[data-testid=where]").innerText(), /OTL02 B 2626/, "the lookup's RD point lies on the parcel");
+    assert.match(await page.locator("[data-testid=where]").innerText(), /^Voorbeeldweg 1, 6731ZZ Otterlo\s+Perceel OTL02 B 2626/, "the address, and the parcel its RD point lies on");
     assert.ok(asked[0].startsWith("suggest?") && /q=Otterlo(\+|%20)2626/.test(asked[0]), asked[0]);
     assert.ok(asked.some((a) => a.startsWith("lookup?") && /id=adr-/.test(a)), asked.join(" | "));
     assert.deepEqual(page.errors, []);

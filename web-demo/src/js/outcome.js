@@ -48,7 +48,7 @@ export function renderConclusion(section, outcome, info) {
     "div",
     { class: `conclusion ${kind}`, "data-testid": "conclusion", "data-outcome": String(main.outcome), tabindex: "-1" },
     h("p", { class: "verdict" }, verdict),
-    h("p", { class: "muted", "data-testid": "print-summary" }, `${info.activity ?? info.name}${parcel ? `, perceel ${parcel}` : ""}. Gecontroleerd op ${when}.`),
+    h("p", { class: "muted", "data-testid": "print-summary" }, `${info.activity ?? info.name}${state.placeLabel ? `, ${state.placeLabel}` : ""}${parcel ? `, perceel ${parcel}` : ""}. Gecontroleerd op ${when}.`),
     main.because ? h("p", { "data-testid": "because" }, h("strong", {}, "Waarom? "), plainFigures(main.because)) : null,
     main.ref ? h("p", { class: "muted", "data-testid": "ref" }, "Regel: ", refLink(main.ref)) : null,
   );

@@ -3,6 +3,7 @@
 export const state = {
   point: null, // {x, y} of the last click that chose a place
   parcel: null, // FeatureHit of the parcel under it
+  placeLabel: null, // the address the resident searched for, if any
   hits: [],
   example: "", // the chosen voorbeeldgemeente ("" = only the national rules)
   pendingParcel: null, // another parcel clicked during a check, waiting for "use this one?"

@@ -34,11 +34,13 @@ export function onPlaceClick(point, opts = {}) {
   const checking = state.session && rulesetInfo(state.rulesetId)?.inputs.some((i) => i.name === "parcel");
   if (checking && state.parcel && parcel && parcel.id !== state.parcel.id) {
     // Mid-check: ask before the parcel of the check changes.
-    state.pendingParcel = { point, parcel, hits };
+    state.pendingParcel = { point, parcel, hits, label: opts.label && !opts.label.startsWith("Perceel") ? opts.label : null };
     renderStip();
     afterPaint(() => document.querySelector("[data-testid=parcel-confirm] button")?.focus());
     return;
   }
+  // An address found by the search is shown with the parcel (a parcel's own name is not repeated).
+  state.placeLabel = opts.label && !opts.label.startsWith("Perceel") ? opts.label : null;
   choosePlace(point, parcel, hits);
   afterPaint(() => performance.measure("stip-op-de-kaart", { start: t0 }));
   if (opts.announce) {
@@ -183,7 +185,7 @@ function renderStipInto(box) {
   const where = p
     ? `Perceel ${parcelName(p)}` + (p.properties.kadastraleGrootteWaarde ? ` · ${fmtNumber(p.properties.kadastraleGrootteWaarde)} m²` : "")
     : "Geen perceel op deze plek";
-  section.append(h("p", { class: "where", "data-testid": "where" }, where));
+  section.append(h("p", { class: "where", "data-testid": "where" }, state.placeLabel ? [h("strong", {}, state.placeLabel), h("br")] : null, where));
 
   const hits = shownHits(state.hits);
   if (!p && !hits.length) {
@@ -232,7 +234,7 @@ function renderStipInto(box) {
 }
 
 function parcelConfirm() {
-  const { parcel, point, hits } = state.pendingParcel;
+  const { parcel, point, hits, label } = state.pendingParcel;
   return h(
     "div",
     { class: "card", role: "alertdialog", "aria-labelledby": "parcel-confirm-text", "data-testid": "parcel-confirm" },
@@ -240,7 +242,7 @@ function parcelConfirm() {
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "button", "data-action": "use-parcel", onclick: () => choosePlace(point, parcel, hits) }, `Ja, gebruik perceel ${parcelName(parcel)}`),
+      h("button", { type: "button", "data-action": "use-parcel", onclick: () => { state.placeLabel = label; choosePlace(point, parcel, hits); } }, `Ja, gebruik perceel ${parcelName(parcel)}`),
       h("button", { type: "button", class: "secondary", "data-action": "keep-parcel", onclick: () => { state.pendingParcel = null; renderStip(); } }, `Nee, blijf bij perceel ${parcelName(state.parcel)}`),
     ),
   );
