@@ -29,6 +29,8 @@ export function handleClick(point) {
   if (state.drawing) {
     state.shapes[state.drawing] = [...(state.shapes[state.drawing] ?? []), p];
     setShape(state.drawing);
+    const n = state.shapes[state.drawing].length;
+    say(`${inputInfo(state.drawing)?.type === "line" ? "Punt" : "Hoek"} ${n} gezet.`);
     return true;
   }
   // A point that is being asked takes the click itself (the tree: click on it).
@@ -334,8 +336,15 @@ function moveVertex(name, i, key, shift) {
   state.shapes[name][i] = [round(x + dx), round(y + dy)];
   setShape(name);
   const where = { ArrowLeft: "naar links", ArrowRight: "naar rechts", ArrowUp: "naar boven", ArrowDown: "naar beneden" }[key];
+  say(`Hoek ${i + 1} is ${shift ? "10" : "50"} cm ${where} geschoven.`);
+}
+
+/** A short message in the status line (read out by screen readers). */
+function say(text) {
   const status = document.getElementById("status");
-  if (status) status.textContent = `Hoek ${i + 1} is ${shift ? "10" : "50"} cm ${where} geschoven.`;
+  if (!status) return;
+  status.textContent = text;
+  status.classList.remove("error");
 }
 
 /** The floating "Klaar met tekenen" on the map: shown while drawing. */
