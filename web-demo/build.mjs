@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { diagnosticsPage } from "./diagnostics-page.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..");
@@ -34,6 +35,14 @@ if (!fs.existsSync(path.join(pkg, "rules_wasm_bg.wasm"))) {
 
 fs.rmSync(dist, { recursive: true, force: true });
 copy(path.join(here, "src"), dist);
+// The language reference, and its codes as a page with an anchor per code: the authoring page
+// links each diagnostic to its explanation. The Dutch texts (also `rules check --lang nl`).
+copy(path.join(root, "docs/language.md"), path.join(dist, "docs/language.md"));
+copy(path.join(root, "docs/diagnostics.nl.json"), path.join(dist, "diagnostics.nl.json"));
+fs.writeFileSync(
+  path.join(dist, "docs/diagnostics.html"),
+  diagnosticsPage(fs.readFileSync(path.join(root, "docs/language.md"), "utf8"), JSON.parse(fs.readFileSync(path.join(root, "docs/diagnostics.nl.json"), "utf8"))),
+);
 const leaflet = path.join(here, "node_modules/leaflet/dist");
 for (const f of ["leaflet.js", "leaflet.css", "images"]) copy(path.join(leaflet, f), path.join(dist, "vendor/leaflet", f));
 copy(path.join(here, "node_modules/leaflet/LICENSE"), path.join(dist, "vendor/leaflet/LICENSE"));
@@ -89,6 +98,9 @@ const examples = config.examples ?? [];
 // Online (PDOK background map on by default, addresses from the PDOK Locatieserver): only when
 // the site is built for it (DEMO_ONLINE=1 or "online": true in demo.config.json).
 const online = process.env.DEMO_ONLINE === "1" || config.online === true;
-const manifest = { title: config.title, start: config.start, online, locatieserver: config.locatieserver, tiles: config.tiles, map_layers: mapLayers, bindings, rulesets, examples, wasm: sizes };
+// Where each data file comes from (path from the repository root): the authoring page writes
+// it into the example cases it saves, so that `rules test` finds the file too.
+const sources = Object.fromEntries([...dataFiles].map(([abs, url]) => [url, path.relative(root, abs).split(path.sep).join("/")]));
+const manifest = { title: config.title, start: config.start, online, locatieserver: config.locatieserver, tiles: config.tiles, map_layers: mapLayers, bindings, sources, rulesets, examples, wasm: sizes };
 fs.writeFileSync(path.join(dist, "manifest.json"), JSON.stringify(manifest, null, 1));
 console.log(`web-demo: built ${path.relative(root, dist)} with ${rulesets.length} rulesets and ${dataFiles.size} data files`);

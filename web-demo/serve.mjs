@@ -18,6 +18,7 @@ const types = {
   ".svg": "image/svg+xml",
   ".ts": "text/plain; charset=utf-8",
   ".txt": "text/plain; charset=utf-8",
+  ".md": "text/plain; charset=utf-8",
 };
 
 /**

@@ -6,6 +6,7 @@
 mod base;
 mod batch;
 mod dmn;
+mod nl;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -35,6 +36,12 @@ enum Format {
     Json,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Lang {
+    En,
+    Nl,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Check rulesets: syntax, names, types and units, unreachable branches, gaps, overlapping rows.
@@ -50,6 +57,10 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         deny_warnings: bool,
+        /// The language of the messages and hints: `en`, or `nl` (the Dutch texts of the
+        /// authoring page, docs/diagnostics.nl.json). Codes and positions are the same.
+        #[arg(long, value_enum, default_value = "en")]
+        lang: Lang,
     },
     /// Format rulesets in the canonical layout, keeping comments.
     Fmt {
@@ -169,7 +180,7 @@ fn main() -> ExitCode {
         base::set_root(root);
     }
     let result = match cli.command {
-        Command::Check { paths, format, deny_warnings } => check(&paths, format, deny_warnings),
+        Command::Check { paths, format, deny_warnings, lang } => check(&paths, format, deny_warnings, lang),
         Command::Fmt { paths, check, stdout } => fmt(&paths, check, stdout),
         Command::Eval { ruleset, case, format, date, trace } => eval(&ruleset, &case, format, date, trace),
         Command::Next { ruleset, case, format, decisions } => next(&ruleset, &case, format, decisions),
@@ -265,14 +276,21 @@ fn load(path: &Path) -> Result<Ruleset, Failure> {
     }
 }
 
-fn check(paths: &[PathBuf], format: Format, deny_warnings: bool) -> Result<ExitCode, Failure> {
+fn check(paths: &[PathBuf], format: Format, deny_warnings: bool, lang: Lang) -> Result<ExitCode, Failure> {
     let files = rules_files(paths)?;
+    let dutch = match lang {
+        Lang::Nl => Some(nl::Dutch::load().map_err(Failure)?),
+        Lang::En => None,
+    };
     let (mut errors, mut warnings) = (0, 0);
     let mut json = Vec::new();
     for path in &files {
-        let checked = compile_file(path)?;
+        let mut checked = compile_file(path)?;
         errors += checked.diagnostics.iter().filter(|d| d.is_error()).count();
         warnings += checked.diagnostics.iter().filter(|d| !d.is_error()).count();
+        if let Some(dutch) = &dutch {
+            checked.diagnostics = checked.diagnostics.iter().map(|d| dutch.diagnostic(d)).collect();
+        }
         json.extend(render(&checked.diagnostics, &checked.source, format));
     }
     match format {

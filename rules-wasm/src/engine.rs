@@ -15,7 +15,7 @@ use rules_core::spatial::{self, GeomKind};
 use rules_core::syntax::ast::{Date, InputKind};
 use rules_core::syntax::parse_date;
 use rules_core::value::{Dim, Type, Value};
-use rules_core::{compile, AtHit, EvalError, Facts, Options, Ruleset};
+use rules_core::{AtHit, EvalError, Facts, Options, Ruleset};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
@@ -336,8 +336,10 @@ impl Engine {
         Ok(result)
     }
 
-    fn compile(&self, id: &str, text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
-        let checked = rules_core::compile_with(id, text, &mut |relative: &str, from: &str| {
+    /// Check a ruleset text; a base it `extends` is found among the texts loaded before (path
+    /// relative to `id`), as `rules check` finds it on disk.
+    fn checked(&self, id: &str, text: &str) -> rules_core::Checked {
+        rules_core::compile_with(id, text, &mut |relative: &str, from: &str| {
             // Named as the `rules` command names it (its folder joined, `..` kept); found normalised.
             let shown = match from.rsplit_once('/') {
                 Some((dir, _)) => format!("{dir}/{relative}"),
@@ -345,7 +347,11 @@ impl Engine {
             };
             let base = join(from, relative);
             self.texts.get(&base).map(|t| (shown, t.clone())).ok_or_else(|| format!("{base} is not loaded"))
-        });
+        })
+    }
+
+    fn compile(&self, id: &str, text: &str) -> Result<(Ruleset, Vec<Json>), Failure> {
+        let checked = self.checked(id, text);
         let source = &checked.source;
         let all: Vec<Json> = checked.diagnostics.iter().map(|d| d.to_json(source)).collect();
         let Some(rs) = checked.ruleset else {
@@ -447,9 +453,11 @@ impl Engine {
         Ok(session)
     }
 
-    /// Every diagnostic of a ruleset text (errors and warnings) as JSON with line and column.
-    pub fn diagnostics(name: &str, text: &str) -> Vec<Json> {
-        let checked = compile(name, text);
+    /// Every diagnostic of a ruleset text (errors and warnings) as JSON with line and column: what
+    /// `rules check --format json` gives. A base it `extends` is found among the texts loaded
+    /// before (`add_source`, `load_ruleset`), so the bases must be added first.
+    pub fn diagnostics(&self, name: &str, text: &str) -> Vec<Json> {
+        let checked = self.checked(name, text);
         checked.diagnostics.iter().map(|d| d.to_json(&checked.source)).collect()
     }
 
@@ -691,5 +699,17 @@ at roads "Weg" { "Dit is een weg." }
         assert_eq!(hits[0].id, "r1");
         assert!(e.features_at("roads", 100005.0, 400000.0, 0.0).expect("lookup").is_empty());
         assert!(e.features_at("nope", 0.0, 0.0, 0.0).is_err());
+    }
+
+    #[test]
+    fn diagnostics_resolve_extends_among_the_added_texts() {
+        let extending = "ruleset \"Wijk\" { authority \"Gemeente Voorbeeld\" extends \"../basis/schuur.rules\" }\n";
+        let mut e = Engine::new();
+        // Without the base the checker says it cannot load it (E019), as `rules check` does for a missing file.
+        let missing = e.diagnostics("gemeente/wijk.rules", extending);
+        assert_eq!(missing.iter().map(|d| d["code"].clone()).collect::<Vec<_>>(), [json!("E019")]);
+        e.add_source("basis/schuur.rules", RULES);
+        let found = e.diagnostics("gemeente/wijk.rules", extending);
+        assert!(found.iter().all(|d| d["severity"] != json!("error")), "{found:?}");
     }
 }

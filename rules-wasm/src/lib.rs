@@ -212,10 +212,12 @@ impl WasmEngine {
     }
 
     /// For authors: every diagnostic (errors and warnings) of a ruleset text, with line and column
-    /// (also as UTF-16 columns for a browser editor). Never throws for a bad ruleset.
+    /// (also as UTF-16 columns for a browser editor), as `rules check --format json` gives them.
+    /// A base ruleset it `extends` is looked up among the texts added before (`addSource`,
+    /// `loadRuleset`; path relative to `name`). Never throws for a bad ruleset.
     #[wasm_bindgen(unchecked_return_type = "Diagnostic[]")]
     pub fn diagnostics(&self, name: &str, source: &str) -> Result<JsValue, JsValue> {
-        to_js(&Engine::diagnostics(name, source))
+        to_js(&self.inner.diagnostics(name, source))
     }
 
     /// `rules eval RULESET --case CASES --format json` in the browser: the outcome JSON text, byte

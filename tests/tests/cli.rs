@@ -44,6 +44,25 @@ fn assert_input_error(args: &[&str], needles: &[&str]) {
     }
 }
 
+// ---------------------------------------------------------------- check --lang nl
+
+#[test]
+fn check_in_dutch_keeps_codes_and_positions() {
+    let file = "tests/broken/04-unknown-name-typo.rules";
+    let en = run(&["check", "--format", "json", file]);
+    let nl = run(&["check", "--format", "json", "--lang", "nl", file]);
+    assert_eq!((en.code, nl.code), (Some(1), Some(1)));
+    let en: Vec<Json> = serde_json::from_str(&en.stdout).expect("json");
+    let nl: Vec<Json> = serde_json::from_str(&nl.stdout).expect("json");
+    let place = |d: &Json| (d["code"].clone(), d["line"].clone(), d["column"].clone());
+    assert_eq!(en.iter().map(place).collect::<Vec<_>>(), nl.iter().map(place).collect::<Vec<_>>());
+    let e002 = nl.iter().find(|d| d["code"] == "E002").expect("E002");
+    assert_eq!(e002["message"], "De naam `hieght` is nergens gedeclareerd.");
+    assert_eq!(e002["help"], "bedoelt u `height`?");
+    let text = run(&["check", "--lang", "nl", file]);
+    assert!(text.stderr.contains("error[E002]: De naam `hieght` is nergens gedeclareerd."), "{}", text.stderr);
+}
+
 // ---------------------------------------------------------------- help
 
 #[test]

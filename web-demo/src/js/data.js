@@ -35,6 +35,7 @@ export function newEngine(setup) {
 /* global L */
 export async function loadDemo() {
   const manifest = await fetch("manifest.json").then((r) => r.json());
+  tryEdited(manifest);
   const files = new Set([...manifest.map_layers.map((l) => l.file), ...Object.values(manifest.bindings)]);
   const texts = new Map(
     await Promise.all([...files].map(async (f) => [f, await fetch(f).then((r) => r.text())])),
@@ -63,6 +64,21 @@ export async function loadDemo() {
     }
   });
   return { newEngine, engine, manifest, collections, rulesets, problems, loadLayers };
+}
+
+/** "Probeer als inwoner" on the authoring page opens this page with `?probeer`: the ruleset being
+ * edited there (kept in local storage) replaces the bundled one of the same id for this visit. */
+function tryEdited(manifest) {
+  if (!new URLSearchParams(location.search).has("probeer")) return;
+  try {
+    const trial = JSON.parse(localStorage.getItem("regels-probeer:v1") ?? "null");
+    if (typeof trial?.id !== "string" || typeof trial?.text !== "string") return;
+    const bundled = manifest.rulesets.find((r) => r.id === trial.id);
+    if (bundled) bundled.text = trial.text;
+    else manifest.rulesets.unshift({ id: trial.id, text: trial.text, layers: {}, cases: null });
+  } catch {
+    // no trial: the bundled rules
+  }
 }
 
 /** Draws the data layers (non-interactive: a click always goes to the map). */
