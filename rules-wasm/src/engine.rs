@@ -6,7 +6,6 @@
 //! layers are loaded, binding a layer to every ruleset that declares it, and a session that keeps
 //! the answers between calls.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use rules_core::case;
@@ -18,6 +17,8 @@ use rules_core::value::{Dim, Type, Value};
 use rules_core::{AtHit, EvalError, Facts, Options, Ruleset};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
+
+use crate::named::Named;
 
 /// An error that crosses the boundary: `message` is what the `rules` command prints for the same
 /// problem; `data` becomes extra fields on the JS `Error` (`code`, `line`, `column`, `diagnostics`).
@@ -306,10 +307,10 @@ fn parse_day(text: Option<&str>) -> Result<Option<Date>, Failure> {
 /// The rulesets and layers of one page (or one service), and the sessions started on them.
 #[derive(Default)]
 pub struct Engine {
-    rulesets: BTreeMap<String, Loaded>,
-    warnings: BTreeMap<String, Vec<Json>>,
-    texts: BTreeMap<String, String>,
-    layers: BTreeMap<String, StoredLayer>,
+    rulesets: Named<Loaded>,
+    warnings: Named<Vec<Json>>,
+    texts: Named<String>,
+    layers: Named<StoredLayer>,
 }
 
 impl Engine {
@@ -326,13 +327,13 @@ impl Engine {
         let xml = text.trim_start().starts_with('<');
         let (rs, warnings) = if xml { import_dmn(id, text)? } else { self.compile(id, text)? };
         let mut loaded = Loaded { base: Facts::new(&rs), rs: Rc::new(rs) };
-        for (name, stored) in &self.layers {
+        for (name, stored) in self.layers.iter() {
             bind(&mut loaded, name, &stored.collection).map_err(|f| Failure::new(format!("{id}: {}", f.message)))?;
         }
         let result = info(id, &loaded, warnings.clone());
-        self.rulesets.insert(id.into(), loaded);
-        self.warnings.insert(id.into(), warnings);
-        self.texts.insert(id.into(), text.into());
+        self.rulesets.insert(id, loaded);
+        self.warnings.insert(id, warnings);
+        self.texts.insert(id, text.into());
         Ok(result)
     }
 
@@ -374,7 +375,7 @@ impl Engine {
 
     /// Make a ruleset text known without compiling it: a base that other rulesets `extends`.
     pub fn add_source(&mut self, id: &str, text: &str) {
-        self.texts.insert(id.into(), text.into());
+        self.texts.insert(id, text.into());
     }
 
     /// Forget a ruleset. Returns whether it was loaded.
@@ -406,7 +407,7 @@ impl Engine {
             }
         }
         let count = features.len();
-        self.layers.insert(name.into(), StoredLayer { collection, features: spatial::IndexedLayer::new(features) });
+        self.layers.insert(name, StoredLayer { collection, features: spatial::IndexedLayer::new(features) });
         Ok(LayerInfo { name: name.into(), features: count, rulesets: bound })
     }
 

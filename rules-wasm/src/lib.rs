@@ -29,6 +29,7 @@ use serde_json::{Map, Value as Json};
 use wasm_bindgen::prelude::*;
 
 pub mod engine;
+mod named;
 
 use engine::{Engine, Failure, Session};
 

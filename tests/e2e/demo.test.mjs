@@ -66,7 +66,7 @@ test("Stip op de kaart: a click on a real parcel lists the rules that apply ther
     assert.match(await zoning.innerText(), /Regel\s+Omgevingsplan Voorbeeld \(fictief\), hoofdstuk 4/);
     assert.match(await zoning.innerText(), /Waarom deze regel\? De bestemming zegt waarvoor grond en gebouwen gebruikt mogen worden\./);
     // The activities that can be checked here.
-    assert.ok(await page.getByRole("button", { name: /^Aanbouw, schuur of overkapping bouwen:/ }).isVisible());
+    assert.ok(await page.getByRole("button", { name: /^Aanbouw, uitbouw of schuur bouwen:/ }).isVisible());
 
     // On the road: the municipality's own `at` rule, once (not the national text it replaces).
     await clickMap(page, ...ROAD);

@@ -71,9 +71,10 @@ impl BoundLayer {
         self.layer.at(x, y, radius)
     }
 
-    /// The features whose bounding box meets the box `[min, max]` (RD New), in the layer's order.
-    pub fn in_box(&self, min: [f64; 2], max: [f64; 2]) -> Vec<&Feature> {
-        self.layer.in_box(min, max)
+    /// The features whose bounding box comes within `margin` metres of that of `g`, in the layer's
+    /// order: every feature that can meet `g` grown by `margin` (none when `g` is empty).
+    pub fn near(&self, g: &spatial::Geometry, margin: f64) -> Vec<&Feature> {
+        self.layer.near(g, margin)
     }
 
     /// All features as one geometry (areas are unioned), built on first use. Only for the

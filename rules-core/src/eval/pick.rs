@@ -1,8 +1,6 @@
 //! The feature pickers of derived inputs (`input main_building: area "..." from largest(buildings,
 //! parcel)`): they choose one feature of a layer, or nothing, and then the input is asked.
 
-use geo::BoundingRect;
-
 use super::facts::BoundLayer;
 use crate::spatial::{self, Feature, Geometry};
 
@@ -11,10 +9,8 @@ use crate::spatial::{self, Feature, Geometry};
 /// loses). The whole feature, not the part in the zone; `None` when no feature meets the zone.
 /// Ties go to the first feature in the layer's order.
 pub fn largest<'l>(layer: &'l BoundLayer, zone: &Geometry) -> Option<&'l Feature> {
-    let rect = zone.bounding_rect()?;
-    let (min, max) = (rect.min(), rect.max());
     let mut best: Option<(&Feature, f64)> = None;
-    for f in layer.in_box([min.x, min.y], [max.x, max.y]) {
+    for f in layer.near(zone, 0.0) {
         let covered = spatial::area(&spatial::intersection(&f.geometry, zone));
         if covered > 0.0 && best.is_none_or(|(_, b)| covered > b) {
             best = Some((f, covered));

@@ -39,6 +39,7 @@
 // Geometry comes from users; a panic would take down a permit check, so errors must be values.
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
+mod clip;
 pub mod crs;
 pub mod derive;
 mod error;

@@ -4,19 +4,20 @@
 //! with NaN or infinite coordinates (which validation refuses) relates to nothing, has distance
 //! NaN, and gives an empty MultiPolygon from the constructing functions.
 //!
-//! The boolean operations and buffers (geo's `BooleanOps` / `Buffer`, backed by i_overlay) snap
-//! to an integer grid spanning the inputs' extent: on plots of some hundreds of metres, results
-//! are exact to far below a millimetre, not to the last bit.
+//! The boolean operations on areas (geo's `BooleanOps`, backed by i_overlay; buffers are built on
+//! them in [`super::clip`]) snap to an integer grid spanning the inputs' extent: on plots of some
+//! hundreds of metres, results are exact to far below a millimetre, not to the last bit.
 
 use geo::coordinate_position::CoordPos;
 use geo::dimensions::Dimensions;
 use geo::line_intersection::LineIntersection;
 use geo::relate::IntersectionMatrix;
 use geo::{
-    Area, BooleanOps, BoundingRect, Buffer, Coord, CoordsIter, Euclidean, GeometryCollection, HasDimensions,
-    Intersects, Length, Line, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Relate,
+    Area, BooleanOps, BoundingRect, Coord, CoordsIter, Euclidean, GeometryCollection, HasDimensions, Intersects,
+    Length, Line, LineString, MultiLineString, MultiPoint, MultiPolygon, Point, Polygon, Relate,
 };
 
+use super::clip::{buffer_areas, buffer_lines_points, clip_lines};
 use super::segments::{find_meeting, segments_of};
 use super::{kind_of, GeomKind, Geometry, Location};
 
@@ -421,7 +422,7 @@ pub fn intersection(a: &Geometry, b: &Geometry) -> Geometry {
             Geometry::MultiPolygon(x.intersection(&y))
         }
         (Parts::Lines(l), Parts::Areas(y)) | (Parts::Areas(y), Parts::Lines(l)) => {
-            Geometry::MultiLineString(y.clip(&l, false))
+            Geometry::MultiLineString(clip_lines(&l, &y, true))
         }
         (Parts::Points(p), _) => filter_points(p, b, true),
         (_, Parts::Points(p)) => filter_points(p, a, true),
@@ -462,7 +463,7 @@ pub fn difference(a: &Geometry, b: &Geometry) -> Geometry {
         (_, Parts::Mixed(gc)) => gc.iter().fold(a.clone(), |rest, m| difference(&rest, m)),
         (Parts::Areas(x), Parts::Areas(y)) => Geometry::MultiPolygon(x.difference(&y)),
         (Parts::Areas(x), _) => Geometry::MultiPolygon(x),
-        (Parts::Lines(l), Parts::Areas(y)) => Geometry::MultiLineString(y.clip(&l, true)),
+        (Parts::Lines(l), Parts::Areas(y)) => Geometry::MultiLineString(clip_lines(&l, &y, false)),
         (Parts::Lines(l), _) => Geometry::MultiLineString(l),
         (Parts::Points(p), _) => filter_points(p, b, false),
     }
@@ -500,9 +501,9 @@ fn line_crossings(a: &MultiLineString<f64>, b: &MultiLineString<f64>) -> Geometr
     }
 }
 
-/// The area within `distance_m` of `g` (round corners), as a MultiPolygon. A negative distance
-/// shrinks areas (and leaves nothing of points and lines); a non-finite distance gives an empty
-/// result.
+/// The area within `distance_m` of `g` (round corners, a 32-sided polygon per full circle), as a
+/// MultiPolygon. A negative distance shrinks areas (and leaves nothing of points and lines); a
+/// non-finite distance gives an empty result, and one under a micrometre counts as 0.
 ///
 /// ```
 /// use geo::{point, polygon, Geometry};
@@ -518,7 +519,20 @@ pub fn buffer(g: &Geometry, distance_m: f64) -> Geometry {
     if !distance_m.is_finite() || g.is_empty() || !finite(g) {
         return no_area();
     }
-    Geometry::MultiPolygon(g.buffer(distance_m))
+    Geometry::MultiPolygon(match parts(g) {
+        Parts::Areas(mp) => buffer_areas(&mp, distance_m),
+        Parts::Lines(mls) => buffer_lines_points(&mls.iter().map(|ls| ls.0.as_slice()).collect::<Vec<_>>(), distance_m),
+        Parts::Points(mp) => {
+            buffer_lines_points(&mp.iter().map(|p| std::slice::from_ref(&p.0)).collect::<Vec<_>>(), distance_m)
+        }
+        Parts::Mixed(gc) => {
+            let members: Vec<Geometry> = gc.iter().map(|m| buffer(m, distance_m)).collect();
+            geo::unary_union(members.iter().flat_map(|m| match m {
+                Geometry::MultiPolygon(mp) => mp.0.as_slice(),
+                _ => &[],
+            }))
+        }
+    })
 }
 
 /// The boundary: the rings of an area as a MultiLineString; the end points of a line as a
