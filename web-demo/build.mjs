@@ -1,6 +1,7 @@
 // Assembles the static site in web-demo/dist/: the pages (src/), Leaflet (vendored from
 // node_modules), the WASM package (rules-wasm/pkg, built by rules-wasm/build.sh), the map data and
 // a manifest of the bundled rulesets with the layers each one is bound to. No bundler needed.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -78,7 +79,10 @@ for (const dir of config.rulesets) {
         }
       }
     }
-    rulesets.push({ id, text: fs.readFileSync(file, "utf8"), layers, cases });
+    const text = fs.readFileSync(file, "utf8");
+    // The version a saved session records: a digest of the text (any change makes a new one).
+    const version = crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
+    rulesets.push({ id, text, version, layers, cases });
   }
 }
 const bindings = {};
@@ -91,9 +95,12 @@ for (const r of rulesets) for (const [name, url] of Object.entries(r.layers)) bi
 const sizes = fs.existsSync(path.join(pkg, "sizes.json")) ? JSON.parse(fs.readFileSync(path.join(pkg, "sizes.json"), "utf8")) : null;
 // The fictional example municipalities (chosen with "Kies een voorbeeldgemeente"), by ruleset path.
 const examples = config.examples ?? [];
+// Online (PDOK background map on by default, addresses from the PDOK Locatieserver): only when
+// the site is built for it (DEMO_ONLINE=1 or "online": true in demo.config.json).
+const online = process.env.DEMO_ONLINE === "1" || config.online === true;
 // Where each data file comes from (path from the repository root): the authoring page writes
 // it into the example cases it saves, so that `rules test` finds the file too.
 const sources = Object.fromEntries([...dataFiles].map(([abs, url]) => [url, path.relative(root, abs).split(path.sep).join("/")]));
-const manifest = { title: config.title, start: config.start, tiles: config.tiles, map_layers: mapLayers, bindings, sources, rulesets, examples, wasm: sizes };
+const manifest = { title: config.title, start: config.start, online, locatieserver: config.locatieserver, tiles: config.tiles, map_layers: mapLayers, bindings, sources, rulesets, examples, wasm: sizes };
 fs.writeFileSync(path.join(dist, "manifest.json"), JSON.stringify(manifest, null, 1));
 console.log(`web-demo: built ${path.relative(root, dist)} with ${rulesets.length} rulesets and ${dataFiles.size} data files`);

@@ -38,9 +38,11 @@ export async function start() {
   return {
     base,
     context,
-    async page(url = "index.html", viewport) {
+    /** A new page at `url`; `setup(page)` runs before it loads (request routes, init scripts). */
+    async page(url = "index.html", viewport, setup) {
       const page = await context.newPage();
       if (viewport) await page.setViewportSize(viewport);
+      if (setup) await setup(page);
       const errors = [];
       page.on("pageerror", (e) => errors.push(e.message));
       page.errors = errors;
@@ -75,4 +77,16 @@ export async function clickMap(page, x, y, { zoom = 16, center = true, api = "de
   const box = await page.locator("#map").boundingBox();
   const p = await page.evaluate(([a, x, y]) => window[a].toContainer(x, y), [api, x, y]);
   await page.mouse.click(box.x + p.x, box.y + p.y);
+}
+
+const AXE = path.join(root, "web-demo/node_modules/axe-core/axe.min.js");
+
+/**
+ * axe-core's violations on the page as it is now (WCAG 2.x A and AA rules and best practices),
+ * as short lines "rule: target" (empty when there are none).
+ */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
+  return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} (${v.help})`));
 }

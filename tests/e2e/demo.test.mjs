@@ -3,7 +3,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { start, withScreenshot, clickMap } from "./browser.mjs";
+import { start, withScreenshot, clickMap, axeViolations } from "./browser.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -61,8 +61,8 @@ test("Stip op de kaart: a click on a real parcel lists the rules that apply ther
     assert.match(await zoning.innerText(), /Bestemming: Hier geldt de bestemming Wonen\. U mag hier tot 10 m hoog bouwen\./);
     assert.match(await page.locator("#stip").innerText(), /Gemeente Voorbeeld \(fictieve bomenregels en bestemmingen\)/);
     // One-line summary expands to details with the legal reference.
-    assert.equal(await zoning.locator("dl").isVisible(), false);
-    await zoning.locator("summary").click();
+    assert.equal(await zoning.locator("dl.facts").first().isVisible(), false);
+    await zoning.locator("summary").first().click();
     assert.match(await zoning.innerText(), /Regel\s+Omgevingsplan Voorbeeld \(fictief\), hoofdstuk 4/);
     assert.match(await zoning.innerText(), /Waarom deze regel\? De bestemming zegt waarvoor grond en gebouwen gebruikt mogen worden\./);
     // The activities that can be checked here.
@@ -80,6 +80,7 @@ test("Stip op de kaart: a click on a real parcel lists the rules that apply ther
     await page.locator("#example-select").selectOption("");
     await page.waitForFunction(() => !/Gemeente Voorbeeld/.test(document.querySelector("#stip").textContent));
     assert.match(await page.locator("#stip").innerText(), /Omgevingsplan \(bruidsschat\)/);
+    assert.deepEqual(await axeViolations(page), [], "axe-core");
     assert.deepEqual(page.errors, []);
   });
   await page.close();
@@ -125,6 +126,7 @@ test("Toepasbare regels: the example activity is walked to a conclusion, answers
     await page.getByRole("button", { name: "Wijzig: Hoe hoog wordt het bijgebouw?" }).click();
     await answerQuestion(page, "height", "25");
     assert.match(await page.locator("[data-testid=question] .error-text").innerText(), /Vul een waarde in tussen 0 m en 20 m/);
+    assert.deepEqual(await axeViolations(page), [], "axe-core");
     assert.deepEqual(page.errors, []);
   });
   await page.close();
@@ -165,6 +167,7 @@ test("Binnen de lijntjes: a plan that does not fit is highlighted, one that fits
     await page.getByLabel("Hoe hoog wordt het bijgebouw?").press("Tab");
     await page.waitForSelector("[data-check=Hoogte][data-status=fail]");
     assert.match(await page.locator("[data-check=Hoogte]").innerText(), /Gemeten: 6 m · toegestaan: ten hoogste 5 m/);
+    assert.deepEqual(await axeViolations(page), [], "axe-core");
     assert.deepEqual(page.errors, []);
   });
   await page.close();
@@ -270,6 +273,7 @@ test("Regels schrijven: an error typed in the editor is shown with line and colu
     await clickMap(page, 181190, 456455, { api: "authoring" });
     await page.waitForSelector("[data-testid=preview-hit]");
     assert.match(await page.locator("#preview").innerText(), /niet bouwen \(bewerkt\)/);
+    assert.deepEqual(await axeViolations(page), [], "axe-core");
     assert.deepEqual(page.errors, []);
   });
   await page.close();
@@ -291,6 +295,7 @@ test("Regels schrijven: a real STTR file is converted in the browser and opened 
     assert.match(source, /\/\/ dmn: /);
     await page.waitForFunction(() => /Geen fouten|^0 fouten/.test(document.querySelector("#diag-summary").textContent));
     assert.equal(await page.locator("#ruleset-select").inputValue(), "amsterdam_vergunningcheck_geo.dmn.rules");
+    assert.deepEqual(await axeViolations(page), [], "axe-core");
     assert.deepEqual(page.errors, []);
   });
   await page.close();

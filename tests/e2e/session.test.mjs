@@ -26,6 +26,15 @@ test("a good session passes unchanged, through a link too", () => {
   assert.equal(dutchDate("2031-03-01"), "1 maart 2031");
 });
 
+test("a session records the version of its rules; a bad version is refused", () => {
+  const versioned = { ...GOOD, version: "0123456789abcdef" };
+  assert.deepEqual(validateSession(versioned, loaded), versioned);
+  assert.equal("version" in validateSession(GOOD, loaded), false, "an older session without a version still opens");
+  for (const version of [7, "", "ZZZ", "a".repeat(65), "<script>"]) {
+    assert.throws(() => validateSession({ ...GOOD, version }, loaded), (e) => e instanceof SessionError && /versie van de regels .* ongeldig/.test(e.message), String(version));
+  }
+});
+
 test("every bad field is refused with a Dutch message naming it", () => {
   const cases = [
     ["not an object", "tekst", /geen opgeslagen sessie/],

@@ -1,16 +1,18 @@
 // The residents' page: wires the flows together. Stip op de kaart (stip.js: a click chooses a
 // place), Toepasbare regels (questions.js: one question at a time) and Binnen de lijntjes
-// (drawing.js: the tools of the input being asked), plus saving a session (Droog oefenen).
+// (drawing.js: the tools of the input being asked), the outcome (outcome.js), the address search
+// (search.js) and keeping the work (session.js: autosave, link, file).
 // All rule work happens in the WASM engine; these modules only show its answers.
 /* global L */
-import { h } from "./dom.js";
 import { makeMap, tileLayer, toLatLng, toRd } from "./rd.js";
 import { loadDemo, drawLayers } from "./data.js";
 import { state, ctx, $, rulesetInfo, showStatus } from "./state.js";
 import { onPlaceClick, renderStip, setupExampleSelect } from "./stip.js";
 import { startActivity, hooks } from "./questions.js";
-import { handleClick } from "./drawing.js";
-import { setupSessions, renderPractice, restoreFromHash } from "./session.js";
+import { handleClick, toggleDrawing } from "./drawing.js";
+import { setupSessions, renderPractice, restoreFromHash, autosave } from "./session.js";
+import { setupSearch } from "./search.js";
+import { renderLegend, drawDataExtent } from "./legend.js";
 
 let map;
 
@@ -21,13 +23,14 @@ async function main() {
   try {
     demo = await loadDemo();
   } catch (e) {
-    showStatus(`De regels konden niet worden geladen: ${e.message}`, true);
+    showStatus("De regels konden niet worden geladen. Laad de pagina opnieuw; lukt het dan niet, probeer het later nog eens.", true);
     throw e;
   }
   ctx.demo = demo;
   map = makeMap($("map"), demo.manifest);
   ctx.map = map;
   drawLayers(map, demo.manifest, demo.collections);
+  drawDataExtent(map, demo.collections);
   ctx.layers = {
     selected: L.layerGroup().addTo(map),
     derived: L.layerGroup().addTo(map),
@@ -35,32 +38,53 @@ async function main() {
     violations: L.layerGroup().addTo(map),
     marker: L.layerGroup().addTo(map),
   };
-  hooks.afterRender = renderPractice;
+  hooks.afterRender = () => {
+    renderPractice();
+    autosave();
+  };
   setupSessions({
     state,
     showStatus,
     rulesetInfo,
+    rulesetVersion: (id) => demo.manifest.rulesets.find((r) => r.id === id)?.version,
     showPoint: (point) => {
       map.setView(toLatLng([point.x, point.y]), Math.max(map.getZoom(), 15));
       onPlaceClick(point);
     },
-    startActivity,
+    startActivity: (id, saved) => {
+      const dropped = startActivity(id, saved);
+      renderStip(); // the activity list folds away
+      return dropped;
+    },
     practiceBox: () => $("practice"),
+    resumeBox: () => $("resume"),
   });
   setupTiles();
-  setupParcelSelect();
+  setupSearch({
+    parcels: demo.collections.parcels?.features ?? [],
+    online: demo.manifest.online && demo.manifest.locatieserver?.url ? demo.manifest.locatieserver : null,
+    say: showStatus,
+    choose: (point, label) => {
+      map.setView(toLatLng([point.x, point.y]), Math.max(map.getZoom(), 16));
+      onPlaceClick(point, { label, announce: true });
+    },
+  });
   setupExampleSelect();
-  map.on("click", (e) => onMapClick(toRd(e.latlng)));
+  renderLegend(demo.manifest);
+  setupPrint();
+  $("map-done").addEventListener("click", () => {
+    if (state.drawing) toggleDrawing(state.drawing, { fromMap: true });
+  });
+  map.on("click", (e) => onMapClick(toRd(e.latlng), false));
   $("map").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && e.target === $("map")) {
       e.preventDefault();
-      onMapClick(toRd(map.getCenter()));
+      onMapClick(toRd(map.getCenter()), true);
     }
   });
-  const n = demo.rulesets.length;
   showStatus(
-    `${n} regelset${n === 1 ? "" : "s"} geladen. Klik op de kaart om te zien welke regels daar gelden.` +
-      (demo.problems.length ? ` (${demo.problems.length} regelset(s) met fouten niet geladen)` : ""),
+    "Zoek uw adres of perceel, of klik op de kaart op uw huis. U ziet dan welke regels daar gelden." +
+      (demo.problems.length ? ` (Een deel van de regels kon niet worden geladen: ${demo.problems.length}.)` : ""),
   );
   renderStip();
   renderPractice();
@@ -79,9 +103,33 @@ async function main() {
 }
 
 /** A click on the map draws or picks for the input being asked, or else chooses a place. */
-function onMapClick(point) {
+function onMapClick(point, byKeyboard) {
   if (handleClick(point)) return;
-  onPlaceClick(point);
+  onPlaceClick(point, { announce: true, keepFocus: byKeyboard });
+}
+
+/**
+ * The printed map is smaller than the screen's: before printing, the map takes its print size
+ * and shows the plan (or else the chosen parcel) whole; after, it goes back.
+ */
+function setupPrint() {
+  let before = null;
+  const fit = (printing) => {
+    map.invalidateSize({ animate: false });
+    if (printing) {
+      before ??= { center: map.getCenter(), zoom: map.getZoom() };
+      const plan = state.plan.length >= 3 ? L.latLngBounds(state.plan.map((p) => toLatLng(p))) : null;
+      const parcel = state.parcel ? L.geoJSON(state.parcel.geometry, { coordsToLatLng: (c) => toLatLng(c) }).getBounds() : null;
+      const bounds = plan && parcel ? parcel.extend(plan) : plan ?? parcel;
+      if (bounds?.isValid()) map.fitBounds(bounds, { padding: [20, 20], animate: false, maxZoom: 17 });
+    } else if (before) {
+      map.setView(before.center, before.zoom, { animate: false });
+      before = null;
+    }
+  };
+  window.addEventListener("beforeprint", () => fit(true));
+  window.addEventListener("afterprint", () => fit(false));
+  matchMedia("print").addEventListener("change", (e) => fit(e.matches));
 }
 
 function setupTiles() {
@@ -98,33 +146,15 @@ function setupTiles() {
       layer.remove();
       layer = null;
     }
-    localStorage.setItem("tiles", on ? "1" : "0");
   };
-  $("tiles").checked = localStorage.getItem("tiles") === "1";
+  // On by default on a site built to be online; the resident's own choice is remembered.
+  const chosen = localStorage.getItem("tiles");
+  $("tiles").checked = chosen === null ? Boolean(ctx.demo.manifest.online) : chosen === "1";
   toggle($("tiles").checked);
-  $("tiles").addEventListener("change", (e) => toggle(e.target.checked));
-}
-
-function setupParcelSelect() {
-  const select = $("parcel-select");
-  const parcels = ctx.demo.collections.parcels?.features ?? [];
-  const named = parcels
-    .map((f) => ({ f, name: f.properties?.kadastraleAanduiding ?? String(f.id) }))
-    .sort((a, b) => a.name.localeCompare(b.name, "nl", { numeric: true }));
-  for (const { f, name } of named) select.append(h("option", { value: String(f.id) }, name));
-  select.addEventListener("change", () => {
-    const f = parcels.find((p) => String(p.id) === select.value);
-    if (!f) return;
-    const [x, y] = f.properties?.plaatscoordinaten ?? centroid(f.geometry);
-    map.setView(toLatLng([x, y]), Math.max(map.getZoom(), 15));
-    onPlaceClick({ x, y });
+  $("tiles").addEventListener("change", (e) => {
+    localStorage.setItem("tiles", e.target.checked ? "1" : "0");
+    toggle(e.target.checked);
   });
-}
-
-function centroid(g) {
-  const ring = g.type === "Polygon" ? g.coordinates[0] : g.coordinates[0][0];
-  const n = ring.length - 1;
-  return [ring.slice(0, n).reduce((s, p) => s + p[0], 0) / n, ring.slice(0, n).reduce((s, p) => s + p[1], 0) / n];
 }
 
 main();

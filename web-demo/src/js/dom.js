@@ -52,3 +52,49 @@ export function today() {
 export function afterPaint(fn) {
   requestAnimationFrame(() => setTimeout(fn, 0));
 }
+
+/**
+ * Keeps keyboard focus on "the same control" across a re-render of `box`: call before clearing it,
+ * and call the function it returns after. The control is found again by its id, or by its action
+ * (data-action, data-ruleset, aria-label) within its card (data-input, data-tools, data-question);
+ * when it is gone, focus goes to `fallback` (the section heading) instead of the page body.
+ */
+export function keepFocus(box) {
+  const el = document.activeElement;
+  if (!el || el === document.body || !box.contains(el)) return () => {};
+  let selector = null;
+  if (el.id) selector = `#${CSS.escape(el.id)}`;
+  else {
+    const scope = el.closest("[data-input],[data-tools],[data-question]");
+    const scopeSel = scope
+      ? ["data-tools", "data-question", "data-input"].filter((a) => scope.hasAttribute(a)).map((a) => `[${a}="${CSS.escape(scope.getAttribute(a))}"]`)[0] ?? ""
+      : "";
+    for (const attr of ["data-action", "data-ruleset", "aria-label"]) {
+      if (el.hasAttribute(attr)) {
+        selector = `${scopeSel} ${el.tagName.toLowerCase()}[${attr}="${CSS.escape(el.getAttribute(attr))}"]`.trim();
+        break;
+      }
+    }
+  }
+  return (fallback) => {
+    if (document.activeElement && document.activeElement !== document.body && box.contains(document.activeElement)) return;
+    const again = selector ? box.querySelector(selector) : null;
+    const target = again ?? fallback;
+    target?.focus({ preventScroll: true });
+  };
+}
+
+// Public texts of the laws the rulesets cite (wetten.overheid.nl), by the name used in a reference.
+const LAWS = [
+  [/\bBbl\b|Besluit bouwwerken leefomgeving/, "https://wetten.overheid.nl/BWBR0041297/", "het Besluit bouwwerken leefomgeving"],
+  [/\bBal\b|Besluit activiteiten leefomgeving/, "https://wetten.overheid.nl/BWBR0041330/", "het Besluit activiteiten leefomgeving"],
+  [/\bOmgevingswet\b/, "https://wetten.overheid.nl/BWBR0037885/", "de Omgevingswet"],
+  [/\bBor\b|Besluit omgevingsrecht/, "https://wetten.overheid.nl/BWBR0027464/", "het Besluit omgevingsrecht"],
+];
+
+/** A rule reference, with a link to the public text of the law when it names one. */
+export function refLink(ref) {
+  const law = LAWS.find(([re]) => re.test(ref));
+  if (!law) return ref;
+  return h("span", {}, ref, " ", h("a", { href: law[1], "data-testid": "law-link" }, `(lees de tekst van ${law[2]})`));
+}

@@ -29,6 +29,8 @@ export function handleClick(point) {
   if (state.drawing) {
     state.shapes[state.drawing] = [...(state.shapes[state.drawing] ?? []), p];
     setShape(state.drawing);
+    const n = state.shapes[state.drawing].length;
+    say(`${inputInfo(state.drawing)?.type === "line" ? "Punt" : "Hoek"} ${n} gezet.`);
     return true;
   }
   // A point that is being asked takes the click itself (the tree: click on it).
@@ -146,13 +148,13 @@ export function toolsFor(input) {
         { class: "draw-help" },
         input.type === "line"
           ? `Klik op de kaart om punten van de lijn te zetten (${pts.length} gezet, minstens ${n}). Klik daarna op 'Klaar met tekenen'.`
-          : `Klik op de kaart om hoeken te zetten (${pts.length} gezet, minstens ${n}). Klik daarna op 'Klaar met tekenen'. Sleep een hoek om hem te verplaatsen.`,
+          : `Klik op de kaart om hoeken te zetten (${pts.length} gezet, minstens ${n}). Klik daarna op 'Klaar met tekenen'. Sleep een hoek om hem te verplaatsen. Met het toetsenbord: schuif de kaart met de pijltjes en druk op Enter om een hoek in het midden te zetten; of typ hieronder de maten.`,
       ),
     );
   }
   if (state.picking === input.name && input.type !== "point") box.append(h("p", { class: "draw-help" }, "Klik op de kaart op het gebouw."));
   if (state.picking === input.name && input.type === "point") box.append(h("p", { class: "draw-help" }, "Klik op de kaart op de plek."));
-  if (state.drawError?.input === input.name) box.append(h("p", { class: "error-text", role: "alert", "data-testid": "drawing-error" }, state.drawError.text));
+  if (state.drawError?.input === input.name) box.append(h("p", { class: "error-text", "data-testid": "drawing-error" }, state.drawError.text));
   const off = offParcel(input.name);
   if (off) box.append(h("p", { class: "error-text", "data-testid": "off-parcel" }, off));
   if (input.type !== "point") box.append(typedMeasurements(input));
@@ -166,7 +168,7 @@ export function shapeText(input) {
   if (pts.length < MIN_POINTS[input.type]) return "nog niet getekend";
   if (input.type === "area") return `getekend, ${fmtNumber(polygonArea(pts))} m²`;
   if (input.type === "line") return `getekend, ${fmtNumber(lineLength(pts))} m lang`;
-  return `aangeklikt (x ${fmtNumber(pts[0][0])}, y ${fmtNumber(pts[0][1])})`;
+  return "aangeklikt op de kaart";
 }
 
 function handleClickForced(name, point) {
@@ -180,17 +182,31 @@ function startPicking(name) {
   refresh();
 }
 
-export function toggleDrawing(name) {
+const isPhone = () => matchMedia("(max-width: 860px)").matches;
+
+/**
+ * Starts or ends drawing `name`. On a phone the map comes into view while drawing (with the
+ * floating "Klaar met tekenen" on it), and the check again when done.
+ */
+export function toggleDrawing(name, { fromMap = false } = {}) {
   state.picking = null;
   if (state.drawing !== name) {
     state.drawing = name;
     state.shapes[name] = [];
     state.editing = name;
     setShape(name);
+    if (isPhone()) afterPaint(() => document.querySelector(".map-wrap")?.scrollIntoView({ block: "start" }));
   } else {
     state.drawing = null;
     if (state.editing === name) state.editing = null;
     setShape(name);
+    if (fromMap || isPhone()) {
+      afterPaint(() => {
+        const line = document.querySelector(`.from-map[data-input="${CSS.escape(name)}"]`) ?? document.getElementById("check-title");
+        if (isPhone()) line?.scrollIntoView({ block: "start" });
+        if (fromMap) (line?.querySelector("[data-action=change]") ?? document.getElementById("check-title"))?.focus({ preventScroll: true });
+      });
+    }
   }
 }
 
@@ -312,9 +328,42 @@ function contains(ring, [x, y]) {
 
 // ------------------------------------------------------------------ on the map
 
+/** Moves one corner with the arrow keys: 50 cm a press, 10 cm with Shift. */
+function moveVertex(name, i, key, shift) {
+  const step = shift ? 0.1 : 0.5;
+  const [dx, dy] = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, step], ArrowDown: [0, -step] }[key];
+  const [x, y] = state.shapes[name][i];
+  state.shapes[name][i] = [round(x + dx), round(y + dy)];
+  setShape(name);
+  const where = { ArrowLeft: "naar links", ArrowRight: "naar rechts", ArrowUp: "naar boven", ArrowDown: "naar beneden" }[key];
+  say(`Hoek ${i + 1} is ${shift ? "10" : "50"} cm ${where} geschoven.`);
+}
+
+/** A short message in the status line (read out by screen readers). */
+function say(text) {
+  const status = document.getElementById("status");
+  if (!status) return;
+  status.textContent = text;
+  status.classList.remove("error");
+}
+
+/** The floating "Klaar met tekenen" on the map: shown while drawing. */
+function syncMapDone() {
+  const done = document.getElementById("map-done");
+  if (!done) return;
+  const hadFocus = document.activeElement === done;
+  done.hidden = !state.drawing;
+  const n = (state.shapes[state.drawing] ?? []).length;
+  done.textContent = state.drawing ? `Klaar met tekenen (${n} ${n === 1 ? "punt" : "punten"} gezet)` : "Klaar met tekenen";
+  if (hadFocus && done.hidden) document.getElementById("check-title")?.focus({ preventScroll: true });
+}
+
 /** Draws every drawn input (vertices draggable) and what the map answered (dashed). */
 export function drawShapes() {
+  syncMapDone();
   const { layers } = ctx;
+  // A corner moved by keyboard keeps focus when the corners are drawn again.
+  const focused = document.activeElement?.dataset?.vertex !== undefined ? { shape: document.activeElement.dataset.shape, vertex: document.activeElement.dataset.vertex } : null;
   layers.plan.clearLayers();
   layers.derived.clearLayers();
   for (const d of state.outcome?.derived ?? []) {
@@ -341,8 +390,17 @@ export function drawShapes() {
         alt: `Hoek ${i + 1} van de tekening`,
         icon: L.divIcon({ className: "vertex", iconSize: [16, 16] }),
       }).addTo(layers.plan);
-      vertex.getElement()?.setAttribute("data-vertex", String(i));
-      vertex.getElement()?.setAttribute("data-shape", name);
+      const el = vertex.getElement();
+      el?.setAttribute("data-vertex", String(i));
+      el?.setAttribute("data-shape", name);
+      el?.setAttribute("aria-label", `Hoek ${i + 1} van de tekening. Verschuif met de pijltjestoetsen (Shift: 10 cm).`);
+      el?.addEventListener("keydown", (e) => {
+        if (!["ArrowLeft", "ArrowRight", "ArrowUp", "ArrowDown"].includes(e.key)) return;
+        e.preventDefault();
+        e.stopPropagation();
+        moveVertex(name, i, e.key, e.shiftKey);
+      });
+      if (focused && focused.shape === name && focused.vertex === String(i)) el?.focus({ preventScroll: true });
       let pending = null;
       vertex.on("drag", (e) => {
         const t0 = pending ?? performance.now();
@@ -356,7 +414,13 @@ export function drawShapes() {
           submit(name, t0);
         });
       });
-      vertex.on("dragend", () => setShape(name));
+      vertex.on("dragstart", () => {
+        state.dragging = true;
+      });
+      vertex.on("dragend", () => {
+        state.dragging = false;
+        setShape(name);
+      });
       vertex.on("click", () => {
         if (state.drawing === name && i === 0 && pts.length >= 3) toggleDrawing(name);
       });

@@ -3,11 +3,13 @@
 // correct it; a geometry input that is asked gets its drawing tools (drawing.js); the conclusion
 // comes with the reason, the next step and the checks of Binnen de lijntjes.
 /* global L */
-import { h, clear, limitText, CONCLUSIONS, today, afterPaint } from "./dom.js";
+import { h, clear, today, afterPaint, keepFocus } from "./dom.js";
 import { toLatLng } from "./rd.js";
-import { state, ctx, $, rulesetInfo, inputInfo, fmtNumber, capital, unitText, polygonArea } from "./state.js";
-import { toolsFor, shapeText, submit, drawShapes, geometryOf, pickLayer, offParcel, drawingError } from "./drawing.js";
+import { state, ctx, $, rulesetInfo, inputInfo, fmtNumber, capital, unitText, polygonArea, showStatus } from "./state.js";
+import { toolsFor, shapeText, submit, drawShapes, geometryOf, pickLayer, drawingError } from "./drawing.js";
+import { renderConclusion, renderChecks } from "./outcome.js";
 import { exampleOf } from "./place.js";
+import { termHelp } from "./terms.js";
 
 /** Set by app.js: what else to redraw after the check panel (the save buttons). */
 export const hooks = { afterRender: () => {} };
@@ -43,21 +45,34 @@ export function startActivity(id, saved = null) {
   if (saved?.plan?.length) state.shapes.plan = saved.plan;
   const answers = {};
   if (state.parcel && hasInput("parcel")) answers.parcel = state.parcel.geometry;
+  // Saved answers the rules (perhaps changed since) no longer take: left out and reported.
+  const dropped = [];
   try {
     state.session = ctx.demo.engine.start(id, { date: saved?.date ?? today(), answers });
     for (const [name, value] of Object.entries(saved?.answers ?? {})) {
-      state.session.answer(name, value);
       const input = inputInfo(name);
-      if (input?.kind === "input" && ringOf(value)) state.shapes[name] = ringOf(value);
+      if (!input) {
+        dropped.push({ name, label: `een vraag die niet meer wordt gesteld (${name.replace(/_/g, " ")})` });
+        continue;
+      }
+      try {
+        state.session.answer(name, value);
+      } catch {
+        dropped.push({ name, label: input.label });
+        continue;
+      }
+      if (input.kind === "input" && ringOf(value)) state.shapes[name] = ringOf(value);
       else state.history.push(name);
     }
   } catch (e) {
-    state.error = e.message;
+    console.warn(e);
+    state.error = "Deze controle kan hier niet worden gestart. Kies een ander perceel, of begin opnieuw.";
   }
   if (state.session && geometryOf("plan")) submit("plan");
   else refresh();
   drawShapes();
   $("check").querySelector("h2")?.focus();
+  return dropped;
 }
 
 /** Close the running activity (another example municipality was chosen). */
@@ -131,6 +146,7 @@ export function renderSession() {
 }
 
 function renderCheck() {
+  const restoreFocus = keepFocus($("check"));
   const box = clear($("check"));
   if (!state.session) return;
   const info = rulesetInfo(state.rulesetId);
@@ -143,7 +159,9 @@ function renderCheck() {
   box.append(section);
   const outcome = state.outcome;
   if (!outcome) {
-    section.append(h("p", { class: "error-text", role: "alert" }, state.error ?? "Er ging iets mis."));
+    section.append(h("p", { class: "error-text" }, state.error ?? "Er ging iets mis."));
+    restoreFocus($("check-title"));
+    sayNewError();
     return;
   }
   const needed = outcome.needed;
@@ -163,7 +181,7 @@ function renderCheck() {
   const next = editing ?? (needed[0] ? info.inputs.find((i) => i.name === needed[0].input) : null);
   if (next && next.kind === "question") section.append(questionCard(next, answers[next.name], Boolean(editing)));
   else if (next) section.append(inputCard(next, Boolean(editing)));
-  else if (state.error) section.append(h("p", { class: "error-text", role: "alert" }, state.error));
+  else if (state.error) section.append(h("p", { class: "error-text" }, state.error));
 
   // Answers given that still matter; the ones that no longer matter disappear.
   const given = info.inputs.filter((i) => i.kind === "question" && i.name in answers);
@@ -183,7 +201,7 @@ function renderCheck() {
     section.append(h("h3", {}, "Uw antwoorden"), list);
     if (state.history.length && !editing) {
       const last = [...state.history].reverse().find((n) => shown.some((q) => q.name === n));
-      if (last) section.append(h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: () => edit(last) }, "Vorige vraag")));
+      if (last) section.append(h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", "data-action": "previous", onclick: () => edit(last) }, "Vorige vraag")));
     }
   }
   const hidden = given.filter((i) => irrelevant.has(i.name));
@@ -193,8 +211,21 @@ function renderCheck() {
     );
   }
 
-  renderConclusion(section, outcome);
+  renderConclusion(section, outcome, info);
   renderChecks(section, outcome);
+  section.append(termHelp(section.textContent));
+  restoreFocus($("check-title"));
+  sayNewError();
+}
+
+// The panel is redrawn after every step, so its error texts are not live regions (they would be
+// read out again each time): a new error is said once, in the status line.
+let errorSaid = null;
+function sayNewError() {
+  const text = state.drawError?.text ?? state.error ?? null;
+  if (text && text !== errorSaid) showStatus(text, true);
+  else if (!text && errorSaid) showStatus("");
+  errorSaid = text;
 }
 
 function derivedText(input, value) {
@@ -238,7 +269,7 @@ function mapInputLine(input, answers, outcome) {
       h("span", { class: "badge" }, drawn ? "tekening" : "nog open"),
       `${input.label}: ${value === undefined && !drawn ? "nog niet bekend" : shapeText(input)}. `,
       drawn ? change("Wijzig tekening") : null,
-      drawn && input.from ? h("button", { type: "button", class: "link", onclick: () => useMap(input.name) }, "Gebruik weer de kaart") : null,
+      drawn && input.from ? h("button", { type: "button", class: "link", "data-action": "use-map", onclick: () => useMap(input.name) }, "Gebruik weer de kaart") : null,
     ),
   );
   if (input.name === "plan" && drawn) line.append(heightField());
@@ -329,7 +360,7 @@ function questionCard(q, current, editing) {
   }
   if (q.intent) fieldset.append(h("details", {}, h("summary", {}, "Waarom vragen we dit?"), h("p", {}, q.intent)));
   form.append(fieldset);
-  if (state.error) form.append(h("p", { class: "error-text", id: errorId, role: "alert" }, state.error));
+  if (state.error) form.append(h("p", { class: "error-text", id: errorId }, state.error));
   form.append(
     h(
       "div",
@@ -361,72 +392,6 @@ function edit(name) {
   document.querySelector(`[data-testid=question] input, [data-testid=question] button`)?.focus();
 }
 
-function renderConclusion(section, outcome) {
-  const [main, ...rest] = outcome.decisions;
-  if (!main) return;
-  if (main.status !== "decided") {
-    section.append(h("p", { class: "muted", "data-testid": "progress" }, `Nog ${outcome.needed.length} ${outcome.needed.length === 1 ? "vraag" : "vragen"} tot de conclusie.`));
-    return;
-  }
-  let [verdict, kind] = CONCLUSIONS[main.outcome] ?? [main.display ?? String(main.outcome), "info"];
-  // Rules that do not apply because the drawing is off the parcel: say that, not "gelden hier niet".
-  const off = offParcel("plan");
-  if (main.outcome === "NietVanToepassing" && off) [verdict, kind] = [off, "warn"];
-  const box = h(
-    "div",
-    { class: `conclusion ${kind}`, "data-testid": "conclusion", "data-outcome": String(main.outcome), tabindex: "-1" },
-    h("p", { class: "verdict" }, verdict),
-    h("p", {}, h("strong", {}, `${main.name}: `), main.display ?? String(main.outcome)),
-    main.because ? h("p", { "data-testid": "because" }, h("strong", {}, "Waarom? "), main.because) : null,
-    main.ref ? h("p", { class: "muted" }, `Regel: ${main.ref}`) : null,
-  );
-  const steps = rest.filter((d) => d.status === "decided" && typeof d.outcome === "string" && !(d.outcome in CONCLUSIONS));
-  if (steps.length) box.append(h("h3", {}, "Wat moet u nu doen?"), ...steps.map((d) => h("p", { "data-testid": "next-step" }, d.display ?? d.outcome)));
-  if (main.trace?.length) {
-    box.append(
-      h(
-        "details",
-        {},
-        h("summary", {}, "Hoe komen we hierop?"),
-        h(
-          "ol",
-          { class: "trace" },
-          main.trace.map((s) =>
-            h(
-              "li",
-              {},
-              h("code", {}, s.step),
-              ` — ${{ true: "klopt", false: "klopt niet", unknown: "nog onbekend" }[s.result] ?? s.result}`,
-              s.values ? h("span", { class: "muted" }, ` (${Object.entries(s.values).map(([k, v]) => `${k} = ${v}`).join(", ")})`) : null,
-            ),
-          ),
-        ),
-      ),
-    );
-  }
-  section.append(box);
-}
-
-function renderChecks(section, outcome) {
-  if (!outcome.checks.length) return;
-  const list = h("ul", { class: "plain checks", "data-testid": "checks" });
-  for (const c of outcome.checks) {
-    const verdict = { pass: "Past", fail: "Past niet", unknown: "Nog onbekend" }[c.status];
-    list.append(
-      h(
-        "li",
-        { "data-status": c.status, "data-check": c.name },
-        h("span", { class: "verdict" }, verdict),
-        h("span", { class: "name" }, c.name),
-        c.measured ? h("div", { class: "measure" }, `Gemeten: ${c.measured} · toegestaan: ${limitText(c.limit)}`) : null,
-        c.status === "fail" && c.because ? h("div", {}, c.because) : null,
-        c.status === "fail" && c.geometry ? h("div", { class: "muted" }, "Het deel dat niet past is rood op de kaart.") : null,
-      ),
-    );
-  }
-  section.append(h("h3", {}, "Binnen de lijntjes"), list);
-}
-
 function drawViolations() {
   ctx.layers.violations.clearLayers();
   for (const c of state.outcome?.checks ?? []) {
@@ -437,6 +402,11 @@ function drawViolations() {
 
 function answerText(q, value) {
   if (q.type === "bool") return value === true || value === "ja" ? "Ja" : "Nee";
-  if (typeof value === "string") return capital(value.replace(/(\d)\.(\d)/g, "$1,$2").replace(/m2$/, "m²"));
+  if (typeof value === "string") {
+    const text = capital(value.replace(/(\d)\.(\d)/g, "$1,$2").replace(/m2$/, "m²"));
+    // Under a metre, also in centimetres: "0,9 m (90 cm)".
+    const m = /^0,(\d{1,2}) m$/.exec(text);
+    return m ? `${text} (${Number(m[1].padEnd(2, "0"))} cm)` : text;
+  }
   return String(value);
 }

@@ -37,7 +37,10 @@ export function makeMap(element, manifest) {
     zoomSnap: 0.25,
     keyboard: true,
     attributionControl: true,
+    zoomControl: false,
   });
+  // The zoom buttons with Dutch names (Leaflet's own say "Zoom in" / "Zoom out").
+  L.control.zoom({ zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("BRK © Kadaster (CC BY 4.0), BGT (CC0)");
   return map;

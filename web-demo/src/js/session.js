@@ -1,12 +1,13 @@
-// Droog oefenen: saving a session (answers, drawn plan, date) as a file or a link, and opening one
-// again. The page hands in the few hooks this needs (setupSessions); everything else stays here.
+// Keeping the work: the session (answers, drawn plan, date, ruleset version) is saved on this
+// computer and in the address after every change, can be saved as a file, and opens again from a
+// link, a file or the autosave. The page hands in the few hooks this needs (setupSessions).
 //
 // A link or file can come from anyone, so it is read as untrusted input: a size limit, every field
 // checked (with a Dutch message naming what is wrong), and nothing happens on the page until the
 // whole session is known to be good. A session carries the date it was made on; opening it on
 // another day asks first with which date to evaluate, and an outcome for another date than today
 // says so, because rules change over time.
-import { h, clear, today } from "./dom.js";
+import { h, clear, today, keepFocus } from "./dom.js";
 
 /** Longest `#sessie=` text read (a session with a drawn plan is 1 to 3 KB). */
 export const MAX_LINK_CHARS = 20000;
@@ -27,6 +28,8 @@ let page = null;
 let pending = null;
 /** The session opened from a link or file, and the date it runs on. */
 let opened = null;
+/** localStorage key of the autosaved session. */
+export const AUTOSAVE_KEY = "vergunningcheck-sessie";
 
 /**
  * hooks: {
@@ -34,8 +37,11 @@ let opened = null;
  *   showStatus(text, error),     the status line
  *   rulesetInfo(id),             manifest entry of a loaded ruleset, or undefined
  *   showPoint(point),            centre the map on {x, y} and select what is there
- *   startActivity(id, saved),    start the ruleset with saved answers, plan and date
- *   practiceBox(),               the element the Droog oefenen section goes in
+ *   startActivity(id, saved),    start the ruleset with saved answers, plan and date; returns
+ *                                the saved answers it could not use ([{name, label}])
+ *   rulesetVersion(id),          the version (a digest of the text) of a loaded ruleset
+ *   practiceBox(),               the element the "Bewaren" section goes in
+ *   resumeBox(),                 the element the "verder gaan?" question goes in
  * }
  */
 export function setupSessions(hooks) {
@@ -50,7 +56,70 @@ export function snapshot() {
   delete answers.parcel;
   delete answers.plan;
   const date = opened && opened.session === state.session ? opened.date : today();
-  return { v: 1, ruleset: state.rulesetId, date, point: state.point, answers, plan: state.plan };
+  const s = { v: 1, ruleset: state.rulesetId, date, point: state.point, answers, plan: state.plan };
+  const version = page.rulesetVersion?.(state.rulesetId);
+  if (version) s.version = version;
+  return s;
+}
+
+/**
+ * Keeps the work: the current session in localStorage and in the address (`#sessie=`), after
+ * every change, so a reload, a bookmark or a shared link opens it as it is now.
+ */
+export function autosave() {
+  // At most ten writes a second (browsers refuse too many address changes; a corner moved with a
+  // held arrow key redraws 30 times a second), the last change always written. A corner being
+  // dragged is written when it is let go.
+  if (page?.state.dragging) return;
+  const wait = lastSave + 100 - Date.now();
+  clearTimeout(saveTimer);
+  if (wait > 0) {
+    saveTimer = setTimeout(autosave, wait);
+    return;
+  }
+  lastSave = Date.now();
+  saveNow();
+}
+
+let lastSave = 0;
+let saveTimer = null;
+if (typeof window !== "undefined") {
+  // A change waiting for its write is written before the page goes (reload, closing the tab).
+  window.addEventListener("pagehide", () => {
+    if (saveTimer !== null) saveNow();
+  });
+}
+
+function saveNow() {
+  saveTimer = null;
+  if (pending || !page) return;
+  const s = snapshot();
+  if (!s) return;
+  const encoded = encodeSession(s);
+  try {
+    localStorage.setItem(AUTOSAVE_KEY, encoded);
+  } catch {
+    // Storage full or refused (private mode): the link in the address still keeps the work.
+  }
+  if (encoded.length <= MAX_LINK_CHARS && location.hash !== `#sessie=${encoded}`) history.replaceState(null, "", `#sessie=${encoded}`);
+}
+
+/** The resident stopped (or chose to start again): nothing is kept. */
+export function forget() {
+  clearTimeout(saveTimer);
+  saveTimer = null;
+  try {
+    localStorage.removeItem(AUTOSAVE_KEY);
+  } catch {
+    // nothing kept anyway
+  }
+  if (location.hash.startsWith("#sessie=")) history.replaceState(null, "", location.pathname + location.search);
+}
+
+/** Whether the running session holds work a resident would not want to lose. */
+export function hasWork() {
+  const s = page.state;
+  return Boolean(s.session && (s.history.length || s.plan.length || Object.values(s.shapes).some((p) => p.length)));
 }
 
 export function encodeSession(s) {
@@ -106,11 +175,12 @@ export function validateSession(raw, hasRuleset) {
   };
   if (!isObject(raw)) fail("Dit is geen opgeslagen sessie.");
   for (const key of Object.keys(raw)) {
-    if (!["v", "ruleset", "date", "point", "answers", "plan"].includes(key)) fail(`De opgeslagen sessie heeft een onbekend onderdeel (${shown(key)}).`);
+    if (!["v", "ruleset", "version", "date", "point", "answers", "plan"].includes(key)) fail(`De opgeslagen sessie heeft een onbekend onderdeel (${shown(key)}).`);
   }
   if (raw.v !== 1) fail("Deze sessie is bewaard met een andere versie van deze pagina en kan niet worden geopend.");
   if (typeof raw.ruleset !== "string" || raw.ruleset.length === 0 || raw.ruleset.length > 200) fail("De opgeslagen sessie zegt niet bij welke regels hij hoort.");
   if (!hasRuleset(raw.ruleset)) fail("De opgeslagen sessie hoort bij een regelset die hier niet is geladen.");
+  if (raw.version !== undefined && (typeof raw.version !== "string" || !/^[0-9a-f]{1,64}$/.test(raw.version))) fail("De versie van de regels in de opgeslagen sessie is ongeldig.");
   if (!validDate(raw.date)) fail(`De datum in de opgeslagen sessie is ongeldig (${shown(raw.date ?? "geen")}).`);
   let point = null;
   if (raw.point !== undefined && raw.point !== null) {
@@ -146,7 +216,9 @@ export function validateSession(raw, hasRuleset) {
       plan.push([p[0], p[1]]);
     }
   }
-  return { v: 1, ruleset: raw.ruleset, date: raw.date, point, answers, plan };
+  const clean = { v: 1, ruleset: raw.ruleset, date: raw.date, point, answers, plan };
+  if (raw.version !== undefined) clean.version = raw.version;
+  return clean;
 }
 
 /** `2031-03-01` -> `1 maart 2031`. */
@@ -155,9 +227,15 @@ export function dutchDate(iso) {
   return new Date(y, m - 1, d).toLocaleDateString("nl-NL", { day: "numeric", month: "long", year: "numeric" });
 }
 
-/** Opens the session in a `#sessie=...` address, if there is one. Never throws. */
+/**
+ * Opens the session in a `#sessie=...` address, if there is one; without one, offers to go on
+ * with the session saved on this computer. Never throws.
+ */
 export function restoreFromHash(hash) {
-  if (!hash.startsWith("#sessie=")) return;
+  if (!hash.startsWith("#sessie=")) {
+    offerResume();
+    return;
+  }
   try {
     restore(decodeSession(hash.slice(8)));
   } catch (e) {
@@ -166,7 +244,39 @@ export function restoreFromHash(hash) {
 }
 
 function failed(e) {
-  page.showStatus(e instanceof SessionError ? e.message : "De opgeslagen sessie kon niet worden geopend.", true);
+  const text = e instanceof SessionError ? e.message : "De opgeslagen sessie kon niet worden geopend.";
+  page.showStatus(`${text} U kunt gewoon opnieuw beginnen: zoek uw adres of klik op de kaart.`, true);
+  // A link that cannot be opened is not kept in the address (a reload would fail again).
+  if (location.hash.startsWith("#sessie=")) history.replaceState(null, "", location.pathname + location.search);
+}
+
+/** "U was nog bezig": the session saved on this computer, offered (never opened unasked). */
+function offerResume() {
+  let saved;
+  try {
+    const text = localStorage.getItem(AUTOSAVE_KEY);
+    if (!text) return;
+    saved = validateSession(decodeSession(text), (id) => Boolean(page.rulesetInfo(id)));
+  } catch {
+    forget();
+    return;
+  }
+  const info = page.rulesetInfo(saved.ruleset);
+  const box = clear(page.resumeBox());
+  const close = () => clear(page.resumeBox());
+  box.append(
+    h(
+      "div",
+      { class: "card", role: "group", "aria-labelledby": "resume-text", "data-testid": "resume" },
+      h("p", { id: "resume-text" }, `U was nog bezig met: ${info?.activity ?? info?.name ?? "een controle"}. Wilt u verder gaan waar u was?`),
+      h(
+        "div",
+        { class: "actions" },
+        h("button", { type: "button", "data-action": "resume", onclick: () => { close(); restore(saved); } }, "Ja, ga verder"),
+        h("button", { type: "button", class: "secondary", "data-action": "start-over", onclick: () => { close(); forget(); page.showStatus("U begint opnieuw."); } }, "Nee, begin opnieuw"),
+      ),
+    ),
+  );
 }
 
 /** Checks a saved session; on another date than today, asks first which date to use. */
@@ -192,13 +302,24 @@ function open(saved) {
   pending = null;
   try {
     if (saved.point) page.showPoint(saved.point);
-    page.startActivity(saved.ruleset, saved);
+    const dropped = page.startActivity(saved.ruleset, saved) ?? [];
     opened = { session: page.state.session, date: saved.date };
-    page.showStatus(
+    autosave(); // again, now with the date chosen (the first write ran before it was known)
+    let text =
       saved.date === today()
         ? "Uw opgeslagen sessie is weer geopend."
-        : `Uw opgeslagen sessie is weer geopend. Let op: de uitkomst geldt voor ${dutchDate(saved.date)}, niet voor vandaag.`,
-    );
+        : `Uw opgeslagen sessie is weer geopend. Let op: de uitkomst geldt voor ${dutchDate(saved.date)}, niet voor vandaag.`;
+    const changed = saved.version && saved.version !== page.rulesetVersion?.(saved.ruleset);
+    const list = dropped.map((d) => d.label).join("; ");
+    if (changed) {
+      text += " De regels zijn veranderd sinds u deze sessie bewaarde.";
+      text += dropped.length
+        ? ` ${dropped.length === 1 ? "Dit antwoord geldt" : "Deze antwoorden gelden"} niet meer: ${list}. Beantwoord de vragen opnieuw.`
+        : " Uw antwoorden gelden nog; kijk de uitkomst goed na.";
+    } else if (dropped.length) {
+      text += ` ${dropped.length === 1 ? "Dit antwoord" : "Deze antwoorden"} uit de sessie ${dropped.length === 1 ? "kon" : "konden"} niet worden gebruikt: ${list}. Beantwoord de vragen opnieuw.`;
+    }
+    page.showStatus(text);
   } catch (e) {
     failed(e);
   }
@@ -206,8 +327,13 @@ function open(saved) {
 }
 
 export function renderPractice() {
-  const box = clear(page.practiceBox());
-  const section = h("section", { "aria-labelledby": "practice-title" }, h("h2", { id: "practice-title" }, "Droog oefenen"));
+  const restoreFocus = keepFocus(page.practiceBox());
+  renderPracticeInto(clear(page.practiceBox()));
+  restoreFocus(document.getElementById("practice-title"));
+}
+
+function renderPracticeInto(box) {
+  const section = h("section", { "aria-labelledby": "practice-title" }, h("h2", { id: "practice-title", tabindex: "-1" }, "Bewaren en later verder gaan"));
   box.append(section);
   if (pending) {
     const saved = pending;
@@ -247,12 +373,12 @@ export function renderPractice() {
     restore(raw);
   });
   section.append(
-    h("p", {}, s ? "Bewaar uw antwoorden en tekening, en open ze later weer." : "Open een sessie die u eerder hebt bewaard."),
+    h("p", {}, s ? "Uw antwoorden en tekening worden op deze computer bewaard, en de link in de adresbalk opent ze weer. U kunt ze ook als bestand bewaren." : "Open een sessie die u eerder als bestand hebt bewaard."),
     h(
       "div",
       { class: "actions" },
       s ? h("button", { type: "button", onclick: saveFile, "data-action": "save-file" }, "Bewaar als bestand") : null,
-      s ? h("button", { type: "button", class: "secondary", onclick: saveLink, "data-action": "save-link" }, "Maak een link") : null,
+      s ? h("button", { type: "button", class: "secondary", onclick: saveLink, "data-action": "save-link" }, "Kopieer de link") : null,
       h("label", { for: "session-file", class: "button secondary" }, "Open een bestand"),
       fileInput,
     ),

@@ -3,13 +3,16 @@
 export const state = {
   point: null, // {x, y} of the last click that chose a place
   parcel: null, // FeatureHit of the parcel under it
+  placeLabel: null, // the address the resident searched for, if any
   hits: [],
   example: "", // the chosen voorbeeldgemeente ("" = only the national rules)
   pendingParcel: null, // another parcel clicked during a check, waiting for "use this one?"
+  pendingDiscard: null, // {kind: "activity"|"example", value}: waiting for "throw away your work?"
   rulesetId: null,
   session: null,
   shapes: {}, // vertices [[x, y], ...] per drawn input (open ring for areas)
   drawing: null, // name of the input whose vertices map clicks add
+  dragging: false, // a corner is being dragged (the session is saved when it is let go)
   picking: null, // name of the input a map click picks a feature or spot for
   drawError: null, // {input, text}: a drawing the engine refused
   editing: null, // name of the input being changed

@@ -1,0 +1,479 @@
+// A resident on their own, in headless Chromium: find the house (offline over the bundled data;
+// online through the PDOK Locatieserver, its answers served by request routing), a phone from
+// search to conclusion, the keyboard alone from search to a printed outcome, a reload that keeps
+// the work, ask before throwing work away, a damaged link, a session of older rules, and the
+// print view. axe-core checks every state these tests visit.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { start, withScreenshot, clickMap, axeViolations, root } from "./browser.mjs";
+
+const PHONE = { width: 390, height: 844 };
+const FIXTURES = path.join(root, "tests/e2e/fixtures");
+
+let browser;
+before(async () => {
+  browser = await start();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function noAxe(page, where) {
+  assert.deepEqual(await axeViolations(page), [], `axe-core violations ${where}`);
+}
+
+/** Whether the element lies wholly inside the viewport (as the resident sees it now). */
+async function inViewport(locator) {
+  return locator.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    // (1 px of leeway: scrolling to an element can leave it a fraction of a pixel above the top.)
+    return r.height > 0 && r.top >= -1 && r.left >= -1 && r.top < window.innerHeight && r.right <= window.innerWidth + 1;
+  });
+}
+
+/** Presses Tab (Shift+Tab with back) until the focused element matches `selector`. */
+async function tabTo(page, selector, { back = false, max = 60 } = {}) {
+  for (let i = 0; i < max; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press(back ? "Shift+Tab" : "Tab");
+  }
+  throw new Error(`Tab never reached ${selector}; focus is on ${await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 120))}`);
+}
+
+const focused = (page, selector) => page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector);
+
+/** Search, pick the first suggestion with the keyboard. */
+async function search(page, text, expect) {
+  const input = page.locator("#search-input");
+  await input.fill(text);
+  const option = page.locator("[data-testid=search-option]", { hasText: expect });
+  await option.first().waitFor();
+  await input.press("ArrowDown");
+  await input.press("Enter");
+  await page.waitForFunction((t) => document.querySelector("[data-testid=where]")?.textContent.includes(t), expect.replace(/^Perceel /, ""));
+}
+
+async function startBijgebouw(page) {
+  await page.locator("#example-select").selectOption("voorbeeldgemeente");
+  await search(page, "2626", "Perceel OTL02 B 2626");
+  await page.locator('.activities button[data-ruleset="rulesets/voorbeeld/bijgebouw.rules"]').click();
+  await page.waitForSelector("[data-testid=question][data-input=plan]");
+}
+
+async function typedPlan(page) {
+  await page.locator("[data-typed=plan] [data-action=place-typed]").click();
+  await page.waitForSelector("[data-testid=question][data-input=monument]");
+}
+
+async function answer(page, name, value) {
+  const card = page.locator(`[data-testid=question][data-input=${name}]`);
+  await card.waitFor();
+  if (["ja", "nee", "geen"].includes(value)) await card.getByLabel(value.charAt(0).toUpperCase() + value.slice(1), { exact: true }).check();
+  else await card.locator("input[type=text]").fill(value);
+  await card.getByRole("button", { name: /Volgende|Bewaar/ }).click();
+  await page.waitForFunction((n) => document.querySelector("[data-testid=question]")?.getAttribute("data-input") !== n, name);
+}
+
+test("address search offline: a parcel number finds the parcel in the bundled data", async () => {
+  const page = await browser.page();
+  await withScreenshot(page, "search-offline", async () => {
+    await noAxe(page, "on the start page");
+    await page.locator("#search-input").fill("2626");
+    const options = page.locator("[data-testid=search-option]");
+    await options.first().waitFor();
+    assert.deepEqual(await options.allInnerTexts(), ["Perceel OTL02 B 2626 Otterlo, 967 m²"]);
+    assert.equal(await page.locator("#search-input").getAttribute("aria-expanded"), "true");
+    await noAxe(page, "with suggestions open");
+    await page.locator("#search-input").press("ArrowDown");
+    assert.equal(await page.locator("#search-input").getAttribute("aria-activedescendant"), "search-option-0");
+    await page.locator("#search-input").press("Enter");
+    await page.waitForSelector("[data-testid=where]");
+    assert.match(await page.locator("[data-testid=where]").innerText(), /Perceel OTL02 B 2626 · 967 m²/);
+    assert.match(await page.locator("#status").innerText(), /perceel OTL02 B 2626 gekozen/);
+    assert.ok(await focused(page, "#stip-title"), "focus goes to what was found");
+    // The words of the code in another order, and something that is not there.
+    await page.locator("#search-input").fill("otterlo b 2353");
+    assert.match(await page.locator("[data-testid=search-option]").first().innerText(), /OTL02 B 2353/);
+    await page.locator("#search-input").fill("Dorpsstraat");
+    await page.waitForFunction(() => /Niets gevonden voor "Dorpsstraat"/.test(document.querySelector("#status").textContent));
+    assert.equal(await page.locator("[data-testid=search-option]").count(), 0);
+    await page.locator("#search-input").fill("6731 AB 12");
+    await page.waitForFunction(() => /Zoeken op adres kan in deze demo alleen met internet/.test(document.querySelector("#status").textContent));
+    await noAxe(page, "after a search");
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("address search online: PDOK Locatieserver suggest and lookup (a response in the documented format, served by request routing)", async () => {
+  const suggest = fs.readFileSync(path.join(FIXTURES, "locatieserver-suggest.json"), "utf8");
+  const lookup = fs.readFileSync(path.join(FIXTURES, "locatieserver-lookup.json"), "utf8");
+  const asked = [];
+  const page = await browser.page("index.html", undefined, async (p) => {
+    // The site as built to be online (DEMO_ONLINE=1): the same manifest with `online` on.
+    await p.route("**/manifest.json", async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, json: { ...(await res.json()), online: true } });
+    });
+    await p.route("https://api.pdok.nl/**", (route) => {
+      const url = new URL(route.request().url());
+      asked.push(`${url.pathname.split("/").pop()}?${url.search}`);
+      route.fulfill({ contentType: "application/json", body: url.pathname.endsWith("/suggest") ? suggest : lookup });
+    });
+    await p.route("https://service.pdok.nl/**", (route) => route.fulfill({ status: 404, body: "" }));
+  });
+  await withScreenshot(page, "search-online", async () => {
+    assert.ok(await page.locator("#tiles").isChecked(), "the PDOK background map is on by default when online");
+    await page.locator("#search-input").fill("Otterlo 2626");
+    const options = page.locator("[data-testid=search-option]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=search-option]").length >= 2);
+    const texts = await options.allInnerTexts();
+    assert.match(texts[0], /Voorbeeldweg 1, 6731ZZ Otterlo adres/, "the Locatieserver's address first");
+    assert.ok(texts.some((t) => /Perceel OTL02 B 2626/.test(t)), "the bundled parcel too");
+    await noAxe(page, "with online suggestions");
+    await page.locator("#search-input").press("ArrowDown");
+    await page.locator("#search-input").press("Enter");
+    await page.waitForSelector("[data-testid=where]");
+    assert.match(await page.locator("[data-testid=where]").innerText(), /^Voorbeeldweg 1, 6731ZZ Otterlo\s+Perceel OTL02 B 2626/, "the address, and the parcel its RD point lies on");
+    assert.ok(asked[0].startsWith("suggest?") && /q=Otterlo(\+|%20)2626/.test(asked[0]), asked[0]);
+    assert.ok(asked.some((a) => a.startsWith("lookup?") && /id=adr-/.test(a)), asked.join(" | "));
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+
+  // Offline with the service down: a Dutch message, and the parcels still found.
+  const down = await browser.page("index.html", undefined, async (p) => {
+    await p.route("**/manifest.json", async (route) => {
+      const res = await route.fetch();
+      await route.fulfill({ response: res, json: { ...(await res.json()), online: true } });
+    });
+    await p.route("https://api.pdok.nl/**", (route) => route.abort("internetdisconnected"));
+    await p.route("https://service.pdok.nl/**", (route) => route.abort("internetdisconnected"));
+  });
+  await down.locator("#search-input").fill("2626 Otterlo");
+  await down.waitForFunction(() => /Adressen zoeken lukt nu niet/.test(document.querySelector("#status").textContent));
+  assert.match(await down.locator("[data-testid=search-option]").first().innerText(), /OTL02 B 2626/);
+  await down.close();
+});
+
+test("phone: from search to conclusion, the result in view after each step, the map in view while drawing", async () => {
+  const page = await browser.page("index.html", PHONE);
+  await withScreenshot(page, "phone-flow", async () => {
+    // A tap on the map: what is there is scrolled into view and said in the status line.
+    await clickMap(page, 181202.04, 456706.351);
+    await page.waitForFunction(() => /OTL02 B 2298/.test(document.querySelector("[data-testid=where]")?.textContent));
+    await page.waitForFunction(() => document.querySelector("[data-testid=where]").getBoundingClientRect().top < window.innerHeight);
+    assert.ok(await inViewport(page.locator("[data-testid=where]")), "the place tapped is scrolled into view");
+    assert.match(await page.locator("#status").innerText(), /perceel OTL02 B 2298 gekozen/);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.locator("#example-select").selectOption("voorbeeldgemeente");
+    await search(page, "2626", "Perceel OTL02 B 2626");
+    await page.waitForFunction(() => document.querySelector("[data-testid=where]").getBoundingClientRect().top < window.innerHeight);
+    assert.ok(await inViewport(page.locator("[data-testid=where]")), "what was found is scrolled into view");
+    await noAxe(page, "on a phone after the search");
+    await page.locator('.activities button[data-ruleset="rulesets/voorbeeld/bijgebouw.rules"]').click();
+    const card = page.locator("[data-testid=question][data-input=plan]");
+    await card.waitFor();
+    // The activity list folds away once one is chosen.
+    assert.equal(await page.locator(".more-activities").getAttribute("open"), null);
+    assert.equal(await page.locator(".activities button").first().isVisible(), false);
+    // Drawing: the map comes into view with a floating "Klaar met tekenen" on it.
+    await card.locator("[data-action=draw]").click();
+    await page.waitForFunction(() => Math.abs(document.querySelector(".map-wrap").getBoundingClientRect().top) < 5);
+    assert.ok(await inViewport(page.locator("#map-done")), "the floating Klaar is in view");
+    // (The plan's middle in the middle of the map, so every corner is on a 390 px wide screen.)
+    await page.evaluate(() => window.demo.view(181156, 456463.5, 17));
+    for (const [x, y] of [[181152, 456460], [181160, 456460], [181160, 456467], [181152, 456467]]) await clickMap(page, x, y, { center: false });
+    assert.match(await page.locator("#status").innerText(), /^Hoek 4 gezet\.$/);
+    await noAxe(page, "on a phone while drawing");
+    await page.locator("#map-done").click();
+    assert.equal(await page.locator("#map-done").isVisible(), false);
+    await page.waitForSelector("[data-testid=question][data-input=monument]");
+    await page.waitForFunction(() => Math.abs(document.querySelector(".from-map[data-input=plan]").getBoundingClientRect().top) < 2, null, { timeout: 3000 }).catch(() => {});
+    assert.ok(await inViewport(page.locator(".from-map[data-input=plan]")), "back at the check after drawing");
+    await answer(page, "monument", "nee");
+    await answer(page, "on_ground", "ja");
+    await answer(page, "height", "2,5");
+    const card2 = page.locator("[data-testid=question][data-input=roof_use]");
+    await card2.getByLabel("Geen", { exact: true }).check();
+    await card2.getByRole("button", { name: "Volgende" }).click();
+    const conclusion = page.locator("[data-testid=conclusion]");
+    await conclusion.waitFor();
+    await page.waitForFunction(() => {
+      const r = document.querySelector("[data-testid=conclusion] .verdict").getBoundingClientRect();
+      return r.top >= -1 && r.bottom <= window.innerHeight + 1;
+    });
+    assert.ok(await inViewport(conclusion.locator(".verdict")), "the conclusion is inside the viewport");
+    assert.equal(await page.locator("[data-testid=result-live]").innerText(), await page.locator("[data-testid=result-live]").innerText());
+    assert.match(await page.locator("#result-live").textContent(), /^Uitkomst: Geen vergunning nodig\./);
+    await noAxe(page, "on a phone at the conclusion");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `page is ${overflow}px too wide`);
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("keyboard only: from search to a printed outcome, focus kept, corners moved with the arrow keys", async () => {
+  const page = await browser.page("index.html", undefined, (p) =>
+    p.addInitScript(() => {
+      window.print = () => {
+        window.printed = (window.printed ?? 0) + 1;
+      };
+    }),
+  );
+  await withScreenshot(page, "keyboard-only", async () => {
+    const clicks = [];
+    await page.exposeFunction("noteMouse", (t) => clicks.push(t));
+    await page.evaluate(() => ["mousedown", "pointerdown"].forEach((t) => document.addEventListener(t, (e) => e.isTrusted && window.noteMouse(t), true)));
+    const kb = page.keyboard;
+    // The example municipality, with the keyboard.
+    await tabTo(page, "#example-select");
+    await kb.press("ArrowDown");
+    await page.waitForFunction(() => document.querySelector("#example-select").value === "voorbeeldgemeente");
+    // Search, choose with arrow and Enter.
+    await tabTo(page, "#search-input", { back: true });
+    await kb.type("2626");
+    await page.locator("[data-testid=search-option]").first().waitFor();
+    await kb.press("ArrowDown");
+    await kb.press("Enter");
+    await page.waitForSelector("[data-testid=where]");
+    assert.ok(await focused(page, "#stip-title"));
+    // The activity.
+    await tabTo(page, '.activities button[data-ruleset="rulesets/voorbeeld/bijgebouw.rules"]');
+    await kb.press("Enter");
+    await page.waitForSelector("[data-testid=question][data-input=plan]");
+    assert.ok(await focused(page, "#check-title"), "focus moves to the check");
+    // The plan by typed measurements; focus stays in the check (not the page body).
+    await tabTo(page, "#plan-width");
+    await kb.press("Control+A");
+    await kb.type("4");
+    await tabTo(page, "[data-action=place-typed]");
+    await kb.press("Enter");
+    await page.waitForSelector("[data-testid=question][data-input=monument]");
+    assert.ok(await page.evaluate(() => document.activeElement !== document.body), "focus is not dropped to the page body");
+    // "Wijzig tekening" and back: the draw button keeps focus across the re-render.
+    await tabTo(page, ".from-map[data-input=plan] [data-action=change]", { back: true });
+    await kb.press("Enter");
+    await page.waitForSelector("[data-tools=plan]");
+    await tabTo(page, "[data-tools=plan] [data-action=clear]");
+    // A corner of the plan, moved with the arrow keys.
+    await tabTo(page, "[data-vertex='0']", { back: true });
+    const before = await page.evaluate(() => window.demo.state.shapes.plan[0]);
+    await kb.press("ArrowRight");
+    await kb.press("Shift+ArrowUp");
+    const after = await page.evaluate(() => window.demo.state.shapes.plan[0]);
+    assert.deepEqual([Math.round((after[0] - before[0]) * 100), Math.round((after[1] - before[1]) * 100)], [50, 10]);
+    assert.ok(await focused(page, "[data-vertex='0']"), "the corner keeps focus after it is redrawn");
+    assert.match(await page.locator("#status").innerText(), /Hoek 1 is 10 cm naar boven geschoven/);
+    await noAxe(page, "with a corner focused");
+    await tabTo(page, "[data-testid=question][data-input=plan] [data-action=done]");
+    await kb.press("Enter");
+    await page.waitForSelector("[data-testid=question][data-input=monument]");
+    // The questions: a radio chosen with the arrow keys, a number typed.
+    for (const [name, keys] of [["monument", ["ArrowDown"]], ["on_ground", [" "]], ["height", ["2", ",", "5"]], ["roof_use", [" "]]]) {
+      await tabTo(page, `[data-testid=question][data-input=${name}] input`);
+      for (const k of keys) await kb.press(k);
+      await tabTo(page, `[data-testid=question][data-input=${name}] button[type=submit]`);
+      await kb.press("Enter");
+      await page.waitForFunction((n) => document.querySelector("[data-testid=question]")?.getAttribute("data-input") !== n, name);
+    }
+    const conclusion = page.locator("[data-testid=conclusion]");
+    await conclusion.waitFor();
+    assert.equal(await conclusion.getAttribute("data-outcome"), "Toestemmingsvrij");
+    await noAxe(page, "at the conclusion");
+    await tabTo(page, "[data-action=print]");
+    await kb.press("Enter");
+    assert.equal(await page.evaluate(() => window.printed), 1, "Afdrukken opens the print dialog");
+    assert.deepEqual(clicks, [], "no mouse events");
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("the work is kept: a reload restores the session, a new visit offers it, switching asks first", async () => {
+  const page = await browser.page();
+  await withScreenshot(page, "keep-work", async () => {
+    await startBijgebouw(page);
+    await typedPlan(page);
+    await answer(page, "monument", "nee");
+    await page.waitForFunction(() => location.hash.startsWith("#sessie="), null, { timeout: 3000 });
+    // Reload mid-flow: the same question, answer and plan.
+    await page.reload();
+    await page.waitForSelector("body[data-ready=true]");
+    await page.waitForSelector("[data-testid=question][data-input=on_ground]");
+    assert.equal(await page.locator(".answers li").count(), 1);
+    assert.match(await page.locator(".from-map[data-input=plan]").innerText(), /getekend, 12 m²/);
+    assert.match(await page.locator("[data-input=parcel].from-map").innerText(), /OTL02 B 2626/);
+    await noAxe(page, "after a reload");
+
+    // Another activity would throw the work away: asked first.
+    await page.locator(".more-activities summary").click();
+    await page.locator(".activities button:not([aria-current])").first().click();
+    const confirm = page.locator("[data-testid=discard-confirm]");
+    await confirm.waitFor();
+    assert.match(await confirm.innerText(), /gaan uw antwoorden en tekening verloren/);
+    await noAxe(page, "asking before discarding");
+    await confirm.locator("[data-action=keep]").click();
+    assert.equal(await page.evaluate(() => window.demo.state.rulesetId), "rulesets/voorbeeld/bijgebouw.rules");
+    assert.equal(await page.locator(".answers li").count(), 1);
+    // Another example municipality, too.
+    await page.locator("#example-select").selectOption("voorbeeldstad");
+    await confirm.waitFor();
+    assert.equal(await page.locator("#example-select").inputValue(), "voorbeeldgemeente", "nothing changes before the answer");
+    await confirm.locator("[data-action=keep]").click();
+    assert.ok(await page.locator("[data-testid=question][data-input=on_ground]").isVisible());
+
+    // A new visit without the link: offered, not opened unasked.
+    const fresh = await browser.page();
+    const resume = fresh.locator("[data-testid=resume]");
+    await resume.waitFor();
+    assert.match(await resume.innerText(), /U was nog bezig met: Schuur of tuinhuis bouwen|U was nog bezig met: /);
+    assert.equal(await fresh.locator("#check-title").count(), 0);
+    await noAxe(fresh, "offering the saved session");
+    await resume.locator("[data-action=resume]").click();
+    await fresh.waitForSelector("[data-testid=question][data-input=on_ground]");
+    assert.deepEqual(fresh.errors, []);
+    await fresh.close();
+    // An answer under a metre reads in centimetres too.
+    await answer(page, "on_ground", "ja");
+    await answer(page, "height", "0,9");
+    assert.match(await page.locator(".answers li[data-question=height]").innerText(), /0,9 m \(90 cm\)/);
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+/** A `#sessie=` link of an object. */
+const link = (obj) => `index.html#sessie=${Buffer.from(JSON.stringify(obj)).toString("base64url")}`;
+const GOOD = {
+  v: 1,
+  ruleset: "rulesets/voorbeeld/bijgebouw.rules",
+  date: new Date().toISOString().slice(0, 10),
+  point: { x: 181159.082, y: 456453.946 },
+  answers: { monument: false },
+  plan: [[181152, 456460], [181160, 456460], [181160, 456467], [181152, 456467]],
+};
+
+test("a damaged or hostile link gives a Dutch message, never an error on the page", async () => {
+  const damaged = [
+    ["cut off", link(GOOD).slice(0, -7) + "%%%", /beschadigd/],
+    ["not base64", "index.html#sessie=abc<def", /beschadigd/],
+    ["truncated JSON", `index.html#sessie=${Buffer.from('{"v":1,"ruleset":"rul').toString("base64url")}`, /beschadigd/],
+    ["a plan of text", link({ ...GOOD, plan: [["a", "b"]] }), /tekening .* ongeldig/],
+    ["a plan of one repeated corner", link({ ...GOOD, plan: [[181152, 456460], [181152, 456460], [181152, 456460]] }), null],
+    ["a geometry answer that is not one", link({ ...GOOD, answers: { main_building: { type: "Polygon", coordinates: "x" } } }), /niet worden gebruikt/],
+    ["an unknown ruleset", link({ ...GOOD, ruleset: "elders.rules" }), /niet is geladen/],
+  ];
+  for (const [what, url, message] of damaged) {
+    const page = await browser.page(url);
+    await withScreenshot(page, `damaged-link-${what}`, async () => {
+      await page.waitForTimeout(300);
+      if (message) assert.match(await page.locator("#status").innerText(), message, what);
+      assert.doesNotMatch(await page.locator("body").innerText(), /undefined|TypeError|Error:/, what);
+      assert.deepEqual(page.errors, [], what);
+      if (what === "cut off") await noAxe(page, "with a damaged link message");
+    });
+    await page.close();
+  }
+});
+
+test("a session opened on its saved date keeps that date in the address (a reload does not change it)", async () => {
+  const page = await browser.page(link({ ...GOOD, date: "2025-01-01" }));
+  await withScreenshot(page, "saved-date-kept", async () => {
+    await page.locator("[data-action=session-saved-date]").click();
+    await page.waitForSelector("#check-title");
+    await page.waitForFunction(() => JSON.parse(atob(location.hash.slice(8).replace(/-/g, "+").replace(/_/g, "/"))).date === "2025-01-01", null, { timeout: 3000 });
+    await page.reload();
+    await page.waitForSelector("[data-testid=session-date-question]");
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("a session saved under older rules says which answers no longer apply", async () => {
+  const old = { ...GOOD, version: "0123456789abcdef", answers: { monument: false, basement_depth: "2 m", height: "2,5 m" } };
+  const page = await browser.page(link(old));
+  await withScreenshot(page, "old-version", async () => {
+    await page.waitForSelector("#check-title");
+    const status = await page.locator("#status").innerText();
+    assert.match(status, /De regels zijn veranderd sinds u deze sessie bewaarde\. Dit antwoord geldt niet meer: een vraag die niet meer wordt gesteld \(basement depth\)\./);
+    assert.equal(await page.locator(".answers li").count(), 2, "the answers that still apply are kept");
+    // Saved again, it records the version of today's rules.
+    const saved = await page.evaluate(() => JSON.parse(atob(location.hash.slice(8).replace(/-/g, "+").replace(/_/g, "/"))));
+    assert.match(saved.version, /^[0-9a-f]{16}$/);
+    assert.notEqual(saved.version, old.version);
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("print: summary, map with the plan and reasons on the page; search, forms and buttons left out", async () => {
+  const page = await browser.page();
+  await withScreenshot(page, "print", async () => {
+    await startBijgebouw(page);
+    await typedPlan(page);
+    await answer(page, "monument", "ja");
+    const conclusion = page.locator("[data-testid=conclusion]");
+    await conclusion.waitFor();
+    assert.equal(await conclusion.getAttribute("data-outcome"), "Vergunningplicht");
+    const loket = page.locator("[data-testid=omgevingsloket]");
+    assert.equal(await loket.innerText(), "Vraag de vergunning aan in het Omgevingsloket");
+    assert.equal(await loket.getAttribute("href"), "https://omgevingswet.overheid.nl/");
+    assert.equal(await page.locator(".vakmensen .trace").isVisible(), false, "the trace is behind 'Voor vakmensen'");
+    await page.emulateMedia({ media: "print" });
+    for (const sel of ["[data-testid=conclusion] .verdict", "[data-testid=print-summary]", "[data-testid=because]", "#map", ".from-map[data-input=plan]", "path.map-plan"]) {
+      assert.ok(await page.locator(sel).first().isVisible(), `${sel} is printed`);
+    }
+    for (const sel of ["#search-input", ".map-tools", "#practice", "[data-action=print]", "[data-testid=omgevingsloket]", ".leaflet-control-zoom", ".vakmensen"]) {
+      assert.equal(await page.locator(sel).first().isVisible(), false, `${sel} is not printed`);
+    }
+    const map = await page.locator("#map").boundingBox();
+    assert.ok(map.height > 250 && map.width > 500, `the map is printed at ${map.width}x${map.height}`);
+    // The whole plan and parcel are on the printed map.
+    await page.waitForFunction(() => {
+      const m = document.querySelector("#map").getBoundingClientRect();
+      return [...document.querySelectorAll("path.map-plan, path.map-selected")].every((p) => {
+        const r = p.getBoundingClientRect();
+        return r.width > 0 && r.left >= m.left && r.right <= m.right && r.top >= m.top && r.bottom <= m.bottom;
+      });
+    }, null, { timeout: 3000 });
+    const pdf = await page.pdf({ format: "A4" });
+    assert.ok(pdf.length > 10000, "a PDF is made");
+    await page.emulateMedia({ media: "screen" });
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
+
+test("map chrome for residents: a legend, Dutch zoom buttons, plain texts with a '?' per term", async () => {
+  const page = await browser.page();
+  await withScreenshot(page, "legend", async () => {
+    const legend = await page.locator("#legend-list").innerText();
+    for (const word of ["Percelen", "Gebouwen", "Wegen", "Bomen", "Wat u tekent", "niet past", "gebied met gegevens"]) assert.ok(legend.includes(word), `${word} in the legend`);
+    assert.equal(await page.locator("path.data-extent").count(), 1, "the edge of the data is drawn");
+    assert.equal(await page.locator(".leaflet-control-zoom-in").getAttribute("title"), "Inzoomen");
+    assert.equal(await page.locator(".leaflet-control-zoom-out").getAttribute("title"), "Uitzoomen");
+    assert.doesNotMatch(await page.locator("#status").innerText(), /regelset|geladen/);
+    await clickMap(page, 181159.082, 456453.946);
+    await page.waitForSelector("[data-testid=where]");
+    assert.doesNotMatch(await page.locator("#stip").innerText(), /RD|Kaartlaag|Object|Droog oefenen/);
+    // A "?" per legal term the texts use, folded.
+    const term = page.locator("#stip .term", { hasText: "Wat is de bruidsschat?" });
+    await term.locator("summary").click();
+    assert.match(await term.innerText(), /Regels die het Rijk in 2024 aan elke gemeente heeft meegegeven/);
+    await page.locator("#example-select").selectOption("gemeente-voorbeeld");
+    await page.locator('.activities button[data-ruleset="rulesets/voorbeeld/achtererf.rules"]').click();
+    await page.waitForSelector("#check-title");
+    for (const q of ["Wat is een bijbehorend bouwwerk?", "Wat is het achtererfgebied?"]) assert.ok(await page.locator("#check .term", { hasText: q }).isVisible(), q);
+    await noAxe(page, "with term explanations");
+    await clickMap(page, 181600, 456900, { zoom: 14 });
+    await page.waitForSelector("[data-testid=no-data]");
+    assert.match(await page.locator("[data-testid=no-data]").innerText(), /^Hier hebben we geen gegevens/);
+    await noAxe(page, "outside the data");
+    assert.deepEqual(page.errors, []);
+  });
+  await page.close();
+});
