@@ -104,6 +104,17 @@ mod tests {
     }
 
     #[test]
+    fn a_time_text_with_a_wide_letter_is_no_time() {
+        // Found by fuzzing: a two-byte letter where the seconds end made the reader panic.
+        assert_eq!(value::parse_time("12:10:1\u{43c}"), None);
+        assert_eq!(value::parse_time("1\u{e9}:10:10"), None);
+        assert_eq!(eval_str("time(\"12:10:1\u{43c}\")"), Value::Null);
+        // As a literal it is refused at parse time, with a message instead of a panic.
+        let literal = parse("@\"12:10:1\u{43c}\"", &Names::new(Vec::<String>::new()));
+        assert!(literal.is_err(), "{literal:?}");
+    }
+
+    #[test]
     fn loops_functions_and_types() {
         assert_eq!(shows("for i in 1..3 return i * i"), "[1, 4, 9]");
         assert_eq!(shows("for x in [1, 2], y in [10, 20] return x + y"), "[11, 21, 12, 22]");

@@ -503,10 +503,12 @@ fn parse_zone(s: &str) -> Option<Option<Zone>> {
 
 /// `10:30:00`, `10:30:00.25+01:00`, `10:30:00Z`, `10:30:00@Europe/Paris`.
 pub fn parse_time(s: &str) -> Option<Time> {
-    if s.len() < 8 {
+    // The first eight bytes are sliced by position: they must be ASCII, or a letter of two bytes
+    // there would split (found by fuzzing: `@"12:10:1м"`).
+    let b = s.as_bytes();
+    if b.len() < 8 || !b[..8].is_ascii() {
         return None;
     }
-    let b = s.as_bytes();
     if b[2] != b':' || b[5] != b':' {
         return None;
     }
