@@ -157,5 +157,7 @@ export function setupSearch(opts) {
       close();
     }
   });
-  input.addEventListener("blur", () => setTimeout(close, 150));
+  // Close a moment after focus leaves (a click on an option lands first), but not when focus has
+  // come back in the meantime: a fast Tab through the field must not close the list typed after it.
+  input.addEventListener("blur", () => setTimeout(() => document.activeElement !== input && close(), 150));
 }
