@@ -13,13 +13,14 @@
 //! minutes): the sample is every 25th parcel. `RULES_BATCH_ALL=1` also runs all 101,376 parcels;
 //! `RULES_BATCH_GRID=20` builds a smaller municipality.
 
+use std::hash::{Hash, Hasher};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use criterion::Criterion;
 use rayon::prelude::*;
-use rules_core::eval::batch::{parcel_row, ParcelSetup};
+use rules_core::eval::batch::{parcel_row, ParcelRow, ParcelSetup};
 use rules_core::spatial::{parse_features, Feature, GeomKind};
 use rules_core::{compile, Facts, Ruleset};
 use serde_json::{json, Value as Json};
@@ -94,21 +95,32 @@ fn main() {
 
     // One run: a sample spread over the municipality on 1 thread and on all, then everything.
     let sample: Vec<&Feature> = parcels.iter().step_by(25).collect();
-    let timed = |threads: usize, parcels: &[&Feature]| -> (f64, usize) {
+    let timed = |threads: usize, parcels: &[&Feature]| -> (f64, Vec<ParcelRow>) {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a thread pool");
         let start = Instant::now();
-        let decided = pool.install(|| {
-            parcels.par_iter().filter(|p| parcel_row(&rs, &facts, &plan, p).conclusion != "unknown").count()
-        });
-        (start.elapsed().as_secs_f64(), decided)
+        let rows = pool.install(|| parcels.par_iter().map(|p| parcel_row(&rs, &facts, &plan, p)).collect());
+        (start.elapsed().as_secs_f64(), rows)
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let (one, _) = timed(1, &sample);
+    let (one, rows) = timed(1, &sample);
     let (all, _) = timed(cores, &sample);
+    // What the sample concluded, and a digest of every row: a faster engine must give the same.
+    let mut counts = std::collections::BTreeMap::<String, usize>::new();
+    let mut digest = std::collections::hash_map::DefaultHasher::new();
+    for r in &rows {
+        let why = r.branch.as_deref().or(r.error.as_deref()).unwrap_or("-");
+        *counts.entry(format!("{} ({why})", r.conclusion)).or_default() += 1;
+        (&r.conclusion, &r.branch, &r.line, &r.open, &r.error).hash(&mut digest);
+    }
+    println!("sample rows: {counts:?}; digest {:016x}", digest.finish());
     // The whole municipality takes minutes; RULES_BATCH_ALL=1 runs it.
     let everything: Vec<&Feature> = parcels.iter().collect();
-    let (whole, decided) =
-        if std::env::var_os("RULES_BATCH_ALL").is_some() { timed(cores, &everything) } else { (f64::NAN, 0) };
+    let (whole, decided) = if std::env::var_os("RULES_BATCH_ALL").is_some() {
+        let (t, rows) = timed(cores, &everything);
+        (t, rows.iter().filter(|r| r.conclusion != "unknown").count())
+    } else {
+        (f64::NAN, 0)
+    };
     let per_parcel = one / sample.len() as f64;
     let speedup = one / all;
     // 10 M parcels on 16 cores, at this machine's per-core cost and this speed-up per core.

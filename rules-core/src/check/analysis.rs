@@ -9,6 +9,8 @@
 
 use std::collections::BTreeSet;
 
+mod shadow;
+
 use super::ruleset::*;
 use crate::diagnostics::Diagnostic;
 use crate::syntax::ast::{self, BinOp, CompareOp, HitPolicy};
@@ -556,10 +558,6 @@ fn cell_set(cell: &CellTest, u: &Universe) -> Option<Set> {
     Some(if *negated { set.complement(u) } else { set })
 }
 
-/// FIRST tables larger than this are not checked for shadowed rows (that comparison is
-/// quadratic); UNIQUE overlaps are checked at every size (see [`overlapping_rows`]).
-const MAX_ROWS_FOR_SHADOWING: usize = 2_000;
-
 fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
     let universes: Vec<Option<Universe>> = t
         .inputs
@@ -574,8 +572,8 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
         .collect();
     match t.hit {
         HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
-        HitPolicy::First if t.rows.len() <= MAX_ROWS_FOR_SHADOWING => {
-            shadowed_rows(t, &rows, &universes, out);
+        HitPolicy::First => {
+            shadow::shadowed_rows(t, &rows, &universes, out);
             contact_before_permit_rows(t, &rows, out);
         }
         _ => {}
@@ -584,7 +582,7 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
         && t.inputs.len() == 1
     {
         if let (Some(u), true) = (&universes[0], rows.iter().all(|r| r[0].is_some())) {
-            let covered = rows.iter().filter_map(|r| r[0].clone()).fold(empty_like(u), |acc, s| acc.union(&s));
+            let covered = union_all(u, rows.iter().filter_map(|r| r[0].as_ref()));
             let gap = covered.complement(u);
             if !gap.is_empty() {
                 out.push(
@@ -626,10 +624,11 @@ fn contact_before_permit_rows(t: &Table, rows: &[Vec<Option<Set>>], out: &mut Ve
                 )
                 && asked.iter().any(|&c| tests(k, c))
         };
-        let permit = (i + 1..t.rows.len()).find(|&j| {
+        // A rule that frees the plan stops the search: permits after it are past an answer that matters.
+        let stop = (0..t.rows.len()).find(|&k| frees(k)).unwrap_or(t.rows.len());
+        let permit = (i + 1..t.rows.len().min(stop + 1)).find(|&j| {
             matches!(conclusion_of(&t.rows[j].leaf), Some(Conclusion::Vergunningplicht | Conclusion::Verbod))
                 && !exclusive(&rows[i], &rows[j])
-                && !(0..j).any(frees)
         });
         if let Some(j) = permit {
             let what = conclusion_of(&t.rows[j].leaf).map(|c| c.name()).unwrap_or_default();
@@ -657,10 +656,18 @@ fn any_universe(ty: &Type) -> Option<Universe> {
     }
 }
 
-fn empty_like(u: &Universe) -> Set {
+/// The union of many sets at once (folding [`Set::union`] would copy the growing union per set).
+fn union_all<'a>(u: &Universe, sets: impl Iterator<Item = &'a Set>) -> Set {
+    let (mut parts, mut members) = (Vec::new(), BTreeSet::new());
+    for s in sets {
+        match s {
+            Set::Num(p) => parts.extend(p.iter().copied().filter(|i| !i.is_empty())),
+            Set::Finite(m) => members.extend(m.iter().copied()),
+        }
+    }
     match u {
-        Universe::Num(..) => Set::Num(Vec::new()),
-        Universe::Finite(_) => Set::Finite(BTreeSet::new()),
+        Universe::Num(..) => Set::Num(parts),
+        Universe::Finite(_) => Set::Finite(members),
     }
 }
 
@@ -818,28 +825,6 @@ fn for_candidate_pairs(rows: &[Vec<Option<Set>>], among: &[usize], mut visit: im
     }
 }
 
-fn shadowed_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Universe>], out: &mut Vec<Diagnostic>) {
-    for j in 1..rows.len() {
-        let covered_by = (0..j).find(|&i| {
-            rows[j].iter().zip(&rows[i]).zip(universes).all(|((mine, earlier), u)| match (mine, earlier, u) {
-                (Some(m), Some(e), Some(u)) => m.subset_of(e, u),
-                (_, Some(e), Some(u)) => e.complement(u).is_empty(),
-                _ => false,
-            })
-        });
-        if let Some(i) = covered_by {
-            out.push(
-                Diagnostic::warning(
-                    "W003",
-                    t.rows[j].span,
-                    format!("rule {} can never apply: rule {} comes first and takes all its cases", j + 1, i + 1),
-                )
-                .with_other(t.rows[i].span, "this rule wins"),
-            );
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -905,6 +890,62 @@ mod tests {
         assert_eq!(
             w005(&rows),
             ["rule 11 overlaps rule 1 and 9 other rules in a UNIQUE table (both apply when k = \"a\", h = 0 m)"]
+        );
+    }
+
+    fn w003(hit: &str, rows: &[String]) -> Vec<String> {
+        let text = format!(
+            "ruleset \"T\" {{ authority \"T\" }}\nquestion k: choice(\"a\", \"b\", \"c\") \"K?\"\nquestion h: length \"H?\"\n\
+             decision \"D\" table {hit} {{\n  inputs k | h\n{}\n}}\n",
+            rows.join("\n")
+        );
+        let checked = crate::compile("t.rules", &text);
+        assert!(checked.ruleset.is_some(), "{:?}", checked.diagnostics);
+        checked.diagnostics.iter().filter(|d| d.code == "W003").map(|d| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn shadowed_rows_are_found_in_tables_of_any_size() {
+        // 5,000 ranges over two options; rule 4,001 falls inside rule 3,001's range, same option.
+        let mut rows: Vec<String> = (0..5000)
+            .map(|i| format!("  rule \"{}\" | [{} m .. {} m) -> \"r{i}\"", ["a", "b"][i % 2], i / 2, i / 2 + 1))
+            .collect();
+        rows[4000] = "  rule \"a\" | [1500.25 m .. 1500.75 m) -> \"r4000\"".into();
+        assert_eq!(w003("FIRST", &rows), ["rule 4001 can never apply: rule 3001 comes first and takes all its cases"]);
+        // `-` takes everything after it; a rule for two options covers one of them; an unknown
+        // cell is taken only by `-`.
+        let rows = [
+            "  rule \"a\", \"b\" | < 10 m -> \"x\"",
+            "  rule \"b\" | [2 m .. 5 m] -> \"y\"",
+            "  rule \"c\" | > 10 m -> \"z\"",
+            "  rule - | - -> \"rest\"",
+            "  rule \"c\" | > 11 m -> \"never\"",
+        ]
+        .map(String::from);
+        assert_eq!(
+            w003("FIRST", &rows),
+            [
+                "rule 2 can never apply: rule 1 comes first and takes all its cases",
+                "rule 5 can never apply: rule 3 comes first and takes all its cases"
+            ]
+        );
+        // Other hit policies: no W003.
+        assert!(w003("COLLECT", &rows).is_empty());
+    }
+
+    #[test]
+    fn identical_first_rows_are_one_warning() {
+        let rows: Vec<String> = (0..1000).map(|_| "  rule \"a\" | >= 0 m -> \"x\"".to_string()).collect();
+        assert_eq!(
+            w003("FIRST", &rows),
+            ["rules 2, 3, 4, 5, 6, 7, 8, 9 and 991 more can never apply: rule 1 comes first and takes all their cases"]
+        );
+        // Behind a rule that takes them all, the group is one warning naming that rule.
+        let mut rows = rows;
+        rows.insert(0, "  rule - | - -> \"all\"".into());
+        assert_eq!(
+            w003("FIRST", &rows),
+            ["rules 2, 3, 4, 5, 6, 7, 8, 9 and 992 more can never apply: rule 1 comes first and takes all their cases"]
         );
     }
 

@@ -2,6 +2,9 @@
 //! branch that decided it and the questions still open. The CLI's `rules batch` runs
 //! [`parcel_row`] over all parcels in parallel; this module holds what one parcel needs.
 //!
+//! A row is about the decisions: the checks (and the geometry they show) are not evaluated,
+//! unless the ruleset has no decisions.
+//!
 //! Per parcel the facts are the shared base (answers given for all, layers bound), plus:
 //! - the parcel as the input named `parcel_input` (default `parcel`);
 //! - what the ruleset derives itself (`input main_building ... from largest(buildings, parcel)`);
@@ -11,7 +14,7 @@
 use geo::InteriorPoint;
 use serde::Serialize;
 
-use super::{evaluate, EvalError, Facts, Options};
+use super::{evaluate_decisions, EvalError, Facts, Options};
 use crate::check::Ruleset;
 use crate::spatial::{Feature, Geometry};
 
@@ -116,5 +119,5 @@ fn outcome_for(rs: &Ruleset, base: &Facts, setup: &ParcelSetup, parcel: &Geometr
         }
     }
     let options = Options { trace: true, ..Options::default() };
-    evaluate(rs, &facts, &options).map_err(|e: EvalError| format!("{}: {}", e.code, e.message))
+    evaluate_decisions(rs, &facts, &options).map_err(|e: EvalError| format!("{}: {}", e.code, e.message))
 }

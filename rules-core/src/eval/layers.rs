@@ -51,6 +51,20 @@ impl LayerArg<'_> {
             None => local,
         }
     }
+
+    /// As [`LayerArg::near`], the features cut to the box around `g` grown by the reach first:
+    /// for `rear_yard` and `front_line`, which read public space only within
+    /// `derive::FRONTAGE_GAP + 1` m of the parcel's box ([`FRONTAGE_REACH`] is more), so the
+    /// edges the cut makes (buffered by at most `d`, still beyond the reach less `d`) are never
+    /// read.
+    fn near_in_box(&self, g: &Geometry, margin: f64) -> Geometry {
+        let d = self.buffer.unwrap_or(0.0);
+        let local = self.layer.indexed().merged_in_box(g, margin + d.abs() + SLACK, self.kind);
+        match self.buffer {
+            Some(d) => spatial::buffer(&local, d),
+            None => local,
+        }
+    }
 }
 
 /// What an argument evaluated to: a layer to look into, or a value.
@@ -162,15 +176,50 @@ impl<'r> Evaluator<'r> {
             },
             _ => 0.0,
         };
+        // `location(x, buffer(layer, d))`: often certain from the layer itself (see
+        // spatial::location_within); the buffer only when not.
+        if let (Builtin::Location, Some(Arg::Layer(l @ LayerArg { buffer: Some(d), .. }))) = (b, evaluated.get(1)) {
+            let local = l.layer.indexed().merged_near(&g, margin + d.abs() + SLACK, l.kind);
+            if let Some(answer) = spatial::location_within(&g, &local, *d) {
+                return Ok(Some(Val::Known(Value::Location(answer))));
+            }
+        }
         let values: Vec<Value> = evaluated
             .into_iter()
             .filter_map(|a| match a {
+                Arg::Layer(l) if matches!(b, Builtin::RearYard | Builtin::FrontLine) => {
+                    Some(Value::Geom(Arc::new(l.near_in_box(&g, margin))))
+                }
                 Arg::Layer(l) => Some(Value::Geom(Arc::new(l.near(&g, margin)))),
                 Arg::Val(Val::Known(v)) => Some(v),
                 Arg::Val(Val::Unknown(_)) => None,
             })
             .collect();
         Ok(Some(Val::Known(b.apply(&values).map_err(|m| EvalError::new("R006", e.span, m))?)))
+    }
+
+    /// `location(x, buffer(y, d))` (no layer), answered without building the buffer when the
+    /// answer is certain anyway (see spatial::location_within); else as the ordinary call would.
+    pub(super) fn location_in_buffer(&mut self, e: &'r Expr, args: &'r [Expr]) -> Result<Option<Val>, EvalError> {
+        let [x, buffered] = args else { return Ok(None) };
+        let ExprKind::Call(Builtin::Buffer, inner_args) = &buffered.kind else { return Ok(None) };
+        let [y, d] = inner_args.as_slice() else { return Ok(None) };
+        if self.names_layer(y) {
+            return Ok(None);
+        }
+        // In the ordinary order: the arguments, then the buffer's.
+        let (x, y, d) = (self.expr(x)?, self.expr(y)?, self.expr(d)?);
+        if let Some(unknown) = unknown_of(&[&x, &y, &d]) {
+            return Ok(Some(unknown));
+        }
+        let (Val::Known(x), Val::Known(y), Val::Known(d)) = (x, y, d) else { return Ok(None) };
+        if let (Value::Geom(g), Value::Geom(a), Value::Num(dist, _)) = (&x, &y, &d) {
+            if let Some(answer) = spatial::location_within(g, a, *dist) {
+                return Ok(Some(Val::Known(Value::Location(answer))));
+            }
+        }
+        let zone = Builtin::Buffer.apply(&[y, d]).map_err(|m| EvalError::new("R006", buffered.span, m))?;
+        Ok(Some(Val::Known(Builtin::Location.apply(&[x, zone]).map_err(|m| EvalError::new("R006", e.span, m))?)))
     }
 
     /// `l op r` with a layer on one side, on the features that matter; `None` when it needs the
@@ -317,6 +366,57 @@ let b2 = distance(plan, union(buffer(trees, 2 m), buffer(trees, 2 m)))
         assert_eq!(compared, 16 * 11);
         // The plans meet trees, houses and roads, not only empty ground.
         assert!(["t1", "i1", "o1", "l1"].iter().all(|n| hits.contains(*n)), "{hits:?}");
+    }
+
+    /// `rear_yard` reads public space cut to a box around the parcel: the same rear yards as
+    /// from the whole road layer merged, on every real Otterlo parcel (one has no front, one no
+    /// building).
+    #[test]
+    fn rear_yards_from_roads_cut_to_the_parcel_are_those_of_the_whole_layer() {
+        let rs = compile(
+            "t.rules",
+            r#"ruleset "T" { authority "T" }
+input parcel: area "Perceel"
+input house: area "Huis" from largest(houses, parcel)
+layer roads: area "Wegen"
+layer houses: area "Panden"
+let y1 = area(rear_yard(parcel, house, roads))
+let y2 = area(rear_yard(parcel, house, union(roads, roads)))
+let f1 = length(front_line(parcel, house, buffer(roads, 1 m)))
+let f2 = length(front_line(parcel, house, buffer(union(roads, roads), 1 m)))
+"#,
+        )
+        .ruleset
+        .unwrap();
+        let mut base = Facts::new(&rs);
+        base.bind_layer(&rs, "roads", &layer("otterlo_bgt_wegdeel")).unwrap();
+        base.bind_layer(&rs, "houses", &layer("otterlo_bgt_pand")).unwrap();
+        let parcels = layer("otterlo_brk_perceel");
+        let (mut yards, mut failed, mut unknown) = (0, 0, 0);
+        for p in parcels["features"].as_array().unwrap() {
+            let mut facts = base.clone();
+            facts.answer(&rs, "parcel", &p["geometry"]).unwrap();
+            let mut ev = Evaluator::new(&rs, &facts, &Options::default());
+            for pair in rs.lets.chunks(2) {
+                match (ev.expr(&pair[0].expr), ev.expr(&pair[1].expr)) {
+                    (Ok(Val::Known(Value::Num(a, _))), Ok(Val::Known(Value::Num(b, _)))) => {
+                        assert!((a - b).abs() < 1e-6, "{} on {}: {a} vs {b}", pair[0].name, p["properties"]);
+                        yards += 1;
+                    }
+                    // No building on the parcel: no rear yard either way.
+                    (Ok(Val::Unknown(a)), Ok(Val::Unknown(b))) => {
+                        assert_eq!(a, b);
+                        unknown += 1;
+                    }
+                    (Err(a), Err(b)) => {
+                        assert_eq!((a.code, a.message), (b.code, b.message));
+                        failed += 1;
+                    }
+                    (a, b) => panic!("{} on {}: {a:?} vs {b:?}", pair[0].name, p["properties"]),
+                }
+            }
+        }
+        assert_eq!((yards, failed, unknown), (18, 2, 2));
     }
 
     fn facts_plan(facts: &Facts, rs: &crate::check::Ruleset) -> Geometry {

@@ -122,6 +122,17 @@ impl Truth {
 
 /// Evaluate every decision and check of `rs` against `facts`.
 pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcome, EvalError> {
+    evaluate_parts(rs, facts, options, true)
+}
+
+/// The decisions without the checks (the checks too when there are no decisions, as the
+/// questions are then theirs): what a `rules batch` row reads. Checks show geometry when they
+/// fail (`difference(plan, buffer(achtererf, 0.1 m))`), the costliest part of a parcel.
+pub(crate) fn evaluate_decisions(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcome, EvalError> {
+    evaluate_parts(rs, facts, options, rs.decisions.is_empty())
+}
+
+fn evaluate_parts(rs: &Ruleset, facts: &Facts, options: &Options, with_checks: bool) -> Result<Outcome, EvalError> {
     check_validity(rs, options.date)?;
     let mut ev = Evaluator::new(rs, facts, options);
     let mut decisions = Vec::with_capacity(rs.decisions.len());
@@ -143,7 +154,7 @@ pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcom
     // Checks report what they still need themselves; `needed` is about the decisions, so a
     // question that can no longer change a conclusion is not asked.
     let mut checks = Vec::with_capacity(rs.checks.len());
-    for c in &rs.checks {
+    for c in rs.checks.iter().filter(|_| with_checks) {
         checks.push(ev.check(c)?);
     }
     if rs.decisions.is_empty() {
@@ -363,6 +374,11 @@ impl<'r> Evaluator<'r> {
             ExprKind::Call(builtin, args) => {
                 if let Some(v) = self.layer_call(e, *builtin, args)? {
                     return Ok(v);
+                }
+                if *builtin == Builtin::Location {
+                    if let Some(v) = self.location_in_buffer(e, args)? {
+                        return Ok(v);
+                    }
                 }
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {

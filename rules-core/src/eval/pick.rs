@@ -11,6 +11,11 @@ use crate::spatial::{self, Feature, Geometry};
 pub fn largest<'l>(layer: &'l BoundLayer, zone: &Geometry) -> Option<&'l Feature> {
     let mut best: Option<(&Feature, f64)> = None;
     for f in layer.near(zone, 0.0) {
+        // A feature that does not meet the zone covers none of it (a neighbour's house whose
+        // box overlaps the parcel's): no overlay needed to say so.
+        if !geo::Intersects::intersects(&f.geometry, zone) {
+            continue;
+        }
         let covered = spatial::area(&spatial::intersection(&f.geometry, zone));
         if covered > 0.0 && best.is_none_or(|(_, b)| covered > b) {
             best = Some((f, covered));

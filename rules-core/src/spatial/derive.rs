@@ -147,6 +147,11 @@ fn segments_near(polygons: &[Polygon<f64>], rect: Rect<f64>, margin: f64) -> Vec
     segments(polygons, false).into_iter().filter(|l| boxes_meet(l.bounding_rect(), rect, margin)).collect()
 }
 
+/// Whether a point lies within `reach` of one of `lines` (stops at the first).
+fn within_reach(p: Coord<f64>, lines: &[Line<f64>], reach: f64) -> bool {
+    lines.iter().any(|l| distance_to_lines(p, std::slice::from_ref(l)) <= reach)
+}
+
 /// Distance from a point to the nearest of `lines` (infinite when there are none).
 fn distance_to_lines(p: Coord<f64>, lines: &[Line<f64>]) -> f64 {
     lines
@@ -249,7 +254,7 @@ fn facing_walls(
             if first_hit(origin, out, &building_edges).is_some_and(|(t, _)| t < t_exit) || t_exit > reach {
                 continue;
             }
-            if distance_to_lines(origin + out * t_exit, public_edges) > FRONTAGE_GAP {
+            if !within_reach(origin + out * t_exit, public_edges, FRONTAGE_GAP) {
                 continue;
             }
             let e = unit(parcel_edges[edge].delta());

@@ -21,7 +21,7 @@
 //! assert_eq!(index.in_box([0.0, 0.0], [15.0, 5.0]), vec![0, 1]);
 //! ```
 
-use geo::{BoundingRect, Geometry, Intersects, Point};
+use geo::{BoundingRect, Geometry, Intersects, Orient, Point};
 
 use super::{Feature, GeomKind};
 use rstar::primitives::{GeomWithData, Rectangle};
@@ -182,6 +182,33 @@ impl IndexedLayer {
     /// ```
     pub fn merged_near(&self, g: &Geometry, margin: f64, kind: GeomKind) -> Geometry {
         merge(self.near(g, margin).into_iter().map(|f| &f.geometry), kind)
+    }
+
+    /// The features near `g` merged like [`IndexedLayer::merged_near`], areas first cut to the box
+    /// around `g` grown by `margin`: inside that box the same shape, with the box's edges as
+    /// outline where the layer runs on beyond it. For operations that look at the layer only well
+    /// inside the box (the rear yard reads the outline of public space near the parcel): a long
+    /// road then costs its part near `g`, not all its vertices in the union.
+    pub fn merged_in_box(&self, g: &Geometry, margin: f64, kind: GeomKind) -> Geometry {
+        let near = self.near(g, margin);
+        let (Some(r), GeomKind::Area) = (g.bounding_rect(), kind) else {
+            return merge(near.into_iter().map(|f| &f.geometry), kind);
+        };
+        let m = if margin.is_finite() { margin.max(0.0) } else { 0.0 };
+        let reach = geo::Rect::new(
+            geo::Coord { x: r.min().x - m, y: r.min().y - m },
+            geo::Coord { x: r.max().x + m, y: r.max().y + m },
+        );
+        let polygons: Vec<geo::Polygon<f64>> = near
+            .iter()
+            .flat_map(|f| match &f.geometry {
+                Geometry::Polygon(p) => std::slice::from_ref(p),
+                Geometry::MultiPolygon(mp) => mp.0.as_slice(),
+                _ => &[],
+            })
+            .filter_map(|p| super::clip::cut_to_box(&p.orient(geo::orient::Direction::Default), reach))
+            .collect();
+        Geometry::MultiPolygon(super::clip::union_cut(polygons))
     }
 
     /// The smallest distance from `g` to any feature (infinite when there is none, NaN when `g`

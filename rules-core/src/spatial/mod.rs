@@ -47,6 +47,7 @@ mod geojson;
 pub mod index;
 mod ops;
 mod segments;
+mod tolerance;
 mod validate;
 
 use std::fmt;
@@ -63,6 +64,7 @@ pub use ops::{
     area, boundary, buffer, contains, difference, distance, intersection, intersects, is_empty, length, location,
     overlaps, union, within,
 };
+pub(crate) use tolerance::location_within;
 pub use validate::{validate, MAX_VERTICES};
 
 /// The dimension of a geometry as the rules language sees it.
