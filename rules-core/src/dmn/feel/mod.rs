@@ -77,6 +77,10 @@ mod tests {
         assert_eq!(eval_str("10 + null"), Value::Null);
         assert_eq!(shows(".872"), "0.872");
         assert_eq!(shows("1.23e4"), "12300");
+        // Huge exponents end at once (they looped once per power of ten: seconds, minutes).
+        assert_eq!(shows("888383e-418888888"), "0");
+        assert_eq!(shows("0e1100835185"), "0");
+        assert_eq!(shows("1.5e-30"), "0");
         assert_eq!(shows("\"\\ud83d\\udc0e\""), "\"\u{1F40E}\"");
     }
 
