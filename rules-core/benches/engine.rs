@@ -300,6 +300,29 @@ fn bench_table<M: Measurement>(c: &mut Criterion<M>) {
         g.bench_function(hit.to_lowercase(), |b| b.iter(|| evaluate(&rs, black_box(&facts), &options)));
     }
     g.finish();
+    // Load: parse and check, with the checker's analysis of the rows (W003 shadowed rules in a
+    // FIRST table, W005 overlaps in a UNIQUE one), and the equality-keyed table of peers/zen.
+    let mut g = c.benchmark_group("load/table_5000_rows");
+    g.sample_size(10);
+    for hit in ["FIRST", "UNIQUE"] {
+        let text = big_table(hit);
+        g.bench_function(format!("interval_{}", hit.to_lowercase()), |b| {
+            b.iter(|| compile("t.rules", black_box(&text)))
+        });
+    }
+    let mut codes = String::from(
+        "ruleset \"Codes\" { authority \"Benchmark\" valid from 2024-01-01 }\n\
+         question code: text \"Welke code?\"\n\
+         decision \"Tarief\" table FIRST {\n  inputs code\n",
+    );
+    for r in 0..TABLE_ROWS {
+        let _ = writeln!(codes, "  rule \"C{r:05}\" -> {} because \"Regel {r}\"", CONCLUSIONS[r % CONCLUSIONS.len()]);
+    }
+    codes.push_str("}\n");
+    compile_ok("codes.rules", &codes);
+    g.bench_function("equality_first", |b| b.iter(|| compile("codes.rules", black_box(&codes))));
+    g.bench_function("equality_first_parse_only", |b| b.iter(|| rules_core::syntax::parse(black_box(&codes)).is_ok()));
+    g.finish();
 }
 
 // ---------------------------------------------------------------- the example ruleset with geometry

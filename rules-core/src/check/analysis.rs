@@ -9,7 +9,15 @@
 
 use std::collections::BTreeSet;
 
+// The indexed table analyses (any table size, near O(n log n)) are native: their code would
+// grow the browser modules past their budget. The browser keeps the plain pairwise comparison,
+// for FIRST tables of up to 2,000 rules (see small_tables).
+#[cfg(not(target_arch = "wasm32"))]
 mod shadow;
+#[cfg(target_arch = "wasm32")]
+mod small_tables;
+#[cfg(target_arch = "wasm32")]
+use small_tables as shadow;
 
 use super::ruleset::*;
 use crate::diagnostics::Diagnostic;
@@ -574,7 +582,7 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
         HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
         HitPolicy::First => {
             shadow::shadowed_rows(t, &rows, &universes, out);
-            contact_before_permit_rows(t, &rows, out);
+            shadow::contact_before_permit_rows(t, &rows, &universes, out);
         }
         _ => {}
     }
@@ -598,53 +606,6 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
                     .with_help("add a rule for the missing values, or a last rule with `-`"),
                 );
             }
-        }
-    }
-}
-
-/// W006 for a FIRST table: a `NeemContactOp` rule before a rule that gives `Vergunningplicht` or
-/// `Verbod` in cases it also takes (see [`contact_before_permit`] for trees). Rows exclude each
-/// other when some column's tests do not meet; a rule before the permit that frees the plan and
-/// tests a column the contact rule tests makes that answer matter.
-fn contact_before_permit_rows(t: &Table, rows: &[Vec<Option<Set>>], out: &mut Vec<Diagnostic>) {
-    let tests = |k: usize, c: usize| matches!(t.rows[k].cells.get(c), Some(CellTest::Tests { .. }));
-    let exclusive = |a: &[Option<Set>], b: &[Option<Set>]| {
-        a.iter().zip(b).any(|(x, y)| matches!((x, y), (Some(x), Some(y)) if x.intersect(y).is_empty()))
-    };
-    for (i, contact) in t.rows.iter().enumerate() {
-        if conclusion_of(&contact.leaf) != Some(Conclusion::NeemContactOp) {
-            continue;
-        }
-        let asked: Vec<usize> = (0..contact.cells.len()).filter(|&c| tests(i, c)).collect();
-        let frees = |k: usize| {
-            k != i
-                && matches!(
-                    conclusion_of(&t.rows[k].leaf),
-                    Some(Conclusion::Toestemmingsvrij | Conclusion::NietVanToepassing)
-                )
-                && asked.iter().any(|&c| tests(k, c))
-        };
-        // A rule that frees the plan stops the search: permits after it are past an answer that matters.
-        let stop = (0..t.rows.len()).find(|&k| frees(k)).unwrap_or(t.rows.len());
-        let permit = (i + 1..t.rows.len().min(stop + 1)).find(|&j| {
-            matches!(conclusion_of(&t.rows[j].leaf), Some(Conclusion::Vergunningplicht | Conclusion::Verbod))
-                && !exclusive(&rows[i], &rows[j])
-        });
-        if let Some(j) = permit {
-            let what = conclusion_of(&t.rows[j].leaf).map(|c| c.name()).unwrap_or_default();
-            out.push(
-                Diagnostic::warning(
-                    "W006",
-                    contact.span,
-                    format!(
-                        "rule {} sends the resident to the municipality, but rule {} gives {what} in the same cases",
-                        i + 1,
-                        j + 1
-                    ),
-                )
-                .with_other(t.rows[j].span, format!("this rule makes {what} certain"))
-                .with_help("move the `NeemContactOp` rule after the rules that give a permit"),
-            );
         }
     }
 }

@@ -13,6 +13,11 @@
 //!   on the union of the features whose box comes within reach of `x` (buffered first, when the
 //!   layer is `buffer(layer, d)`): within that reach it is the same shape as the whole union.
 //!
+//! - `location(x, buffer(layer, d))` (and `location(x, buffer(y, d))` of any area `y`) first
+//!   tries the layer itself: inside it is `ja`, far enough out `nee` or `deels`, and only a plan
+//!   on the tolerance band builds the buffer (`spatial::location_within`);
+//! - `rear_yard` and `front_line` read public space cut to the box around the parcel.
+//!
 //! What needs the whole layer (`area(layer)`, `union(x, layer)`, `layer within x`) still merges
 //! it, once per bound layer.
 
