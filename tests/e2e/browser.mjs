@@ -88,9 +88,25 @@ export async function withScreenshot(page, name, fn) {
   }
 }
 
-/** Click the map at RD New coordinates (centring the view there first). */
+/**
+ * Click the map at RD New coordinates (centring the view there first: in the middle of the part of
+ * the map that is seen, above the phone's bottom sheet when that covers the map's centre).
+ */
 export async function clickMap(page, x, y, { zoom = 16, center = true, api = "demo" } = {}) {
-  if (center) await page.evaluate(([a, x, y, z]) => window[a].view(x, y, z), [api, x, y, zoom]);
+  if (center) {
+    await page.evaluate(
+      ([a, x, y, z]) => {
+        window[a].view(x, y, z);
+        const sheet = document.querySelector("#panel");
+        const m = document.querySelector("#map").getBoundingClientRect();
+        if (!sheet || getComputedStyle(sheet).position !== "fixed" || !window[a].map) return;
+        const seenBottom = Math.min(m.bottom, sheet.getBoundingClientRect().top);
+        const dy = m.top + m.height / 2 - (m.top + Math.max(seenBottom - m.top, 0) / 2);
+        if (dy > 0) window[a].map.panBy([0, dy], { animate: false });
+      },
+      [api, x, y, zoom],
+    );
+  }
   const box = await page.locator("#map").boundingBox();
   const p = await page.evaluate(([a, x, y]) => window[a].toContainer(x, y), [api, x, y]);
   await page.mouse.click(box.x + p.x, box.y + p.y);

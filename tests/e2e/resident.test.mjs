@@ -214,6 +214,106 @@ test("phone: from search to conclusion, the result in view after each step, the 
   }, { viewport: PHONE });
 });
 
+/** A first visit: nothing saved in this browser (so no "U was nog bezig" offer at the start). */
+const firstVisit = (p) => p.addInitScript(() => sessionStorage.getItem("cleared") || (localStorage.clear(), sessionStorage.setItem("cleared", "1")));
+
+test("phone: the explanation is a bottom sheet over the map, made small and big with its button (keyboard too), small while drawing", async () => {
+  await browser.visit("phone-sheet", async (page) => {
+    const sheet = page.locator("#panel");
+    const toggle = page.getByRole("button", { name: "Uitleg en vragen" });
+    const expanded = async () => (await toggle.getAttribute("aria-expanded")) === "true";
+    const geometry = () =>
+      page.evaluate(() => {
+        const r = document.querySelector("#panel").getBoundingClientRect();
+        const m = document.querySelector("#map").getBoundingClientRect();
+        const mid = document.elementFromPoint(m.left + m.width / 2, m.top + m.height / 2);
+        return {
+          position: getComputedStyle(document.querySelector("#panel")).position,
+          top: r.top,
+          bottom: r.bottom,
+          height: r.height,
+          inner: window.innerHeight,
+          mapCentreFree: Boolean(mid?.closest("#map")),
+          overflow: document.documentElement.scrollWidth - window.innerWidth,
+        };
+      });
+    // At the start of a first visit: the map first, the sheet small at the bottom, the map's
+    // centre not under it.
+    let g = await geometry();
+    assert.equal(g.position, "fixed");
+    assert.ok(Math.abs(g.bottom - g.inner) < 1 && g.height < 150, `small sheet at the bottom: ${JSON.stringify(g)}`);
+    assert.equal(await expanded(), false);
+    assert.ok(g.mapCentreFree, "the map's centre is not under the sheet");
+    assert.equal(await toggle.getAttribute("aria-controls"), "panel");
+    await assertNoAxe(page, "on a phone with the sheet small");
+    // A place found: the sheet is big and shows it.
+    await chooseExample(page, "voorbeeldgemeente");
+    await searchPlace(page, "2626", "Perceel OTL02 B 2626");
+    await page.waitForFunction(() => document.querySelector("#sheet-toggle").getAttribute("aria-expanded") === "true");
+    g = await geometry();
+    assert.ok(g.height > 300 && g.top > 200, `big sheet with the map above it: ${JSON.stringify(g)}`);
+    await page.waitForFunction(() => {
+      const w = document.querySelector("[data-testid=where]").getBoundingClientRect();
+      const p = document.querySelector("#panel").getBoundingClientRect();
+      return w.top >= p.top && w.bottom <= p.bottom;
+    });
+    assert.ok(await inViewport(page.locator("[data-testid=where]")), "the place card is on screen, in the sheet");
+    await assertNoAxe(page, "on a phone with the sheet big");
+    // Its button, by keyboard (the first control of the sheet, before the place card's title that
+    // has focus now): small, and big again.
+    await tabTo(page, "#sheet-toggle", { back: true });
+    await page.keyboard.press("Enter");
+    assert.equal(await expanded(), false);
+    assert.ok((await geometry()).height < 150);
+    await page.keyboard.press("Enter");
+    assert.equal(await expanded(), true);
+    // Small, then Tab into it: it opens, so the focused control is seen.
+    await page.keyboard.press("Enter");
+    await page.keyboard.press("Tab");
+    assert.ok(await page.evaluate(() => document.querySelector("#panel").contains(document.activeElement)));
+    assert.equal(await expanded(), true, "focus in the sheet opens it");
+    // The map worked by keyboard: the sheet goes small, and Enter on the centre chooses a place
+    // (said in the status line; focus and the sheet stay as they are, the centre free).
+    await tabTo(page, "#map", { back: true });
+    assert.equal(await expanded(), false, "the sheet is small while the map has keyboard focus");
+    assert.ok((await geometry()).mapCentreFree);
+    await page.evaluate(() => window.demo.view(181202.04, 456706.351, 17));
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => /OTL02 B 2298/.test(document.querySelector("[data-testid=where]")?.textContent));
+    assert.ok(await focused(page, "#map"));
+    await page.evaluate(() => window.demo.view(181159.082, 456453.946, 17));
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => /OTL02 B 2626/.test(document.querySelector("[data-testid=where]")?.textContent));
+    assert.match(await page.locator("#status").innerText(), /perceel OTL02 B 2626 gekozen/);
+    assert.equal(await expanded(), false);
+    assert.ok(
+      await page.evaluate(() => {
+        const s = document.querySelector("#status").getBoundingClientRect();
+        const handle = document.querySelector("#sheet-toggle").getBoundingClientRect();
+        return s.top >= handle.bottom - 1 && s.top + 10 < document.querySelector("#panel").getBoundingClientRect().bottom;
+      }),
+      "the status line shows at the top of the small sheet",
+    );
+    await toggle.click();
+    assert.equal(await expanded(), true);
+    // Drawing: small, the floating Klaar not under it; big again when done.
+    await page.locator(".activities button[data-ruleset=\"rulesets/voorbeeld/bijgebouw.rules\"]").click();
+    await page.locator("[data-testid=question][data-input=plan] [data-action=draw]").click();
+    await page.waitForFunction(() => document.querySelector("#sheet-toggle").getAttribute("aria-expanded") === "false");
+    const done = await page.locator("#map-done").boundingBox();
+    assert.ok(done.y + done.height <= (await geometry()).top, "Klaar met tekenen is above the sheet");
+    await assertNoAxe(page, "on a phone while drawing, the sheet small");
+    await page.locator("#map-done").click();
+    await page.waitForFunction(() => document.querySelector("#sheet-toggle").getAttribute("aria-expanded") === "true");
+    g = await geometry();
+    assert.ok(g.overflow <= 0, `page is ${g.overflow}px too wide`);
+    // On a wide screen there is no sheet: the panel is the column beside the map.
+    await page.setViewportSize({ width: 1280, height: 800 });
+    assert.equal((await geometry()).position, "static");
+    assert.equal(await toggle.isVisible(), false);
+  }, { viewport: PHONE, setup: firstVisit });
+});
+
 test("keyboard only: from search to a printed outcome, focus kept, corners moved with the arrow keys", async () => {
   const setup = (p) =>
     p.addInitScript(() => {
@@ -467,6 +567,10 @@ test("print: summary, map with the plan and reasons on the page; search, forms a
     assert.equal(await loket.innerText(), "Vraag de vergunning aan in het Omgevingsloket");
     assert.equal(await loket.getAttribute("href"), "https://omgevingswet.overheid.nl/");
     assert.equal(await page.locator(".vakmensen .trace").isVisible(), false, "the trace is behind 'Voor vakmensen'");
+    // The rule behind the verdict links its article (laws.js; every reference is checked in laws.test.mjs).
+    const law = conclusion.locator("[data-testid=ref] [data-testid=law-link]");
+    assert.equal(await law.getAttribute("href"), "https://wetten.overheid.nl/jci1.3:c:BWBR0041297&artikel=2.29");
+    assert.equal(await law.innerText(), "(lees artikel 2.29 van het Besluit bouwwerken leefomgeving)");
     await page.emulateMedia({ media: "print" });
     for (const sel of ["[data-testid=conclusion] .verdict", "[data-testid=print-summary]", "[data-testid=because]", "#map", ".from-map[data-input=plan]", "path.map-plan"]) {
       assert.ok(await page.locator(sel).first().isVisible(), `${sel} is printed`);

@@ -12,6 +12,7 @@
 // browser: the resident's own session moves to "Eerder bewaard op deze computer", from where it
 // opens again with one button (and the one open then moves there in turn).
 import { h, clear, today, keepFocus } from "./dom.js";
+import { openSheet } from "./sheet.js";
 
 /** Longest `#sessie=` text read (a session with a drawn plan is 1 to 3 KB). */
 export const MAX_LINK_CHARS = 20000;
@@ -38,6 +39,11 @@ export const AUTOSAVE_KEY = "vergunningcheck-sessie";
 export const EARLIER_KEY = "vergunningcheck-eerder";
 /** How many earlier sessions are kept (the oldest goes first). */
 export const MAX_EARLIER = 5;
+/**
+ * "Probeer als inwoner" of the authoring page (`?probeer`): a trial of rules being edited, kept
+ * only in its address; it must not replace (or push out of "Eerder bewaard") a resident's work.
+ */
+const TRIAL = typeof location !== "undefined" && new URLSearchParams(location.search).has("probeer");
 
 /**
  * hooks: {
@@ -106,6 +112,10 @@ function saveNow() {
   const s = snapshot();
   if (!s) return;
   const encoded = encodeSession(s);
+  if (TRIAL) {
+    if (encoded.length <= MAX_LINK_CHARS && location.hash !== `#sessie=${encoded}`) history.replaceState(null, "", `#sessie=${encoded}`);
+    return;
+  }
   if (!ownsAutosave) {
     // The first write of this page: a session saved here before (offered, not opened) is kept.
     ownsAutosave = true;
@@ -130,7 +140,7 @@ export function forget() {
   clearTimeout(saveTimer);
   saveTimer = null;
   try {
-    localStorage.removeItem(AUTOSAVE_KEY);
+    if (!TRIAL) localStorage.removeItem(AUTOSAVE_KEY);
   } catch {
     // nothing kept anyway
   }
@@ -273,6 +283,7 @@ if (typeof window !== "undefined") {
 }
 
 function failed(e) {
+  openSheet();
   const text = e instanceof SessionError ? e.message : "De opgeslagen sessie kon niet worden geopend.";
   page.showStatus(`${text} U kunt gewoon opnieuw beginnen: zoek uw adres of klik op de kaart.`, true);
   // A link that cannot be opened is not kept in the address (a reload would fail again).
@@ -281,6 +292,7 @@ function failed(e) {
 
 /** "U was nog bezig": the session saved on this computer, offered (never opened unasked). */
 function offerResume() {
+  if (TRIAL) return;
   let saved;
   try {
     const text = localStorage.getItem(AUTOSAVE_KEY);
@@ -291,6 +303,7 @@ function offerResume() {
     return;
   }
   const info = page.rulesetInfo(saved.ruleset);
+  openSheet();
   const box = clear(page.resumeBox());
   const close = () => clear(page.resumeBox());
   box.append(
@@ -319,6 +332,7 @@ export function restore(raw) {
   }
   if (saved.date !== today()) {
     pending = saved;
+    openSheet();
     renderPractice();
     page.showStatus(`Deze sessie is bewaard met de datum ${dutchDate(saved.date)}. Kies hieronder met welke datum u de uitkomst wilt zien.`);
     page.practiceBox().querySelector("[data-action=session-today]")?.focus();
@@ -333,6 +347,7 @@ export function restore(raw) {
  */
 function open(saved, source = saved) {
   pending = null;
+  openSheet();
   clear(page.resumeBox());
   const kept = keepOwn(source);
   try {
@@ -409,6 +424,7 @@ function describe(s) {
  * work; a copy of `incoming` there is taken out. Returns the description of what was kept, or null.
  */
 function keepOwn(incoming) {
+  if (TRIAL) return null;
   const coming = canonical(incoming);
   ownsAutosave = true;
   if (!page.state.session) return keepStored(coming);
