@@ -296,8 +296,14 @@ test("phone: the explanation is a bottom sheet over the map, made small and big 
     );
     await toggle.click();
     assert.equal(await expanded(), true);
-    // Drawing: small, the floating Klaar not under it; big again when done.
+    // An activity: the question to answer shows in the sheet (its top below the sheet's button).
     await page.locator(".activities button[data-ruleset=\"rulesets/voorbeeld/bijgebouw.rules\"]").click();
+    await page.waitForFunction(() => {
+      const q = document.querySelector("[data-testid=question][data-input=plan]")?.getBoundingClientRect();
+      const handle = document.querySelector("#sheet-toggle").getBoundingClientRect();
+      return q && q.top >= handle.bottom - 1 && q.top + 40 < window.innerHeight;
+    });
+    // Drawing: small, the floating Klaar not under it; big again when done.
     await page.locator("[data-testid=question][data-input=plan] [data-action=draw]").click();
     await page.waitForFunction(() => document.querySelector("#sheet-toggle").getAttribute("aria-expanded") === "false");
     const done = await page.locator("#map-done").boundingBox();
