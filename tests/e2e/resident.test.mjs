@@ -21,12 +21,21 @@ after(async () => {
   await browser?.close();
 });
 
-/** Whether the element lies wholly inside the viewport (as the resident sees it now). */
+/**
+ * Whether the element's top lies inside the viewport and inside every box that scrolls it (the
+ * phone's bottom sheet): as the resident sees it now.
+ */
 async function inViewport(locator) {
   return locator.evaluate((el) => {
     const r = el.getBoundingClientRect();
     // (1 px of leeway: scrolling to an element can leave it a fraction of a pixel above the top.)
-    return r.height > 0 && r.top >= -1 && r.left >= -1 && r.top < window.innerHeight && r.right <= window.innerWidth + 1;
+    let seen = r.height > 0 && r.top >= -1 && r.left >= -1 && r.top < window.innerHeight && r.right <= window.innerWidth + 1;
+    for (let box = el.parentElement; seen && box; box = box.parentElement) {
+      if (!/(auto|scroll|hidden)/.test(getComputedStyle(box).overflowY)) continue;
+      const b = box.getBoundingClientRect();
+      seen = r.top >= b.top - 1 && r.top < b.bottom;
+    }
+    return seen;
   });
 }
 
