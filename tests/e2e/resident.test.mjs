@@ -531,7 +531,7 @@ test("a shared link keeps the resident's own session under 'Eerder bewaard'; one
     // Someone's link: it opens as the current session, and says where the own work went.
     await page.waitForSelector("[data-testid=question][data-input=roof_use]");
     assert.equal(await page.locator(".answers li").count(), 3);
-    assert.match(await page.locator("#status").innerText(), /Wat u eerder deed \([^)]*1 antwoord, met tekening\) is niet weg: dat staat onder "Eerder bewaard op deze computer"\./);
+    assert.match(await page.locator("#status").innerText(), /^De sessie die u opende, staat nu op het scherm\. Wat u eerder deed \([^)]*1 antwoord, met tekening\) is niet weg: dat staat onder "Eerder bewaard op deze computer"\./);
     const earlier = page.locator("[data-testid=earlier-session]");
     assert.equal(await earlier.count(), 1);
     assert.match(await earlier.innerText(), /1 antwoord, met tekening\. Opzij gezet op \d+ \w+ \d{4}\./);

@@ -355,10 +355,9 @@ function open(saved, source = saved) {
     const dropped = page.startActivity(saved.ruleset, saved) ?? [];
     opened = { session: page.state.session, date: saved.date };
     autosave(); // again, now with the date chosen (the first write ran before it was known)
-    let text =
-      saved.date === today()
-        ? "Uw opgeslagen sessie is weer geopend."
-        : `Uw opgeslagen sessie is weer geopend. Let op: de uitkomst geldt voor ${dutchDate(saved.date)}, niet voor vandaag.`;
+    // (With own work put aside, the session opened may be someone else's: not "uw".)
+    let text = kept ? "De sessie die u opende, staat nu op het scherm." : "Uw opgeslagen sessie is weer geopend.";
+    if (saved.date !== today()) text += ` Let op: de uitkomst geldt voor ${dutchDate(saved.date)}, niet voor vandaag.`;
     const changed = saved.version && saved.version !== page.rulesetVersion?.(saved.ruleset);
     const list = dropped.map((d) => d.label).join("; ");
     if (changed) {
