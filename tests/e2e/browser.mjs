@@ -1,5 +1,7 @@
 // Shared set-up for the browser tests: the demo server on a free port, and headless Chromium
-// (Debian's /usr/bin/chromium) driven by playwright-core, with the flags from TOOLCHAIN.md.
+// (Debian's /usr/bin/chromium) driven by playwright-core, with the flags from TOOLCHAIN.md; and
+// what a resident does, for every test to use the same way: a page visited (browser.visit), a
+// parcel found by search, an activity started, a question answered, a shape drawn, axe-core.
 import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";

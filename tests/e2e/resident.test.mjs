@@ -1,6 +1,6 @@
 // A resident on their own, in headless Chromium: find the house (offline over the bundled data;
 // online through the PDOK Locatieserver, its answers served by request routing), a phone from
-// search to conclusion, the keyboard alone from search to a printed outcome, a reload that keeps
+// search to conclusion and its bottom sheet, the keyboard alone from search to a printed outcome, a reload that keeps
 // the work, ask before throwing work away, a damaged link, a session of older rules, and the
 // print view; a shared link that keeps the resident's own session. axe-core checks every state
 // these tests visit, at every step of the walk from search to the printed outcome.
