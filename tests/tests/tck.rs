@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use rules_core::dmn::tck::{self, CaseResult, Status};
 
 /// Level-3 cases passing now; raise it as the engine improves, never lower it.
-const LEVEL_3_FLOOR: usize = 3251;
+const LEVEL_3_FLOOR: usize = 3257;
 
 fn level_dir(level: u8) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("dmn-tck/TestCases/compliance-level-{level}"))

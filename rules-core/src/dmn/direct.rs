@@ -332,10 +332,17 @@ fn run_service(inner: &Rc<Inner>, s: &xml::DecisionService, args: &[Value]) -> V
         .filter_map(|id| defs.decision_by_id(id))
         .map(|d| (d.name.clone(), run.decision(&d.name).unwrap_or(Value::Null)))
         .collect();
-    if outputs.len() == 1 {
+    let result = if outputs.len() == 1 {
         outputs.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
     } else {
         Value::Context(outputs)
+    };
+    // A service typed by a function type gives a result of its output type, or null.
+    let output_type =
+        s.type_ref.as_deref().and_then(|t| defs.item_definition(t)).and_then(|i| i.function_output.as_deref());
+    match output_type {
+        Some(t) => conform(inner, result, Some(t)),
+        None => result,
     }
 }
 
