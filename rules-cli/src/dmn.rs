@@ -196,7 +196,12 @@ pub fn tck(args: &TckArgs) -> Result<ExitCode, Failure> {
         }
         let name =
             format!("{level}/{}", folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
-        let report = tck::run_folder(&name, &read(model)?, &tests);
+        // The folder's other models are those the model may import.
+        let mut library = Vec::new();
+        for f in files.iter().filter(|f| *f != model && f.extension().is_some_and(|e| e == "dmn")) {
+            library.push(read(f)?);
+        }
+        let report = tck::run_folder_with_imports(&name, &read(model)?, &library, &tests);
         models += 1;
         match &report.model_error {
             None => loaded += 1,
