@@ -41,7 +41,8 @@ pub struct ExportSttrArgs {
 #[derive(Args)]
 pub struct TckArgs {
     /// A TCK folder such as `dmn-tck/TestCases/compliance-level-2`: one sub-folder per model,
-    /// with its `.dmn` and `*-test-NN.xml` files.
+    /// with its `.dmn` and `*-test-NN.xml` files (the first `.dmn` by name is the model; the
+    /// folder's other `.dmn` files are the models it may import).
     dir: PathBuf,
     /// Also write the results in the TCK's CSV format (folder, test file, case id, result, comment).
     #[arg(long)]
