@@ -36,7 +36,7 @@ test("the articles of the notes on the law: each reference links its own article
     ["Bbl, melding van een bouwactiviteit aan de draagconstructie", ["https://wetten.overheid.nl/BWBR0041297/"]],
     ["Bor bijlage II art. 1 (mantelzorg)", ["https://wetten.overheid.nl/BWBR0027464/"]],
     // A real zoning plan by its IMRO id; the transition article that keeps it in force.
-    ["Omgevingswet art. 22.1 onder a; NL.IMRO.0664.BPBS02-VG99", [jci(OW, "22.1"), "https://www.ruimtelijkeplannen.nl/viewer/view?planidn=NL.IMRO.0664.BPBS02-VG99"]],
+    ["Omgevingswet art. 22.1 onder a; NL.IMRO.0664.BPBS02-VG99", [jci(OW, "22.1"), "https://www.ruimtelijkeplannen.nl/?planidn=NL.IMRO.0664.BPBS02-VG99"]],
     // Fictional sources have no public text.
     ["APV Voorbeeldstad (fictief) art. 2:12", []],
     ["Omgevingsplan Voorbeeld (fictief), hoofdstuk 4", []],

@@ -36,7 +36,7 @@ export function lawLinks(ref) {
     // A zoning plan named by its IMRO id: the plan itself, on ruimtelijkeplannen.nl.
     const imro = /\bNL\.IMRO\.[0-9A-Za-z.-]*[0-9A-Za-z]/.exec(part);
     if (imro) {
-      links.push({ href: `https://www.ruimtelijkeplannen.nl/viewer/view?planidn=${imro[0]}`, text: "lees het bestemmingsplan op ruimtelijkeplannen.nl" });
+      links.push({ href: `https://www.ruimtelijkeplannen.nl/?planidn=${imro[0]}`, text: "lees het bestemmingsplan op ruimtelijkeplannen.nl" });
       continue;
     }
     const law = LAWS.find((l) => l.re.test(part));
