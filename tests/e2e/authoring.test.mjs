@@ -181,6 +181,8 @@ test("Probeer als inwoner: the edited rules in the residents' widget to a conclu
     assert.notEqual(edited, original);
     await setSource(page, edited);
     await clickMap(page, ...PARCEL_2626, { api: "authoring" });
+    // A resident's own session saved in this browser (same site): the trial must leave it alone.
+    await page.evaluate(() => localStorage.setItem("vergunningcheck-sessie", "eyJ2IjoxfQ"));
     await page.locator("#try").click();
     const frame = page.frameLocator("#try-frame");
     const card = frame.locator("[data-testid=question][data-input=monument]");
@@ -191,6 +193,8 @@ test("Probeer als inwoner: the edited rules in the residents' widget to a conclu
     await conclusion.waitFor();
     assert.equal(await conclusion.getAttribute("data-outcome"), "Vergunningplicht");
     assert.match(await conclusion.innerText(), /Rijksmonument \(bewerkt\)/);
+    const kept = await page.evaluate(() => [localStorage.getItem("vergunningcheck-sessie"), localStorage.getItem("vergunningcheck-eerder")]);
+    assert.deepEqual(kept, ["eyJ2IjoxfQ", null], "the trial neither overwrote nor moved the resident's own session");
 
     // The walk as an example case: added to the cases and run at once, passing.
     await page.locator("#keep-case").click();

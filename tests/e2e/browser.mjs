@@ -1,5 +1,8 @@
 // Shared set-up for the browser tests: the demo server on a free port, and headless Chromium
-// (Debian's /usr/bin/chromium) driven by playwright-core, with the flags from TOOLCHAIN.md.
+// (Debian's /usr/bin/chromium) driven by playwright-core, with the flags from TOOLCHAIN.md; and
+// what a resident does, for every test to use the same way: a page visited (browser.visit), a
+// parcel found by search, an activity started, a question answered, a shape drawn, axe-core.
+import assert from "node:assert/strict";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,7 +38,7 @@ export async function start() {
     viewport: { width: 1280, height: 900 },
     locale: "nl-NL",
   });
-  return {
+  const browser = {
     base,
     context,
     /** A new page at `url`; `setup(page)` runs before it loads (request routes, init scripts). */
@@ -50,12 +53,28 @@ export async function start() {
       await page.waitForSelector("body[data-ready=true]", { timeout: 20000 });
       return page;
     },
+    /**
+     * Opens a page (options: url, viewport, setup as for `page`), runs `fn(page)` with a
+     * screenshot on failure, asserts that nothing threw on the page, and closes it.
+     */
+    async visit(name, fn, { url, viewport, setup } = {}) {
+      const page = await browser.page(url, viewport, setup);
+      try {
+        await withScreenshot(page, name, async () => {
+          await fn(page);
+          assert.deepEqual(page.errors, [], "errors on the page");
+        });
+      } finally {
+        await page.close();
+      }
+    },
     async close() {
       await context.close();
       server.close();
       fs.rmSync(profile, { recursive: true, force: true });
     },
   };
+  return browser;
 }
 
 /** Runs a browser test; on failure a screenshot goes to tests/e2e/output/<name>.png. */
@@ -71,12 +90,102 @@ export async function withScreenshot(page, name, fn) {
   }
 }
 
-/** Click the map at RD New coordinates (centring the view there first). */
+/**
+ * Click the map at RD New coordinates (centring the view there first: in the middle of the part of
+ * the map that is seen, above the phone's bottom sheet when that covers the map's centre).
+ */
 export async function clickMap(page, x, y, { zoom = 16, center = true, api = "demo" } = {}) {
-  if (center) await page.evaluate(([a, x, y, z]) => window[a].view(x, y, z), [api, x, y, zoom]);
+  if (center) {
+    await page.evaluate(
+      ([a, x, y, z]) => {
+        window[a].view(x, y, z);
+        const sheet = document.querySelector("#panel");
+        const m = document.querySelector("#map").getBoundingClientRect();
+        if (!sheet || getComputedStyle(sheet).position !== "fixed" || !window[a].map) return;
+        const seenBottom = Math.min(m.bottom, sheet.getBoundingClientRect().top);
+        const dy = m.top + m.height / 2 - (m.top + Math.max(seenBottom - m.top, 0) / 2);
+        if (dy > 0) window[a].map.panBy([0, dy], { animate: false });
+      },
+      [api, x, y, zoom],
+    );
+  }
   const box = await page.locator("#map").boundingBox();
   const p = await page.evaluate(([a, x, y]) => window[a].toContainer(x, y), [api, x, y]);
   await page.mouse.click(box.x + p.x, box.y + p.y);
+}
+
+// ------------------------------------------------------------------ what a resident does
+
+/** Chooses a voorbeeldgemeente under the map ("" = only the national rules). */
+export async function chooseExample(page, example) {
+  await page.locator("#example-select").selectOption(example);
+}
+
+/**
+ * Types `text` in "Zoek uw adres of perceel", chooses the suggestion that contains `option` with
+ * the arrow keys and Enter, and waits until the place card shows it.
+ */
+export async function searchPlace(page, text, option = text) {
+  const input = page.locator("#search-input");
+  await input.fill(text);
+  const options = page.locator("[data-testid=search-option]");
+  await options.filter({ hasText: option }).first().waitFor();
+  const index = await options.evaluateAll((els, t) => els.findIndex((e) => e.textContent.includes(t)), option);
+  for (let i = 0; i <= index; i++) await input.press("ArrowDown");
+  await input.press("Enter");
+  const shown = option.replace(/^Perceel /, "");
+  await page.waitForFunction((t) => document.querySelector("[data-testid=where]")?.textContent.includes(t), shown);
+}
+
+/**
+ * Starts an activity: the voorbeeldgemeente (when given), the parcel found by search (`parcel`,
+ * its kadastrale aanduiding) or a click on the map (`at`, RD), then the activity's button; waits
+ * for its check.
+ */
+export async function startActivity(page, rulesetId, { example, parcel, at } = {}) {
+  if (example !== undefined) await chooseExample(page, example);
+  if (parcel) await searchPlace(page, parcel, `Perceel ${parcel}`);
+  else if (at) {
+    await clickMap(page, ...at);
+    await page.waitForSelector("[data-testid=where]");
+  }
+  await page.locator(`.activities button[data-ruleset="${rulesetId}"]`).click();
+  await page.waitForFunction((id) => window.demo.state.rulesetId === id && document.querySelector("#check-title"), rulesetId);
+}
+
+/**
+ * Answers the question of input `name`: a choice by its label (true/false as Ja/Nee), anything
+ * else typed; then "Volgende" (or "Bewaar"), and waits until another question, the conclusion or
+ * a refusal next to the question shows.
+ */
+export async function answer(page, name, value) {
+  const card = page.locator(`[data-testid=question][data-input=${name}]`);
+  await card.waitFor();
+  const text = typeof value === "boolean" ? (value ? "ja" : "nee") : String(value);
+  if (await card.locator("input[type=radio]").count()) await card.getByLabel(text.charAt(0).toUpperCase() + text.slice(1), { exact: true }).check();
+  else await card.locator("input[type=text]").fill(text);
+  await card.getByRole("button", { name: /Volgende|Bewaar/ }).click();
+  await page.waitForFunction(
+    (n) => document.querySelector("[data-testid=question]")?.getAttribute("data-input") !== n || document.querySelector("[data-testid=question] .error-text"),
+    name,
+  );
+}
+
+/**
+ * Draws input `name` on the map with its own tool: an area or line corner by corner, then "Klaar
+ * met tekenen"; a point with one click. A drawn input's tools are opened again first.
+ */
+export async function draw(page, name, points, { zoom = 17 } = {}) {
+  const tools = page.locator(`[data-tools=${name}]`);
+  if ((await tools.count()) === 0) await page.locator(`.from-map[data-input=${name}] [data-action=change]`).click();
+  await tools.waitFor();
+  if ((await tools.getAttribute("data-type")) === "point") {
+    await clickMap(page, ...points[0], { zoom });
+    return;
+  }
+  await tools.locator("[data-action=draw]").click();
+  for (const [x, y] of points) await clickMap(page, x, y, { zoom });
+  await tools.locator("[data-action=draw]").click(); // "Klaar met tekenen"
 }
 
 const AXE = path.join(root, "web-demo/node_modules/axe-core/axe.min.js");
@@ -89,4 +198,9 @@ export async function axeViolations(page) {
   if (!(await page.evaluate(() => Boolean(window.axe)))) await page.addScriptTag({ path: AXE });
   const violations = await page.evaluate(async () => (await window.axe.run(document, { resultTypes: ["violations"] })).violations);
   return violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(" ")} (${v.help})`));
+}
+
+/** Asserts that axe-core finds nothing on the page as it is now; `where` names that state. */
+export async function assertNoAxe(page, where) {
+  assert.deepEqual(await axeViolations(page), [], `axe-core violations ${where}`);
 }

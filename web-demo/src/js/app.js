@@ -13,6 +13,7 @@ import { handleClick, toggleDrawing } from "./drawing.js";
 import { setupSessions, renderPractice, restoreFromHash, autosave } from "./session.js";
 import { setupSearch } from "./search.js";
 import { renderLegend, drawDataExtent } from "./legend.js";
+import { setupSheet } from "./sheet.js";
 
 let map;
 
@@ -72,6 +73,7 @@ async function main() {
   setupExampleSelect();
   renderLegend(demo.manifest);
   setupPrint();
+  setupSheet();
   $("map-done").addEventListener("click", () => {
     if (state.drawing) toggleDrawing(state.drawing, { fromMap: true });
   });

@@ -1,3 +1,5 @@
+import { lawLinks } from "./laws.js";
+
 // Builds DOM nodes. Every text goes in as a text node (textContent), never as HTML: texts come
 // from rulesets and data, and must not be able to inject markup.
 export function h(tag, attrs = {}, ...children) {
@@ -84,17 +86,11 @@ export function keepFocus(box) {
   };
 }
 
-// Public texts of the laws the rulesets cite (wetten.overheid.nl), by the name used in a reference.
-const LAWS = [
-  [/\bBbl\b|Besluit bouwwerken leefomgeving/, "https://wetten.overheid.nl/BWBR0041297/", "het Besluit bouwwerken leefomgeving"],
-  [/\bBal\b|Besluit activiteiten leefomgeving/, "https://wetten.overheid.nl/BWBR0041330/", "het Besluit activiteiten leefomgeving"],
-  [/\bOmgevingswet\b/, "https://wetten.overheid.nl/BWBR0037885/", "de Omgevingswet"],
-  [/\bBor\b|Besluit omgevingsrecht/, "https://wetten.overheid.nl/BWBR0027464/", "het Besluit omgevingsrecht"],
-];
-
-/** A rule reference, with a link to the public text of the law when it names one. */
+/** A rule reference, with a link per source it cites to its public text (laws.js). */
 export function refLink(ref) {
-  const law = LAWS.find(([re]) => re.test(ref));
-  if (!law) return ref;
-  return h("span", {}, ref, " ", h("a", { href: law[1], "data-testid": "law-link" }, `(lees de tekst van ${law[2]})`));
+  const links = lawLinks(ref);
+  if (!links.length) return ref;
+  const out = h("span", {}, ref);
+  for (const l of links) out.append(" ", h("a", { href: l.href, "data-testid": "law-link" }, `(${l.text})`));
+  return out;
 }

@@ -8,6 +8,7 @@ import { h, afterPaint } from "./dom.js";
 import { toLatLng, toRd } from "./rd.js";
 import { state, ctx, inputInfo, fmtNumber, round, polygonArea, lineLength } from "./state.js";
 import { evaluateSession, renderSession, refresh } from "./questions.js";
+import { isPhone, sheetForDrawing } from "./sheet.js";
 
 const MIN_POINTS = { area: 3, line: 2, point: 1 };
 const DRAW_LABEL = { area: "Teken op de kaart", line: "Teken de lijn op de kaart" };
@@ -182,7 +183,6 @@ function startPicking(name) {
   refresh();
 }
 
-const isPhone = () => matchMedia("(max-width: 860px)").matches;
 
 /**
  * Starts or ends drawing `name`. On a phone the map comes into view while drawing (with the
@@ -347,8 +347,13 @@ function say(text) {
   status.classList.remove("error");
 }
 
-/** The floating "Klaar met tekenen" on the map: shown while drawing. */
+let wasDrawing = false;
+/** The floating "Klaar met tekenen" on the map: shown while drawing (and the phone's sheet small). */
 function syncMapDone() {
+  if (Boolean(state.drawing) !== wasDrawing) {
+    wasDrawing = Boolean(state.drawing);
+    sheetForDrawing(wasDrawing);
+  }
   const done = document.getElementById("map-done");
   if (!done) return;
   const hadFocus = document.activeElement === done;

@@ -6,6 +6,7 @@
 import { h, CONCLUSIONS, refLink, limitText } from "./dom.js";
 import { state, $ } from "./state.js";
 import { offParcel } from "./drawing.js";
+import { isPhone } from "./sheet.js";
 
 /** The public site where residents apply for a permit or make a notification. */
 export const OMGEVINGSLOKET = "https://omgevingswet.overheid.nl/";
@@ -17,7 +18,6 @@ const LOKET = {
   NeemContactOp: "Naar het Omgevingsloket",
 };
 
-const isPhone = () => matchMedia("(max-width: 860px)").matches;
 
 /** Engine figures with three or more decimals ("2,351 m") rounded to two for residents. */
 export function plainFigures(text) {

@@ -10,6 +10,7 @@ import { toolsFor, shapeText, submit, drawShapes, geometryOf, pickLayer, drawing
 import { renderConclusion, renderChecks } from "./outcome.js";
 import { exampleOf } from "./place.js";
 import { termHelp } from "./terms.js";
+import { isPhone } from "./sheet.js";
 
 /** Set by app.js: what else to redraw after the check panel (the save buttons). */
 export const hooks = { afterRender: () => {} };
@@ -71,7 +72,17 @@ export function startActivity(id, saved = null) {
   if (state.session && geometryOf("plan")) submit("plan");
   else refresh();
   drawShapes();
-  $("check").querySelector("h2")?.focus();
+  // Focus to the check; brought into view after the caller has folded the activity list above it
+  // (scrolling at once would scroll to where the heading was before the fold); on a phone to the
+  // top of the sheet.
+  const title = $("check").querySelector("h2");
+  title?.focus({ preventScroll: true });
+  afterPaint(() => {
+    if (!title?.isConnected) return;
+    title.scrollIntoView({ block: isPhone() ? "start" : "nearest" });
+    // (A reopened session lists its answers first: the question to answer must show too.)
+    if (isPhone()) document.querySelector("#check [data-testid=question], #check .conclusion")?.scrollIntoView({ block: "nearest" });
+  });
   return dropped;
 }
 

@@ -101,10 +101,12 @@ export function setupSearch(opts) {
     show();
     if (!opts.online || query.length < 3) {
       if (query.length >= 2 && !items.length) {
-        const address = /^\d{4}\s?[a-z]{2}\b|[a-z]{3,}\s+\d+/i.test(query);
+        // A postcode, or a word (a street or place name): the bundled map data has no addresses
+        // or street names (BRK parcels and BGT roads without names), so only online finds them.
+        const address = /^\d{4}\s?[a-z]{2}\b|[a-z]{3,}/i.test(query);
         opts.say(
-          address
-            ? "Zoeken op adres kan in deze demo alleen met internet. Zoek op het perceelnummer (bijvoorbeeld 2626), of klik op de kaart op uw huis."
+          address && !opts.online
+            ? "Zoeken op adres of straatnaam kan in deze demo alleen met internet: de kaart zonder internet heeft geen adressen. Zoek op het perceelnummer (bijvoorbeeld 2626), of klik op de kaart op uw huis."
             : `Niets gevonden voor "${query.slice(0, 60)}". Probeer een perceelnummer, of klik op de kaart.`,
         );
       }

@@ -7,7 +7,12 @@
 // whole session is known to be good. A session carries the date it was made on; opening it on
 // another day asks first with which date to evaluate, and an outcome for another date than today
 // says so, because rules change over time.
+//
+// Opening a session (a shared link, a file, an earlier one) never destroys the work saved in this
+// browser: the resident's own session moves to "Eerder bewaard op deze computer", from where it
+// opens again with one button (and the one open then moves there in turn).
 import { h, clear, today, keepFocus } from "./dom.js";
+import { openSheet } from "./sheet.js";
 
 /** Longest `#sessie=` text read (a session with a drawn plan is 1 to 3 KB). */
 export const MAX_LINK_CHARS = 20000;
@@ -30,6 +35,15 @@ let pending = null;
 let opened = null;
 /** localStorage key of the autosaved session. */
 export const AUTOSAVE_KEY = "vergunningcheck-sessie";
+/** localStorage key of the sessions kept when another one was opened ("Eerder bewaard"). */
+export const EARLIER_KEY = "vergunningcheck-eerder";
+/** How many earlier sessions are kept (the oldest goes first). */
+export const MAX_EARLIER = 5;
+/**
+ * "Probeer als inwoner" of the authoring page (`?probeer`): a trial of rules being edited, kept
+ * only in its address; it must not replace (or push out of "Eerder bewaard") a resident's work.
+ */
+const TRIAL = typeof location !== "undefined" && new URLSearchParams(location.search).has("probeer");
 
 /**
  * hooks: {
@@ -83,6 +97,8 @@ export function autosave() {
 
 let lastSave = 0;
 let saveTimer = null;
+/** Whether the autosave holds this page's session (written or opened here), not an earlier visit's. */
+let ownsAutosave = false;
 if (typeof window !== "undefined") {
   // A change waiting for its write is written before the page goes (reload, closing the tab).
   window.addEventListener("pagehide", () => {
@@ -96,12 +112,27 @@ function saveNow() {
   const s = snapshot();
   if (!s) return;
   const encoded = encodeSession(s);
+  if (TRIAL) {
+    if (encoded.length <= MAX_LINK_CHARS && location.hash !== `#sessie=${encoded}`) history.replaceState(null, "", `#sessie=${encoded}`);
+    return;
+  }
+  if (!ownsAutosave) {
+    // The first write of this page: a session saved here before (offered, not opened) is kept.
+    ownsAutosave = true;
+    if (keepStored(canonical(s))) {
+      clear(page.resumeBox());
+      renderPractice();
+    }
+  }
   try {
     localStorage.setItem(AUTOSAVE_KEY, encoded);
   } catch {
     // Storage full or refused (private mode): the link in the address still keeps the work.
   }
-  if (encoded.length <= MAX_LINK_CHARS && location.hash !== `#sessie=${encoded}`) history.replaceState(null, "", `#sessie=${encoded}`);
+  if (encoded.length > MAX_LINK_CHARS) {
+    // Too long for a link: an older link left in the address would open older work on a reload.
+    if (location.hash.startsWith("#sessie=")) history.replaceState(null, "", location.pathname + location.search);
+  } else if (location.hash !== `#sessie=${encoded}`) history.replaceState(null, "", `#sessie=${encoded}`);
 }
 
 /** The resident stopped (or chose to start again): nothing is kept. */
@@ -109,7 +140,7 @@ export function forget() {
   clearTimeout(saveTimer);
   saveTimer = null;
   try {
-    localStorage.removeItem(AUTOSAVE_KEY);
+    if (!TRIAL) localStorage.removeItem(AUTOSAVE_KEY);
   } catch {
     // nothing kept anyway
   }
@@ -240,10 +271,19 @@ export function restoreFromHash(hash) {
     restore(decodeSession(hash.slice(8)));
   } catch (e) {
     failed(e);
+    offerResume();
   }
 }
 
+if (typeof window !== "undefined") {
+  // A link pasted into the address bar of an open page changes only the part after "#".
+  window.addEventListener("hashchange", () => {
+    if (page && location.hash.startsWith("#sessie=")) restoreFromHash(location.hash);
+  });
+}
+
 function failed(e) {
+  openSheet();
   const text = e instanceof SessionError ? e.message : "De opgeslagen sessie kon niet worden geopend.";
   page.showStatus(`${text} U kunt gewoon opnieuw beginnen: zoek uw adres of klik op de kaart.`, true);
   // A link that cannot be opened is not kept in the address (a reload would fail again).
@@ -252,6 +292,7 @@ function failed(e) {
 
 /** "U was nog bezig": the session saved on this computer, offered (never opened unasked). */
 function offerResume() {
+  if (TRIAL) return;
   let saved;
   try {
     const text = localStorage.getItem(AUTOSAVE_KEY);
@@ -262,6 +303,7 @@ function offerResume() {
     return;
   }
   const info = page.rulesetInfo(saved.ruleset);
+  openSheet();
   const box = clear(page.resumeBox());
   const close = () => clear(page.resumeBox());
   box.append(
@@ -290,6 +332,7 @@ export function restore(raw) {
   }
   if (saved.date !== today()) {
     pending = saved;
+    openSheet();
     renderPractice();
     page.showStatus(`Deze sessie is bewaard met de datum ${dutchDate(saved.date)}. Kies hieronder met welke datum u de uitkomst wilt zien.`);
     page.practiceBox().querySelector("[data-action=session-today]")?.focus();
@@ -298,17 +341,23 @@ export function restore(raw) {
   open(saved);
 }
 
-function open(saved) {
+/**
+ * Opens a checked session. `source` is the session as it came in (before the resident chose
+ * another date): the copy of it under "Eerder bewaard", if any, is no longer needed there.
+ */
+function open(saved, source = saved) {
   pending = null;
+  openSheet();
+  clear(page.resumeBox());
+  const kept = keepOwn(source);
   try {
     if (saved.point) page.showPoint(saved.point);
     const dropped = page.startActivity(saved.ruleset, saved) ?? [];
     opened = { session: page.state.session, date: saved.date };
     autosave(); // again, now with the date chosen (the first write ran before it was known)
-    let text =
-      saved.date === today()
-        ? "Uw opgeslagen sessie is weer geopend."
-        : `Uw opgeslagen sessie is weer geopend. Let op: de uitkomst geldt voor ${dutchDate(saved.date)}, niet voor vandaag.`;
+    // (With own work put aside, the session opened may be someone else's: not "uw".)
+    let text = kept ? "De sessie die u opende, staat nu op het scherm." : "Uw opgeslagen sessie is weer geopend.";
+    if (saved.date !== today()) text += ` Let op: de uitkomst geldt voor ${dutchDate(saved.date)}, niet voor vandaag.`;
     const changed = saved.version && saved.version !== page.rulesetVersion?.(saved.ruleset);
     const list = dropped.map((d) => d.label).join("; ");
     if (changed) {
@@ -319,12 +368,144 @@ function open(saved) {
     } else if (dropped.length) {
       text += ` ${dropped.length === 1 ? "Dit antwoord" : "Deze antwoorden"} uit de sessie ${dropped.length === 1 ? "kon" : "konden"} niet worden gebruikt: ${list}. Beantwoord de vragen opnieuw.`;
     }
+    if (kept) text += ` Wat u eerder deed (${kept}) is niet weg: dat staat onder "Eerder bewaard op deze computer".`;
     page.showStatus(text);
   } catch (e) {
     failed(e);
   }
   renderPractice();
 }
+
+// ------------------------------------------------------------------ "Eerder bewaard"
+
+/** The same session, as one text (field order fixed by validateSession), or null if it is not one. */
+function canonical(raw) {
+  try {
+    return encodeSession(validateSession(raw, (id) => Boolean(page.rulesetInfo(id))));
+  } catch {
+    return null;
+  }
+}
+
+/** The sessions kept on this computer, newest first: [{text, kept: "2026-12-06"}]. */
+export function readEarlier() {
+  try {
+    const list = JSON.parse(localStorage.getItem(EARLIER_KEY) ?? "[]");
+    if (!Array.isArray(list)) return [];
+    return list.filter((e) => isObject(e) && typeof e.text === "string" && e.text.length <= MAX_LINK_CHARS * 10 && validDate(e.kept)).slice(0, MAX_EARLIER);
+  } catch {
+    return [];
+  }
+}
+
+function writeEarlier(list) {
+  try {
+    if (list.length) localStorage.setItem(EARLIER_KEY, JSON.stringify(list.slice(0, MAX_EARLIER)));
+    else localStorage.removeItem(EARLIER_KEY);
+  } catch {
+    // Storage refused: the list stays as it was.
+  }
+}
+
+/** "Schuur of tuinhuis bouwen, 2 antwoorden, met tekening" for a saved session. */
+function describe(s) {
+  const info = page.rulesetInfo(s.ruleset);
+  const n = Object.keys(s.answers).length;
+  const parts = [info?.activity ?? info?.name ?? "een controle"];
+  parts.push(n === 1 ? "1 antwoord" : `${n} antwoorden`);
+  if (s.plan.length) parts.push("met tekening");
+  return parts.join(", ");
+}
+
+/**
+ * Before `incoming` replaces the session of this browser: the own session (the one on the page,
+ * or else the autosave) goes under "Eerder bewaard", unless it is the same session or holds no
+ * work; a copy of `incoming` there is taken out. Returns the description of what was kept, or null.
+ */
+function keepOwn(incoming) {
+  if (TRIAL) return null;
+  const coming = canonical(incoming);
+  ownsAutosave = true;
+  if (!page.state.session) return keepStored(coming);
+  const own = hasWork() ? canonical(snapshot()) : null;
+  return keepText(own, coming);
+}
+
+/** The autosave of an earlier visit under "Eerder bewaard", unless it is `coming`. */
+function keepStored(coming) {
+  let own = null;
+  try {
+    const text = localStorage.getItem(AUTOSAVE_KEY);
+    own = text ? canonical(decodeSession(text)) : null;
+  } catch {
+    own = null;
+  }
+  return keepText(own, coming);
+}
+
+function keepText(own, coming) {
+  let list = readEarlier().filter((e) => e.text !== coming && e.text !== own);
+  let kept = null;
+  const s = own && own !== coming ? decodeSession(own) : null;
+  // (A session started but not yet answered or drawn is no work to keep.)
+  if (s && (Object.keys(s.answers).length || s.plan.length)) {
+    list = [{ text: own, kept: today() }, ...list];
+    kept = describe(s);
+  }
+  writeEarlier(list);
+  return kept;
+}
+
+/** Opens a session kept under "Eerder bewaard"; the one open now takes its place there. */
+function openEarlier(text) {
+  try {
+    restore(decodeSession(text));
+  } catch (e) {
+    failed(e);
+  }
+}
+
+function removeEarlier(text) {
+  writeEarlier(readEarlier().filter((e) => e.text !== text));
+  page.showStatus("De bewaarde sessie is verwijderd.");
+  renderPractice();
+}
+
+function earlierList() {
+  const rows = [];
+  readEarlier().forEach((e, i) => {
+    let s;
+    try {
+      s = validateSession(decodeSession(e.text), (id) => Boolean(page.rulesetInfo(id)));
+    } catch {
+      return; // (a ruleset no longer on this page, or damaged: not offered)
+    }
+    const id = `earlier-${i}`;
+    rows.push(
+      h(
+        "li",
+        { "data-earlier": String(i), "data-testid": "earlier-session" },
+        h("p", { id }, `${capital(describe(s))}. Opzij gezet op ${dutchDate(e.kept)}.`),
+        h(
+          "div",
+          { class: "actions" },
+          h("button", { type: "button", "data-action": "open-earlier", "aria-describedby": id, onclick: () => openEarlier(e.text) }, "Ga hiermee verder"),
+          h("button", { type: "button", class: "secondary", "data-action": "remove-earlier", "aria-describedby": id, onclick: () => removeEarlier(e.text) }, "Verwijder"),
+        ),
+      ),
+    );
+  });
+  if (!rows.length) return null;
+  return h(
+    "div",
+    { class: "earlier", "data-testid": "earlier" },
+    h("h3", { id: "earlier-title" }, "Eerder bewaard op deze computer"),
+    h("p", { class: "muted" }, `Hier staat werk dat u eerder op deze computer deed. U kunt er later mee verder gaan. We bewaren de laatste ${MAX_EARLIER}.`),
+    h("ul", { class: "plain", "aria-labelledby": "earlier-title" }, rows),
+  );
+}
+
+const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function renderPractice() {
   const restoreFocus = keepFocus(page.practiceBox());
@@ -345,7 +526,7 @@ function renderPracticeInto(box) {
         h(
           "div",
           { class: "actions" },
-          h("button", { type: "button", "data-action": "session-today", onclick: () => open({ ...saved, date: today() }) }, `Vandaag (${dutchDate(today())})`),
+          h("button", { type: "button", "data-action": "session-today", onclick: () => open({ ...saved, date: today() }, saved) }, `Vandaag (${dutchDate(today())})`),
           h("button", { type: "button", class: "secondary", "data-action": "session-saved-date", onclick: () => open(saved) }, `De bewaarde datum (${dutchDate(saved.date)})`),
         ),
       ),
@@ -383,6 +564,7 @@ function renderPracticeInto(box) {
       fileInput,
     ),
     h("p", { id: "link-out", class: "muted" }),
+    earlierList(),
   );
 }
 

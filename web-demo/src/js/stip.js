@@ -9,8 +9,8 @@ import { activities, examples, shownHits, exampleOf } from "./place.js";
 import { startActivity, stopActivity, answer } from "./questions.js";
 import { hasWork, forget } from "./session.js";
 import { termHelp } from "./terms.js";
+import { isPhone, openSheet } from "./sheet.js";
 
-const isPhone = () => matchMedia("(max-width: 860px)").matches;
 
 const parcelName = (p) => p.properties?.kadastraleAanduiding ?? String(p.id);
 
@@ -36,6 +36,7 @@ export function onPlaceClick(point, opts = {}) {
     // Mid-check: ask before the parcel of the check changes.
     state.pendingParcel = { point, parcel, hits, label: opts.label && !opts.label.startsWith("Perceel") ? opts.label : null };
     renderStip();
+    openSheet();
     afterPaint(() => document.querySelector("[data-testid=parcel-confirm] button")?.focus());
     return;
   }
@@ -51,7 +52,10 @@ export function onPlaceClick(point, opts = {}) {
         : "Hier hebben we geen gegevens. Deze demo heeft alleen kaartgegevens van een deel van Otterlo.",
     );
     if (opts.label) afterPaint(() => $("stip-title")?.focus({ preventScroll: isPhone() }));
-    if (isPhone() && !opts.keepFocus) afterPaint(() => $("stip").scrollIntoView({ block: "start" }));
+    if (isPhone() && !opts.keepFocus) {
+      openSheet();
+      afterPaint(() => $("stip").scrollIntoView({ block: "start" }));
+    }
   }
 }
 
