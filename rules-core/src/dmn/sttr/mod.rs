@@ -224,8 +224,9 @@ pub fn import_with(file: &str, xml_text: &str, options: &ImportOptions) -> Resul
     let source = SourceFile::new(format!("{file}.rules"), text.clone());
     let map = LineMap::new(&text);
     // The causes first, then the decisions left out because they read one (D017).
-    let mut diagnostics = conv.diags;
-    diagnostics.sort_by_key(|d| d.code == "D017");
+    let (mut diagnostics, readers): (Vec<DmnDiagnostic>, Vec<DmnDiagnostic>) =
+        conv.diags.into_iter().partition(|d| d.code != "D017");
+    diagnostics.extend(readers);
     for d in &checked.diagnostics {
         diagnostics.push(map.map(d, &source, &conv.cells, &defs));
     }

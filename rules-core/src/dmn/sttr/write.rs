@@ -180,34 +180,36 @@ impl Converter<'_> {
     }
 
     /// The decisions to leave out in the next pass: those that read (directly or through others)
-    /// a decision or input with an error, with the name of what they read.
+    /// a decision or input with an error, with the name of what they read. Linear in the
+    /// requirements: each left-out element is followed to its readers once.
     pub(super) fn readers_of_failed(&self) -> BTreeMap<String, String> {
         let defs = self.defs;
         let mut out = self.blocked.clone();
         // Left out in this pass (the blocked ones among them) and inputs with an error.
-        let mut failed: Vec<(&str, &str)> =
+        let mut todo: Vec<(&str, &str)> =
             self.failed.iter().chain(&self.failed_inputs).map(|(id, name)| (id.as_str(), name.as_str())).collect();
-        loop {
-            let mut grew = false;
-            for d in &defs.decisions {
-                if out.contains_key(&d.id) || self.failed.contains_key(&d.id) {
-                    continue;
-                }
-                // Through its requirements; a file without them, through the names in its FEEL.
-                let textual = d.required_inputs.is_empty() && d.required_decisions.is_empty();
-                let reads = |(id, name): &(&str, &str)| {
-                    d.required_inputs.iter().chain(&d.required_decisions).any(|r| r == id)
-                        || (textual && d.logic.as_ref().is_some_and(|l| logic_mentions(l, name)))
-                };
-                if let Some(&(_, name)) = failed.iter().find(|f| reads(f)) {
-                    out.insert(d.id.clone(), name.to_string());
-                    failed.push((&d.id, &d.name));
-                    grew = true;
-                }
+        let mut readers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        // A file without requirements: readers found through the names in their FEEL.
+        let mut by_name = Vec::new();
+        for (k, d) in defs.decisions.iter().enumerate() {
+            for r in d.required_inputs.iter().chain(&d.required_decisions) {
+                readers.entry(r.as_str()).or_default().push(k);
             }
-            if !grew {
-                return out;
+            if d.required_inputs.is_empty() && d.required_decisions.is_empty() {
+                by_name.push(k);
             }
         }
+        while let Some((id, name)) = todo.pop() {
+            let textual =
+                by_name.iter().filter(|&&k| defs.decisions[k].logic.as_ref().is_some_and(|l| logic_mentions(l, name)));
+            for &k in readers.get(id).into_iter().flatten().chain(textual) {
+                let d = &defs.decisions[k];
+                if !out.contains_key(&d.id) && !self.failed.contains_key(&d.id) {
+                    out.insert(d.id.clone(), name.to_string());
+                    todo.push((&d.id, &d.name));
+                }
+            }
+        }
+        out
     }
 }
