@@ -12,7 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const catalogue = JSON.parse(fs.readFileSync(path.join(root, "tests/hostile/catalogue.json"), "utf8")).catalogue;
+const { catalogue, sttr_file: sttrFile } = JSON.parse(fs.readFileSync(path.join(root, "tests/hostile/catalogue.json"), "utf8"));
 const compiled = new WebAssembly.Module(fs.readFileSync(path.join(root, "rules-wasm/pkg/rules_wasm_bg.wasm")));
 const keep = []; // engines stay referenced: freeing one of a trapped instance would trap again
 let copies = 0;
@@ -46,8 +46,25 @@ function caseText(entry) {
   return JSON.stringify(entry.case);
 }
 
+/** An STTR entry through a fresh instance of the on-demand importer (rules-wasm/sttr). */
+async function importSttr(entry) {
+  const sttr = await import(`${path.join(root, "rules-wasm/pkg/rules_sttr.js")}?instance=${copies++}`);
+  sttr.initSync({ module: fs.readFileSync(path.join(root, "rules-wasm/pkg/rules_sttr_bg.wasm")) });
+  const result = sttr.importSttr(`hostile/${entry.name}.dmn`, sttrFile.head + build(entry.dmn) + sttrFile.tail);
+  const error = result.diagnostics.find((d) => d.severity === "error");
+  return error ? { code: error.code, message: result.rendered } : "ok";
+}
+
 /** Runs one entry: "ok", or the error ({ code, message }); a trap is returned as { trap }. */
 async function runEntry(entry) {
+  if (entry.kind === "sttr") {
+    try {
+      return await importSttr(entry);
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError || e instanceof RangeError) return { trap: e.message };
+      throw e;
+    }
+  }
   const engine = await freshEngine();
   const id = `hostile/${entry.name}.rules`;
   const text = build(entry.ruleset);

@@ -1,5 +1,5 @@
 //! The hostile catalogue (tests/hostile/catalogue.json), natively: every input goes through the
-//! `rules` command, which must end with the expected located error or result, never with a panic
+//! `rules` command (`check`, `fmt`, `eval`; `import-sttr` for STTR files), which must end with the expected located error or result, never with a panic
 //! (exit 101) or an abort (a stack overflow). The same catalogue runs in WebAssembly in
 //! tests/e2e/hostile.test.mjs.
 
@@ -53,10 +53,23 @@ fn run(args: &[&str]) -> Run {
     Run { code: out.status.code(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() }
 }
 
+/// An STTR entry's file: the catalogue's head, the entry's rows, the tail.
+fn sttr_text(catalogue: &Json, entry: &Json) -> String {
+    let file = &catalogue["sttr_file"];
+    format!("{}{}{}", file["head"].as_str().expect("head"), build(&entry["dmn"]), file["tail"].as_str().expect("tail"))
+}
+
 /// Checks one entry; returns what is wrong, if anything.
-fn check_entry(entry: &Json, dir: &Path) -> Result<(), String> {
+fn check_entry(catalogue: &Json, entry: &Json, dir: &Path) -> Result<(), String> {
     let name = entry["name"].as_str().expect("name");
     let expect = &entry["expect"];
+    if entry["kind"] == "sttr" {
+        let file = dir.join(format!("{name}.dmn"));
+        std::fs::write(&file, sttr_text(catalogue, entry)).expect("write STTR file");
+        let out = dir.join(format!("{name}.dmn.rules"));
+        let r = run(&["import-sttr", &file.to_string_lossy(), "-o", &out.to_string_lossy()]);
+        return expect_run(expect, &[r]);
+    }
     let ruleset = dir.join(format!("{name}.rules"));
     std::fs::write(&ruleset, build(&entry["ruleset"])).expect("write ruleset");
     let ruleset = ruleset.to_string_lossy().into_owned();
@@ -74,8 +87,13 @@ fn check_entry(entry: &Json, dir: &Path) -> Result<(), String> {
             run(&["eval", &ruleset, "--case", &case]),
         ],
     };
+    expect_run(expect, &runs)
+}
+
+/// Whether the runs of one entry ended as expected (the first run's exit and messages count).
+fn expect_run(expect: &Json, runs: &[Run]) -> Result<(), String> {
     let first = &runs[0];
-    for r in &runs {
+    for r in runs {
         if !matches!(r.code, Some(0..=2)) {
             return Err(format!("crashed (exit {:?}): {}", r.code, &r.stderr[..r.stderr.len().min(400)]));
         }
@@ -141,7 +159,7 @@ fn every_hostile_input_gets_a_located_error_or_a_bounded_result() {
             eprintln!("skipped {}: {reason}", entry["name"]);
             continue;
         }
-        if let Err(problem) = check_entry(entry, &dir) {
+        if let Err(problem) = check_entry(&catalogue, entry, &dir) {
             failures.push(format!("{}: {problem}", entry["name"]));
         }
     }

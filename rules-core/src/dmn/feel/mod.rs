@@ -42,14 +42,36 @@ pub use legacy::{
 pub use syntax::{parse, parse_tests, parse_type, Args, Ast, BinOp, Check, CmpOp, Names, Tests, Type, MAX_DEPTH};
 pub use value::{order, parse_decimal, Value};
 
-/// A FEEL text that does not parse.
+/// A FEEL text that does not parse. Its message quotes a window of the text around the error, so
+/// a 100 KB expression is not echoed whole.
 #[derive(Debug, Clone, Error, PartialEq)]
-#[error("{message} at character {at} of `{text}`")]
+#[error("{message} at character {at} of `{}`", window(.text, *.at))]
 pub struct FeelError {
     pub text: String,
     /// Character offset in `text`.
     pub at: usize,
     pub message: String,
+}
+
+/// The longest FEEL text quoted whole in a message; longer ones are shortened with `…`.
+const QUOTED_CHARS: usize = 80;
+
+/// A FEEL text as a message quotes it: whole when short, else its start and `…`.
+pub fn quoted(text: &str) -> String {
+    window(text.trim(), 0)
+}
+
+/// At most [`QUOTED_CHARS`] characters of `text` around character `at`, with `…` where cut.
+fn window(text: &str, at: usize) -> String {
+    let count = text.chars().count();
+    if count <= QUOTED_CHARS {
+        return text.to_string();
+    }
+    let first = at.saturating_sub(QUOTED_CHARS / 2).min(count - QUOTED_CHARS);
+    let shown: String = text.chars().skip(first).take(QUOTED_CHARS).collect();
+    let lead = if first > 0 { "…" } else { "" };
+    let tail = if first + QUOTED_CHARS < count { "…" } else { "" };
+    format!("{lead}{shown}{tail}")
 }
 
 #[cfg(test)]
@@ -77,6 +99,22 @@ mod tests {
         assert_eq!(eval_str("10 + null"), Value::Null);
         assert_eq!(shows(".872"), "0.872");
         assert_eq!(shows("1.23e4"), "12300");
+        // Huge exponents end at once (they looped once per power of ten: seconds, minutes).
+        assert_eq!(shows("888383e-418888888"), "0");
+        assert_eq!(shows("0e1100835185"), "0");
+        assert_eq!(shows("1.5e-30"), "0");
+    }
+
+    #[test]
+    fn long_texts_are_quoted_in_part() {
+        assert_eq!(quoted(" 1 + 2 "), "1 + 2");
+        let long = vec!["\"a\""; 8000].join(" + ");
+        let q = quoted(&long);
+        assert_eq!(q.chars().count(), QUOTED_CHARS + 1);
+        assert!(q.starts_with("\"a\" + ") && q.ends_with('…'));
+        let err = parse(&format!("{long} +"), &Names::new(Vec::<String>::new())).unwrap_err().to_string();
+        assert!(err.len() < 300, "{err}");
+        assert!(err.contains('…'), "{err}");
         assert_eq!(shows("\"\\ud83d\\udc0e\""), "\"\u{1F40E}\"");
     }
 

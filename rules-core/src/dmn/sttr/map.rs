@@ -193,7 +193,7 @@ impl Converter<'_> {
                     Var::input(t, ty.clone(), domain_of(&ty))
                 }),
                 Err(err) => {
-                    self.error("D002", element, format!("binding `{text}` does not parse: {err}"));
+                    self.error("D002", element, format!("binding does not parse: {err}"));
                     None
                 }
             };
@@ -219,7 +219,7 @@ impl Converter<'_> {
                 let body = match feel::parse_expression(text, &self.names) {
                     Ok(e) => self.literal_decision(&e, &var, &logic.id, text),
                     Err(err) => {
-                        self.error("D002", &logic.id, format!("FEEL expression `{text}` does not parse: {err}"));
+                        self.error("D002", &logic.id, format!("FEEL expression does not parse: {err}"));
                         None
                     }
                 };
@@ -272,7 +272,7 @@ impl Converter<'_> {
             self.error(
                 "D009",
                 element,
-                format!("`{}` gives no conclusion (null); the rules language has no null", text.trim()),
+                format!("`{}` gives no conclusion (null); the rules language has no null", feel::quoted(text)),
             );
             return None;
         }
@@ -284,7 +284,7 @@ impl Converter<'_> {
         match translate(e, &self.vars) {
             Ok(s) => Some(s),
             Err(why) => {
-                self.error("D002", element, format!("FEEL `{}` cannot be converted: {why}", text.trim()));
+                self.error("D002", element, format!("FEEL `{}` cannot be converted: {why}", feel::quoted(text)));
                 None
             }
         }
@@ -333,11 +333,7 @@ impl Converter<'_> {
                     }
                 }
                 Err(err) => {
-                    self.error(
-                        "D002",
-                        &input.id,
-                        format!("input expression `{}` does not parse: {err}", input.expression),
-                    );
+                    self.error("D002", &input.id, format!("input expression does not parse: {err}"));
                     return;
                 }
             };
@@ -392,11 +388,7 @@ impl Converter<'_> {
                     None
                 }
                 Err(err) => {
-                    self.error(
-                        "D002",
-                        &out_entry.id,
-                        format!("output entry `{}` does not parse: {err}", out_entry.text),
-                    );
+                    self.error("D002", &out_entry.id, format!("output entry does not parse: {err}"));
                     None
                 }
             };
@@ -628,7 +620,7 @@ impl Converter<'_> {
         let tests = match feel::parse_unary_tests(text, &self.names) {
             Ok(t) => t,
             Err(err) => {
-                self.error("D002", element, format!("input entry `{}` does not parse: {err}", text.trim()));
+                self.error("D002", element, format!("input entry does not parse: {err}"));
                 return None;
             }
         };
@@ -662,7 +654,7 @@ impl Converter<'_> {
                     self.warn(
                         "D007",
                         element,
-                        format!("`{}` applies only while `{}` has no value; an unanswered question is unknown here, never a value, so this rule never applies", text.trim(), col.name),
+                        format!("`{}` applies only while `{}` has no value; an unanswered question is unknown here, never a value, so this rule never applies", feel::quoted(text), col.name),
                         Some("test the answers instead, or remove the rule".into()),
                     );
                     let all: Vec<String> = domain.iter().flat_map(|v| v.written.clone()).collect();
@@ -682,7 +674,7 @@ impl Converter<'_> {
                         if choice_question { hint } else { hint.or_else(|| Some("this rule can never apply".into())) };
                     let message = format!(
                         "`{}` can never match `{}`: its possible values are {}",
-                        text.trim(),
+                        feel::quoted(text),
                         col.name,
                         possible.join(", ")
                     );
@@ -716,7 +708,7 @@ impl Converter<'_> {
             self.warn(
                 "D007",
                 element,
-                format!("`{}` applies while `{}` has no value; an unanswered question is unknown here, never a value, so this test is never met", text.trim(), col.name),
+                format!("`{}` applies while `{}` has no value; an unanswered question is unknown here, never a value, so this test is never met", feel::quoted(text), col.name),
                 Some("test the answers instead, or remove the rule".into()),
             );
         }
@@ -788,7 +780,7 @@ impl Converter<'_> {
         for t in &rest {
             let part = match t {
                 _ if t.uses_input_value() => {
-                    self.error("D002", element, format!("`{}` tests `?` on `{}`, which has no fixed set of values to check it against; this is not supported", text.trim(), col.name));
+                    self.error("D002", element, format!("`{}` tests `?` on `{}`, which has no fixed set of values to check it against; this is not supported", feel::quoted(text), col.name));
                     None
                 }
                 Test::Compare(op, e) => {
