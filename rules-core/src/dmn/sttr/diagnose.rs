@@ -414,20 +414,15 @@ pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
     if !gap_search(rows, &accepts, 0, &candidates, &mut path, &mut budget) {
         return None;
     }
-    // The columns after the one where no row was left take any value: not named.
-    let named = (1..=path.len())
-        .find(|&n| (0..rows.len()).all(|r| (0..n).any(|c| !accepts[c][r][path[c]])))
-        .unwrap_or(path.len());
+    // Is the path a gap with column `c` at its k-th value instead?
     let is_gap = |c: usize, k: usize| {
-        (0..rows.len()).all(|r| (0..named).any(|x| !accepts[x][r][if x == c { k } else { path[x] }]))
+        (0..rows.len()).all(|r| (0..path.len()).any(|x| !accepts[x][r][if x == c { k } else { path[x] }]))
     };
     let mut widened = false;
-    let parts: Vec<String> = path[..named]
-        .iter()
-        .enumerate()
-        .zip(columns)
-        .zip(&tried)
-        .map(|(((c, &k), col), values)| match (&values[k], &col.domain) {
+    let mut parts = Vec::with_capacity(path.len());
+    for (c, col) in columns.iter().enumerate() {
+        let (k, values) = (path[c], &tried[c]);
+        let part = match (&values[k], &col.domain) {
             (Tried::Number(..), _) if !widened => {
                 widened = true;
                 let (mut lo, mut hi) = (k, k);
@@ -437,15 +432,8 @@ pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
                 while hi + 1 < values.len() && is_gap(c, hi + 1) {
                     hi += 1;
                 }
-                let low = match &values[lo] {
-                    Tried::Number(_, i) => (i.0, i.1),
-                    Tried::Index(_) => (None, false),
-                };
-                let high = match &values[hi] {
-                    Tried::Number(_, i) => (i.2, i.3),
-                    Tried::Index(_) => (None, false),
-                };
-                describe_interval(&col.text, (low.0, low.1, high.0, high.1))
+                let (Tried::Number(_, low), Tried::Number(_, high)) = (&values[lo], &values[hi]) else { continue };
+                describe_interval(&col.text, (low.0, low.1, high.2, high.3))
             }
             (Tried::Number(n, _), _) => format!("{} = {}", col.text, decimal_text(*n)),
             (Tried::Index(i), Some(d)) => {
@@ -453,8 +441,9 @@ pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
             }
             (Tried::Index(0), None) => format!("{} = \"\" (no answer)", col.text),
             (Tried::Index(_), None) => format!("{} = a text", col.text),
-        })
-        .collect();
+        };
+        parts.push(part);
+    }
     if parts.is_empty() {
         return Some("for any answers".into());
     }

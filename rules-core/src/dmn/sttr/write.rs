@@ -155,7 +155,6 @@ impl Converter<'_> {
         }
         let Some(first) = self.diags[diag_len..].iter().find(|x| x.is_error()).cloned() else { return };
         self.out.truncate(out_len);
-        self.gaps.remove(&d.name);
         self.failed.insert(d.id.clone(), d.name.clone());
         let _ = writeln!(self.out, "\n// dmn: {}", d.id);
         let _ = writeln!(
@@ -186,27 +185,36 @@ impl Converter<'_> {
         let defs = self.defs;
         let mut out = self.blocked.clone();
         // Left out in this pass (the blocked ones among them) and inputs with an error.
-        let mut todo: Vec<(&str, &str)> =
-            self.failed.iter().chain(&self.failed_inputs).map(|(id, name)| (id.as_str(), name.as_str())).collect();
-        let mut readers: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        // A file without requirements: readers found through the names in their FEEL.
-        let mut by_name = Vec::new();
-        for (k, d) in defs.decisions.iter().enumerate() {
+        let mut todo: Vec<(String, String)> =
+            self.failed.iter().chain(&self.failed_inputs).map(|(id, name)| (id.clone(), name.clone())).collect();
+        // Per required element, the ids of the decisions that require it; and each decision's name.
+        let mut readers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        for d in &defs.decisions {
+            names.insert(d.id.clone(), d.name.clone());
             for r in d.required_inputs.iter().chain(&d.required_decisions) {
-                readers.entry(r.as_str()).or_default().push(k);
-            }
-            if d.required_inputs.is_empty() && d.required_decisions.is_empty() {
-                by_name.push(k);
+                match readers.get_mut(r) {
+                    Some(list) => list.push(d.id.clone()),
+                    None => {
+                        readers.insert(r.clone(), vec![d.id.clone()]);
+                    }
+                }
             }
         }
         while let Some((id, name)) = todo.pop() {
-            let textual =
-                by_name.iter().filter(|&&k| defs.decisions[k].logic.as_ref().is_some_and(|l| logic_mentions(l, name)));
-            for &k in readers.get(id).into_iter().flatten().chain(textual) {
-                let d = &defs.decisions[k];
-                if !out.contains_key(&d.id) && !self.failed.contains_key(&d.id) {
-                    out.insert(d.id.clone(), name.to_string());
-                    todo.push((&d.id, &d.name));
+            // A file without requirements: readers found through the names in their FEEL.
+            let textual = defs.decisions.iter().filter(|d| {
+                d.required_inputs.is_empty()
+                    && d.required_decisions.is_empty()
+                    && d.logic.as_ref().is_some_and(|l| logic_mentions(l, &name))
+            });
+            let found: Vec<String> =
+                readers.get(&id).into_iter().flatten().cloned().chain(textual.map(|d| d.id.clone())).collect();
+            for reader in found {
+                if !out.contains_key(&reader) && !self.failed.contains_key(&reader) {
+                    out.insert(reader.clone(), name.clone());
+                    let reader_name = names.get(&reader).cloned().unwrap_or_default();
+                    todo.push((reader, reader_name));
                 }
             }
         }
