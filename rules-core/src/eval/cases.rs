@@ -189,7 +189,10 @@ impl<'r> Evaluator<'r> {
                             return Ok(None);
                         };
                         match self.expr(e)? {
-                            Val::Known(Value::Text(s)) => texts.push(s.to_string()),
+                            Val::Known(Value::Text(s)) if !texts.iter().any(|t| t.as_str() == &*s) => {
+                                texts.push(s.to_string())
+                            }
+                            Val::Known(Value::Text(_)) => {}
                             _ => return Ok(None),
                         }
                     }
@@ -199,8 +202,6 @@ impl<'r> Evaluator<'r> {
                     other.push('~');
                 }
                 texts.push(other);
-                texts.sort();
-                texts.dedup();
                 texts.into_iter().map(|s| Value::Text(s.as_str().into())).collect()
             }
             Type::Num(dim) => {

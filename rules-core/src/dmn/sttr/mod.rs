@@ -201,16 +201,16 @@ pub fn import_with(file: &str, xml_text: &str, options: &ImportOptions) -> Resul
         conv.strict = options.strict;
         conv.bindings = bindings.clone();
         conv.no_hit = no_hit.clone();
-        conv.blocked = blocked.clone();
+        let before = blocked.len();
+        conv.blocked = std::mem::take(&mut blocked);
         conv.run();
         let fresh: Vec<(String, map::NoHit)> =
             conv.gaps.iter().filter(|(k, _)| !no_hit.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
-        let readers = conv.readers_of_failed();
-        if fresh.is_empty() && readers.len() == blocked.len() {
+        blocked = conv.readers_of_failed();
+        if fresh.is_empty() && blocked.len() == before {
             break conv;
         }
         no_hit.extend(fresh);
-        blocked = readers;
     };
     let not_converted =
         defs.decisions.iter().filter(|d| conv.failed.contains_key(&d.id)).map(|d| d.id.clone()).collect();

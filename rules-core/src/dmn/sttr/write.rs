@@ -181,9 +181,9 @@ impl Converter<'_> {
     /// The decisions to leave out in the next pass: those that read (directly or through others)
     /// a decision or input with an error, with the name of what they read. Linear in the
     /// requirements: each left-out element is followed to its readers once.
-    pub(super) fn readers_of_failed(&self) -> BTreeMap<String, String> {
+    pub(super) fn readers_of_failed(&mut self) -> BTreeMap<String, String> {
         let defs = self.defs;
-        let mut out = self.blocked.clone();
+        let mut out = std::mem::take(&mut self.blocked);
         // Left out in this pass (the blocked ones among them) and inputs with an error.
         let mut todo: Vec<(String, String)> =
             self.failed.iter().chain(&self.failed_inputs).map(|(id, name)| (id.clone(), name.clone())).collect();
