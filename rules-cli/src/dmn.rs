@@ -41,7 +41,8 @@ pub struct ExportSttrArgs {
 #[derive(Args)]
 pub struct TckArgs {
     /// A TCK folder such as `dmn-tck/TestCases/compliance-level-2`: one sub-folder per model,
-    /// with its `.dmn` and `*-test-NN.xml` files.
+    /// with its `.dmn` and `*-test-NN.xml` files (the first `.dmn` by name is the model; the
+    /// folder's other `.dmn` files are the models it may import).
     dir: PathBuf,
     /// Also write the results in the TCK's CSV format (folder, test file, case id, result, comment).
     #[arg(long)]
@@ -212,7 +213,12 @@ pub fn tck(args: &TckArgs) -> Result<ExitCode, Failure> {
         }
         let name =
             format!("{level}/{}", folder.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default());
-        let report = tck::run_folder(&name, &read(model)?, &tests);
+        // The folder's other models are those the model may import.
+        let mut library = Vec::new();
+        for f in files.iter().filter(|f| *f != model && f.extension().is_some_and(|e| e == "dmn")) {
+            library.push(read(f)?);
+        }
+        let report = tck::run_folder_with_imports(&name, &read(model)?, &library, &tests);
         models += 1;
         match &report.model_error {
             None => loaded += 1,

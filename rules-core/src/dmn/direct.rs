@@ -121,6 +121,8 @@ struct Inner {
     input_types: BTreeMap<String, String>,
     /// Item definitions with allowed values, parsed.
     allowed: BTreeMap<String, Tests>,
+    /// Imported models by their prefix (the `import` element's name).
+    imports: Vec<(String, Rc<Inner>)>,
 }
 
 /// A loaded DMN model, ready to evaluate.
@@ -128,15 +130,30 @@ pub struct Model {
     inner: Rc<Inner>,
 }
 
-fn names_of(definitions: &Definitions) -> Names {
+/// The names a model's FEEL may use: its own, and those of the models it imports (after their
+/// prefix, `myimport.Say Hello`).
+fn names_of(definitions: &Definitions, imports: &[(String, Rc<Inner>)]) -> Names {
     let mut names = Names::new(Vec::<String>::new());
+    add_names(definitions, &mut names);
+    fn imported(imports: &[(String, Rc<Inner>)], names: &mut Names) {
+        for (prefix, inner) in imports {
+            names.add(prefix);
+            add_names(&inner.definitions, names);
+            imported(&inner.imports, names);
+        }
+    }
+    imported(imports, &mut names);
+    names
+}
+
+fn add_names(definitions: &Definitions, names: &mut Names) {
     for i in &definitions.inputs {
         names.add(&i.name);
     }
     for d in &definitions.decisions {
         names.add(&d.name);
         if let Some(l) = &d.logic {
-            logic_names(l, &mut names);
+            logic_names(l, names);
         }
     }
     for b in &definitions.bkms {
@@ -145,7 +162,7 @@ fn names_of(definitions: &Definitions) -> Names {
             names.add(p);
         }
         if let Some(l) = &b.body {
-            logic_names(l, &mut names);
+            logic_names(l, names);
         }
     }
     for s in &definitions.decision_services {
@@ -158,9 +175,8 @@ fn names_of(definitions: &Definitions) -> Names {
         }
     }
     for item in &definitions.item_definitions {
-        component_names(item, &mut names);
+        component_names(item, names);
     }
-    names
 }
 
 /// Names a boxed expression introduces (context entries, parameters, iterator variables).
@@ -207,55 +223,88 @@ fn logic_names(l: &Logic, names: &mut Names) {
     }
 }
 
-impl Model {
-    /// Read the XML and parse every FEEL text in it.
-    pub fn load(text: &str) -> Result<Model, ModelError> {
-        let definitions = xml::read(text)?;
-        let names = names_of(&definitions);
-        let decisions = definitions
-            .decisions
-            .iter()
-            .map(|d| {
-                let mut requires: Vec<String> = d
-                    .required_decisions
-                    .iter()
-                    .filter_map(|id| definitions.decision_by_id(id).map(|r| r.name.clone()))
-                    .collect();
-                requires.dedup();
-                DecisionDef {
-                    name: d.name.clone(),
-                    type_ref: d.type_ref.clone(),
-                    requires,
-                    logic: match &d.logic {
-                        Some(l) => compile(l, &names),
-                        None => Ok(Compiled::Empty),
-                    },
-                }
-            })
-            .collect();
-        let bkms = definitions
-            .bkms
-            .iter()
-            .map(|b| BkmDef {
-                name: b.name.clone(),
-                parameters: b.parameters.clone(),
-                logic: match &b.body {
+/// Models built so far, by namespace, so a model imported by several is built once; and those
+/// being built, so an import cycle stops.
+#[derive(Default)]
+struct Built {
+    done: BTreeMap<String, Rc<Inner>>,
+    busy: BTreeSet<String>,
+}
+
+/// A model with its FEEL parsed and its imports (from `library`, by namespace) built.
+fn build(definitions: Definitions, library: &[Definitions], built: &mut Built) -> Result<Inner, ModelError> {
+    built.busy.insert(definitions.namespace.clone());
+    let mut imports = Vec::new();
+    for (namespace, prefix) in &definitions.imports {
+        if let Some(inner) = built.done.get(namespace) {
+            imports.push((prefix.clone(), inner.clone()));
+        } else if !built.busy.contains(namespace) {
+            if let Some(other) = library.iter().find(|l| &l.namespace == namespace) {
+                let inner = Rc::new(build(other.clone(), library, built)?);
+                built.done.insert(namespace.clone(), inner.clone());
+                imports.push((prefix.clone(), inner));
+            }
+        }
+    }
+    built.busy.remove(&definitions.namespace);
+    let names = names_of(&definitions, &imports);
+    let decisions = definitions
+        .decisions
+        .iter()
+        .map(|d| {
+            let mut requires: Vec<String> = d
+                .required_decisions
+                .iter()
+                .filter_map(|id| definitions.decision_by_id(id).map(|r| r.name.clone()))
+                .collect();
+            requires.dedup();
+            DecisionDef {
+                name: d.name.clone(),
+                type_ref: d.type_ref.clone(),
+                requires,
+                logic: match &d.logic {
                     Some(l) => compile(l, &names),
                     None => Ok(Compiled::Empty),
                 },
-            })
-            .collect();
-        let input_types =
-            definitions.inputs.iter().filter_map(|i| Some((i.name.clone(), i.type_ref.clone()?))).collect();
-        let mut allowed = BTreeMap::new();
-        for item in &definitions.item_definitions {
-            if let Some(values) = &item.allowed_values {
-                let tests = feel::parse_tests(values, &names)
-                    .map_err(|source| ModelError::Feel { element: item.name.clone(), source })?;
-                allowed.insert(item.name.clone(), tests);
             }
+        })
+        .collect();
+    let bkms = definitions
+        .bkms
+        .iter()
+        .map(|b| BkmDef {
+            name: b.name.clone(),
+            parameters: b.parameters.clone(),
+            logic: match &b.body {
+                Some(l) => compile(l, &names),
+                None => Ok(Compiled::Empty),
+            },
+        })
+        .collect();
+    let input_types = definitions.inputs.iter().filter_map(|i| Some((i.name.clone(), i.type_ref.clone()?))).collect();
+    let mut allowed = BTreeMap::new();
+    for item in &definitions.item_definitions {
+        if let Some(values) = &item.allowed_values {
+            let tests = feel::parse_tests(values, &names)
+                .map_err(|source| ModelError::Feel { element: item.name.clone(), source })?;
+            allowed.insert(item.name.clone(), tests);
         }
-        Ok(Model { inner: Rc::new(Inner { definitions, decisions, bkms, input_types, allowed }) })
+    }
+    Ok(Inner { definitions, decisions, bkms, input_types, allowed, imports })
+}
+
+impl Model {
+    /// Read the XML and parse every FEEL text in it.
+    pub fn load(text: &str) -> Result<Model, ModelError> {
+        Model::load_with_imports(text, &[])
+    }
+
+    /// Read a model that imports others (`<import namespace=...>`): `library` holds the texts of
+    /// the models it may import, found by their namespace. A library model that does not read is
+    /// left out, and so is an import that none of them provides.
+    pub fn load_with_imports(text: &str, library: &[String]) -> Result<Model, ModelError> {
+        let library: Vec<Definitions> = library.iter().filter_map(|t| xml::read(t).ok()).collect();
+        Ok(Model { inner: Rc::new(build(xml::read(text)?, &library, &mut Built::default())?) })
     }
 
     pub fn definitions(&self) -> &Definitions {
@@ -332,10 +381,17 @@ fn run_service(inner: &Rc<Inner>, s: &xml::DecisionService, args: &[Value]) -> V
         .filter_map(|id| defs.decision_by_id(id))
         .map(|d| (d.name.clone(), run.decision(&d.name).unwrap_or(Value::Null)))
         .collect();
-    if outputs.len() == 1 {
+    let result = if outputs.len() == 1 {
         outputs.into_iter().next().map(|(_, v)| v).unwrap_or(Value::Null)
     } else {
         Value::Context(outputs)
+    };
+    // A service typed by a function type gives a result of its output type, or null.
+    let output_type =
+        s.type_ref.as_deref().and_then(|t| defs.item_definition(t)).and_then(|i| i.function_output.as_deref());
+    match output_type {
+        Some(t) => conform(inner, result, Some(t)),
+        None => result,
     }
 }
 
@@ -542,6 +598,8 @@ struct Run {
     inputs: Vec<(String, Value)>,
     done: RefCell<BTreeMap<String, Value>>,
     busy: RefCell<BTreeSet<String>>,
+    /// Each imported model as a context under its prefix, made once per run.
+    imported: RefCell<Option<Vec<(String, Value)>>>,
 }
 
 impl Run {
@@ -553,7 +611,47 @@ impl Run {
                 (name.clone(), v)
             })
             .collect();
-        Run { inner, inputs, done: RefCell::new(given), busy: RefCell::new(BTreeSet::new()) }
+        Run {
+            inner,
+            inputs,
+            done: RefCell::new(given),
+            busy: RefCell::new(BTreeSet::new()),
+            imported: RefCell::new(None),
+        }
+    }
+
+    /// The imported models, each a context under its prefix: its input data (given by name, as
+    /// the inputs of this run), its decisions evaluated on them, its business knowledge models
+    /// and decision services as functions.
+    fn imported(&self) -> Vec<(String, Value)> {
+        if let Some(v) = self.imported.borrow().as_ref() {
+            return v.clone();
+        }
+        let mut out = Vec::new();
+        for (prefix, inner) in &self.inner.imports {
+            let run = Run::new(inner.clone(), &self.inputs, BTreeMap::new());
+            let mut entries: Vec<(String, Value)> = inner
+                .definitions
+                .inputs
+                .iter()
+                .map(|i| {
+                    let v = run.inputs.iter().find(|(n, _)| *n == i.name).map(|(_, v)| v.clone());
+                    (i.name.clone(), v.unwrap_or(Value::Null))
+                })
+                .collect();
+            for d in &inner.decisions {
+                entries.push((d.name.clone(), run.decision(&d.name).unwrap_or(Value::Null)));
+            }
+            for (k, b) in inner.bkms.iter().enumerate() {
+                entries.push((b.name.clone(), bkm_function(inner, k)));
+            }
+            for (k, s) in inner.definitions.decision_services.iter().enumerate() {
+                entries.push((s.name.clone(), service_function(inner, k)));
+            }
+            out.push((prefix.clone(), Value::Context(entries)));
+        }
+        *self.imported.borrow_mut() = Some(out.clone());
+        out
     }
 
     fn decision(&self, name: &str) -> Result<Value, ModelError> {
@@ -585,6 +683,7 @@ impl Run {
                 }
             }
         }
+        vars.extend(self.imported());
         let scope = root_scope(&inner, vars);
         let v = evaluate(&inner, logic, &scope);
         let v = conform(&inner, v, d.type_ref.as_deref());
@@ -936,121 +1035,4 @@ fn table(inner: &Rc<Inner>, t: &Table, scope: &Rc<Scope>) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn model(body: &str) -> Model {
-        Model::load(&format!(
-            "<definitions xmlns=\"https://www.omg.org/spec/DMN/20191111/MODEL/\" name=\"t\">{body}</definitions>"
-        ))
-        .unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    fn table(hit: &str, rows: &[(&str, &str)]) -> String {
-        let rules: String = rows
-            .iter()
-            .map(|(i, o)| {
-                format!(
-                    "<rule><inputEntry><text>{i}</text></inputEntry><outputEntry><text>{o}</text></outputEntry></rule>"
-                )
-            })
-            .collect();
-        format!(
-            "<inputData id=\"x\" name=\"x\"/><decision id=\"d\" name=\"D\"><decisionTable {hit}><input><inputExpression><text>x</text></inputExpression></input>\
-             <output><outputValues><text>\"high\",\"low\"</text></outputValues></output>{rules}</decisionTable></decision>"
-        )
-    }
-
-    fn run(m: &Model, x: i64) -> Value {
-        m.evaluate("D", &[("x".into(), Value::number(x))]).unwrap_or_else(|e| panic!("{e}"))
-    }
-
-    #[test]
-    fn hit_policies() {
-        let rows = [("&gt; 1", "\"low\""), ("&gt; 2", "\"high\"")];
-        assert_eq!(run(&model(&table("hitPolicy=\"UNIQUE\"", &rows)), 3), Value::Null);
-        assert_eq!(run(&model(&table("hitPolicy=\"FIRST\"", &rows)), 3), Value::String("low".into()));
-        assert_eq!(run(&model(&table("hitPolicy=\"PRIORITY\"", &rows)), 3), Value::String("high".into()));
-        assert_eq!(run(&model(&table("hitPolicy=\"ANY\"", &rows)), 3), Value::Null);
-        assert_eq!(run(&model(&table("hitPolicy=\"RULE ORDER\"", &rows)), 3).to_string(), "[\"low\", \"high\"]");
-        assert_eq!(run(&model(&table("hitPolicy=\"OUTPUT ORDER\"", &rows)), 3).to_string(), "[\"high\", \"low\"]");
-        let nums = [("&gt; 1", "\"high\""), ("&gt; 2", "\"high\"")];
-        assert_eq!(run(&model(&table("hitPolicy=\"COLLECT\" aggregation=\"COUNT\"", &nums)), 3), Value::number(1));
-        assert_eq!(run(&model(&table("hitPolicy=\"COLLECT\"", &nums)), 0), Value::Null);
-    }
-
-    #[test]
-    fn bkm_invocation_and_cycles() {
-        let m = model(
-            "<businessKnowledgeModel id=\"b\" name=\"double\"><encapsulatedLogic><formalParameter name=\"n\"/>\
-             <literalExpression><text>n * 2</text></literalExpression></encapsulatedLogic></businessKnowledgeModel>\
-             <decision id=\"d\" name=\"D\"><literalExpression><text>double(21)</text></literalExpression></decision>\
-             <decision id=\"a\" name=\"A\"><informationRequirement><requiredDecision href=\"#b2\"/></informationRequirement>\
-             <literalExpression><text>B</text></literalExpression></decision>\
-             <decision id=\"b2\" name=\"B\"><informationRequirement><requiredDecision href=\"#a\"/></informationRequirement>\
-             <literalExpression><text>A</text></literalExpression></decision>",
-        );
-        assert_eq!(m.evaluate("D", &[]), Ok(Value::number(42)));
-        assert_eq!(m.evaluate("A", &[]), Err(ModelError::Cycle("A".into())));
-        assert_eq!(m.evaluate("Nope", &[]), Err(ModelError::UnknownDecision("Nope".into())));
-    }
-
-    #[test]
-    fn bad_feel_names_the_element_and_the_rest_loads() {
-        let m = model(
-            "<decision id=\"d1\" name=\"D\"><literalExpression id=\"lit\"><text>1 + (2</text></literalExpression></decision>\
-             <decision id=\"d2\" name=\"E\"><literalExpression><text>nosuch(2)</text></literalExpression></decision>\
-             <decision id=\"d3\" name=\"F\"><literalExpression><text>1 + 2</text></literalExpression></decision>",
-        );
-        let err = m.evaluate("D", &[]).expect_err("does not parse");
-        assert!(matches!(err, ModelError::Feel { ref element, .. } if element == "lit"), "{err:?}");
-        assert!(m.evaluate("E", &[]).expect_err("unknown").to_string().contains("unknown function `nosuch`"));
-        assert_eq!(m.evaluate("F", &[]), Ok(Value::number(3)));
-        assert_eq!(m.problems().len(), 2);
-    }
-
-    /// A decision whose boxed expression cannot be read (an unknown hit policy, nesting too deep)
-    /// fails alone, with its element id; the decisions that do not need it still evaluate.
-    #[test]
-    fn an_unreadable_decision_fails_alone() {
-        let deep = format!(
-            "{}<literalExpression><text>1</text></literalExpression>{}",
-            "<context><contextEntry>".repeat(70),
-            "</contextEntry></context>".repeat(70)
-        );
-        let m = model(&format!(
-            "<decision id=\"d1\" name=\"D\"><decisionTable id=\"t1\" hitPolicy=\"SOMETIMES\"><output id=\"o\"/></decisionTable></decision>\
-             <decision id=\"d2\" name=\"E\">{deep}</decision>\
-             <decision id=\"d3\" name=\"F\"><literalExpression><text>1 + 2</text></literalExpression></decision>\
-             <decision id=\"d4\" name=\"G\"><informationRequirement><requiredDecision href=\"#d1\"/></informationRequirement>\
-             <literalExpression><text>D + 1</text></literalExpression></decision>"
-        ));
-        assert_eq!(m.evaluate("F", &[]), Ok(Value::number(3)));
-        let err = m.evaluate("D", &[]).expect_err("unknown hit policy");
-        assert!(matches!(err, ModelError::Invalid { ref element, .. } if element == "d1"), "{err:?}");
-        assert!(err.to_string().contains("SOMETIMES") && err.to_string().contains("t1"), "{err}");
-        let err = m.evaluate("E", &[]).expect_err("too deep");
-        assert!(
-            matches!(err, ModelError::Invalid { ref element, source: XmlError::TooDeep { .. } } if element == "d2"),
-            "{err:?}"
-        );
-        // A decision that needs the broken one reports it.
-        assert!(matches!(m.evaluate("G", &[]), Err(ModelError::Invalid { ref element, .. }) if element == "d1"));
-        assert_eq!(m.problems().len(), 2);
-    }
-
-    #[test]
-    fn boxed_list_relation_and_types() {
-        let m = model(
-            "<decision id=\"d\" name=\"D\"><variable name=\"D\" typeRef=\"number\"/>\
-             <literalExpression><text>\"not a number\"</text></literalExpression></decision>\
-             <decision id=\"l\" name=\"L\"><list><literalExpression><text>1</text></literalExpression>\
-             <literalExpression><text>1 + 1</text></literalExpression></list></decision>\
-             <decision id=\"r\" name=\"R\"><relation><column name=\"a\"/><row><literalExpression><text>7</text>\
-             </literalExpression></row></relation></decision>",
-        );
-        assert_eq!(m.evaluate("D", &[]), Ok(Value::Null));
-        assert_eq!(m.evaluate("L", &[]).map(|v| v.to_string()), Ok("[1, 2]".into()));
-        assert_eq!(m.evaluate("R", &[]).map(|v| v.to_string()), Ok("[{a: 7}]".into()));
-    }
-}
+mod tests;

@@ -308,7 +308,18 @@ pub struct FolderReport {
 
 /// Run all test files of one folder against its model.
 pub fn run_folder(folder: &str, model_xml: &str, test_files: &[(String, String)]) -> FolderReport {
-    let model = Model::load(model_xml);
+    run_folder_with_imports(folder, model_xml, &[], test_files)
+}
+
+/// [`run_folder`] for a model that imports others: `library` holds the texts of the folder's other
+/// models, which its imports name by namespace.
+pub fn run_folder_with_imports(
+    folder: &str,
+    model_xml: &str,
+    library: &[String],
+    test_files: &[(String, String)],
+) -> FolderReport {
+    let model = Model::load_with_imports(model_xml, library);
     let model_error = model.as_ref().err().map(|e| e.to_string());
     let problems = model.as_ref().map(|m| m.problems().iter().map(|p| p.to_string()).collect()).unwrap_or_default();
     let mut results = Vec::new();

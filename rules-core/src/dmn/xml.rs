@@ -148,6 +148,8 @@ pub struct ItemDefinition {
     /// `allowedValues` as FEEL unary tests.
     pub allowed_values: Option<String>,
     pub components: Vec<ItemDefinition>,
+    /// `functionItem/@outputTypeRef`: the result type of a function type (a decision service's).
+    pub function_output: Option<String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -234,6 +236,8 @@ pub struct DecisionService {
     pub encapsulated: Vec<String>,
     pub input_decisions: Vec<String>,
     pub input_data: Vec<String>,
+    /// The variable's type: a function type whose output type applies to the service's result.
+    pub type_ref: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -565,6 +569,7 @@ impl<'a, 'input> Reader<'a, 'input> {
                     encapsulated: hrefs("encapsulatedDecision"),
                     input_decisions: hrefs("inputDecision"),
                     input_data: hrefs("inputData"),
+                    type_ref: self.variable_type(child),
                 });
             } else if self.is_dmn(child, "import") {
                 defs.imports.push((
@@ -589,6 +594,10 @@ impl<'a, 'input> Reader<'a, 'input> {
             } else {
                 Vec::new()
             },
+            function_output: self
+                .dmn_child(node, "functionItem")
+                .and_then(|f| f.attribute("outputTypeRef"))
+                .map(String::from),
         }
     }
 

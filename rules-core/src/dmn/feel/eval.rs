@@ -12,7 +12,7 @@ use rust_decimal::MathematicalOps;
 
 use super::builtins;
 use super::syntax::{Args, Ast, BinOp, Check, CmpOp, FunctionDef, Iteration, Tests, Type};
-use super::value::{equal, order, DateTime, Range, Time, Value, Zone};
+use super::value::{equal, order, DateTime, Range, RangeTest, Time, Value, Zone};
 
 /// How deeply function calls may nest.
 pub const MAX_CALLS: usize = 64;
@@ -188,11 +188,11 @@ pub fn evaluate(e: &Ast, scope: &Rc<Scope>) -> Value {
             let high = high.as_ref().map(|e| evaluate(e, scope));
             range(low, *low_closed, high, *high_closed)
         }
-        Ast::EqualRange(e) => {
-            let v = evaluate(e, scope);
+        Ast::EqualRange(x) | Ast::NotEqualRange(x) => {
+            let v = evaluate(x, scope);
             match range(Some(v.clone()), true, Some(v), true) {
                 Value::Range(mut r) => {
-                    r.equal_test = true;
+                    r.test = if matches!(e, Ast::EqualRange(_)) { RangeTest::Equal } else { RangeTest::NotEqual };
                     Value::Range(r)
                 }
                 other => other,
@@ -348,6 +348,9 @@ fn iterate(its: &[Iteration], scope: &Rc<Scope>, f: &mut dyn FnMut(&Rc<Scope>) -
 }
 
 fn range_integers(r: &Range) -> Option<Vec<Value>> {
+    if r.test == RangeTest::NotEqual {
+        return None;
+    }
     let (Some(Value::Number(a)), Some(Value::Number(b))) = (&r.low, &r.high) else { return None };
     let mut a = a.to_i64()?;
     let mut b = b.to_i64()?;
@@ -499,7 +502,7 @@ fn range(low: Option<Value>, low_closed: bool, high: Option<Value>, high_closed:
             return Value::Null;
         }
     }
-    Value::Range(Box::new(Range { low, low_closed, high, high_closed, equal_test: false }))
+    Value::Range(Box::new(Range { low, low_closed, high, high_closed, test: RangeTest::Interval }))
 }
 
 fn filter(list: Value, cond: &Ast, scope: &Rc<Scope>) -> Value {
@@ -706,6 +709,9 @@ pub fn matches(tests: &Tests, input: &Value, scope: &Rc<Scope>) -> bool {
 
 /// Whether `input` is in a range; `None` when the ends cannot be compared with it.
 pub fn in_range(input: &Value, r: &Range) -> Option<bool> {
+    if r.test == RangeTest::NotEqual {
+        return equal(input, r.low.as_ref()?).map(|b| !b);
+    }
     let lo = match &r.low {
         None => true,
         Some(l) => match compare(if r.low_closed { CmpOp::Ge } else { CmpOp::Gt }, input, l) {
@@ -783,9 +789,11 @@ fn of_type(v: &Value, t: &Type, named: &dyn Fn(&str) -> Option<Type>, null_ok: b
         | (Type::DateTime, Value::DateTime(_))
         | (Type::DtDuration, Value::DtDuration(_))
         | (Type::YmDuration, Value::YmDuration(_)) => true,
-        (Type::List(item), Value::List(items)) => items.iter().all(|i| instance_of(i, item, named)),
+        // Inside a list or context, `null` (of the Null type, which conforms to every type) fits
+        // any item or entry type: `{a: null} instance of context<a: string>`.
+        (Type::List(item), Value::List(items)) => items.iter().all(|i| of_type(i, item, named, true)),
         (Type::Context(fields), Value::Context(_)) => {
-            fields.iter().all(|(k, ft)| v.get(k).is_some_and(|fv| instance_of(fv, ft, named)))
+            fields.iter().all(|(k, ft)| v.get(k).is_some_and(|fv| of_type(fv, ft, named, true)))
         }
         (Type::Range(item), Value::Range(r)) => {
             [&r.low, &r.high].into_iter().flatten().all(|e| instance_of(e, item, named))

@@ -135,7 +135,9 @@ fn lower(a: &Ast) -> Result<Expr, String> {
             high_closed: *high_closed,
         })),
         Ast::Range { .. } => return Err(unsupported("a range open at one end")),
-        Ast::EqualRange(_) => return Err(unsupported("`=` before a value outside a unary test")),
+        Ast::EqualRange(_) | Ast::NotEqualRange(_) => {
+            return Err(unsupported("`=` or `!=` before a value outside a unary test"))
+        }
         Ast::Neg(e) => Expr::Neg(b(e)?),
         Ast::Binary(op, x, y) => Expr::Binary(*op, b(x)?, b(y)?),
         Ast::If(c, t, f) => Expr::If(b(c)?, b(t)?, b(f)?),

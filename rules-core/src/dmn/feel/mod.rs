@@ -238,5 +238,24 @@ mod tests {
         assert_eq!(eval_str("10 in (=10)"), Value::Bool(true));
         assert_eq!(shows("(=10).start"), "10");
         assert_eq!(eval_str("(=10).end included"), Value::Bool(true));
+        assert_eq!(eval_str("(!=10) = (!=10)"), Value::Bool(true));
+        assert_eq!(eval_str("(!=10) = (=10)"), Value::Bool(false));
+        assert_eq!(eval_str("(!=10) = (!=11)"), Value::Bool(false));
+        assert_eq!(eval_str("11 in (!=10)"), Value::Bool(true));
+        assert_eq!(eval_str("10 in (!=10)"), Value::Bool(false));
+        assert_eq!(eval_str("before((!=10), 11)"), Value::Null);
+    }
+
+    #[test]
+    fn times_are_equal_to_the_second_and_null_fits_any_entry_type() {
+        assert_eq!(eval_str(r#"time("10:30:00.0001") = time("10:30:00.0002")"#), Value::Bool(true));
+        assert_eq!(eval_str(r#"time("10:30:01") = time("10:30:00")"#), Value::Bool(false));
+        let dt = r#"date and time("2018-12-08T00:00:00.0001") = date and time("2018-12-08T00:00:00")"#;
+        assert_eq!(eval_str(dt), Value::Bool(true));
+        assert_eq!(eval_str(r#"time("10:30:00.1") < time("10:30:00.2")"#), Value::Bool(true));
+        assert_eq!(eval_str("{a: null} instance of context<a: string>"), Value::Bool(true));
+        assert_eq!(eval_str("{a: 1} instance of context<a: string>"), Value::Bool(false));
+        assert_eq!(eval_str("{b: null} instance of context<a: string>"), Value::Bool(false));
+        assert_eq!(eval_str("null instance of string"), Value::Bool(false));
     }
 }

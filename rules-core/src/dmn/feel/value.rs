@@ -97,9 +97,18 @@ pub struct Range {
     pub low_closed: bool,
     pub high: Option<Value>,
     pub high_closed: bool,
-    /// Made by the unary test `=x` used as a value: it holds the same points as `[x..x]` and has
-    /// its properties, but is not equal to it (`(=10) = [10..10]` is false, `(=10) = (=10)` true).
-    pub equal_test: bool,
+    /// Made by a unary test used as a value, or an interval.
+    pub test: RangeTest,
+}
+
+/// How a range was made. `(=x)` holds the same points as `[x..x]` and has its properties, but is
+/// not equal to it (`(=10) = [10..10]` is false, `(=10) = (=10)` true). `(!=x)` holds every point
+/// but `x`; its start and end are `x`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeTest {
+    Interval,
+    Equal,
+    NotEqual,
 }
 
 /// A FEEL value.
@@ -194,7 +203,7 @@ fn range_equal(a: &Range, b: &Range) -> Option<bool> {
     Some(
         a.low_closed == b.low_closed
             && a.high_closed == b.high_closed
-            && a.equal_test == b.equal_test
+            && a.test == b.test
             && end(&a.low, &b.low)?
             && end(&a.high, &b.high)?,
     )
@@ -209,14 +218,16 @@ pub fn equal(a: &Value, b: &Value) -> Option<bool> {
         (Value::Number(x), Value::Number(y)) => Some(x == y),
         (Value::String(x), Value::String(y)) => Some(x == y),
         (Value::Date(x), Value::Date(y)) => Some(x == y),
+        // Equality of times and date-times is to the second, the resolution of their value
+        // (`time("10:30:00.0001") = time("10:30:00.0002")`); their order keeps the fraction.
         (Value::Time(x), Value::Time(y)) => match (&x.zone, &y.zone) {
-            (None, None) => Some(x.time == y.time),
-            (Some(_), Some(_)) => Some(x.seconds()? == y.seconds()?),
+            (None, None) => Some(x.time.with_nanosecond(0) == y.time.with_nanosecond(0)),
+            (Some(_), Some(_)) => Some(x.seconds()?.floor() == y.seconds()?.floor()),
             _ => Some(false),
         },
         (Value::DateTime(x), Value::DateTime(y)) => match (&x.zone, &y.zone) {
-            (None, None) => Some(x.dt == y.dt),
-            (Some(_), Some(_)) => Some(x.seconds()? == y.seconds()?),
+            (None, None) => Some(x.dt.with_nanosecond(0) == y.dt.with_nanosecond(0)),
+            (Some(_), Some(_)) => Some(x.seconds()?.floor() == y.seconds()?.floor()),
             _ => Some(false),
         },
         (Value::YmDuration(x), Value::YmDuration(y)) => Some(x == y),
@@ -416,6 +427,10 @@ impl fmt::Display for Value {
                 }
                 f.write_str("}")
             }
+            Value::Range(r) if r.test == RangeTest::NotEqual => match &r.low {
+                Some(v) => write!(f, "!= {v}"),
+                None => f.write_str("null"),
+            },
             Value::Range(r) => {
                 let end = |v: &Option<Value>| v.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "null".into());
                 write!(

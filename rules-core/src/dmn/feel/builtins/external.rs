@@ -28,7 +28,9 @@ pub fn external(body: &Ast, scope: &Rc<Scope>, args: Vec<Value>) -> Value {
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    if types.len() != args.len() {
+    // A last parameter `[Ljava.lang.Object;` (Java varargs) takes the remaining arguments.
+    let varargs = types.last().is_some_and(|t| t.starts_with("[L"));
+    if types.len() != args.len() && !(varargs && args.len() + 1 >= types.len()) {
         return Value::Null;
     }
     let f64_of = |v: &Value| num(v).and_then(|n| n.to_f64());
@@ -70,6 +72,29 @@ pub fn external(body: &Ast, scope: &Rc<Scope>, args: Vec<Value>) -> Value {
             }
         }
         ("java.lang.String", "valueOf", [v]) if !v.is_null() => Value::String(plain_text(v)),
+        ("java.lang.String", "format", [Value::String(f), rest @ ..]) if varargs => format(f, rest),
         _ => Value::Null,
     }
+}
+
+/// `String.format` with `%s` (a value's text) and `%%`; other conversions give `null`.
+fn format(f: &str, args: &[Value]) -> Value {
+    let mut out = String::new();
+    let mut next = args.iter();
+    let mut cs = f.chars();
+    while let Some(c) = cs.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match cs.next() {
+            Some('%') => out.push('%'),
+            Some('s') => match next.next() {
+                Some(v) => out.push_str(&plain_text(v)),
+                None => return Value::Null,
+            },
+            _ => return Value::Null,
+        }
+    }
+    Value::String(out)
 }

@@ -2,7 +2,7 @@
 
 use crate::dmn::feel::eval::{self, Scope};
 use crate::dmn::feel::syntax::{Args, Ast};
-use crate::dmn::feel::value::{order, Value};
+use crate::dmn::feel::value::{order, RangeTest, Value};
 
 /// `range("[1..10)")`: a range literal whose ends are literals.
 pub(super) fn range_from_text(s: &str) -> Option<Value> {
@@ -40,6 +40,8 @@ struct Iv {
 
 fn iv(v: &Value) -> Option<Iv> {
     match v {
+        // `(!=x)` is no interval.
+        Value::Range(r) if r.test == RangeTest::NotEqual => None,
         Value::Range(r) => Some(Iv {
             start: r.low.clone(),
             start_in: r.low_closed,

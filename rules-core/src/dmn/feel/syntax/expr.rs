@@ -365,7 +365,7 @@ impl Parser {
             CmpOp::Gt => Ast::Range { low: Some(e), low_closed: false, high: None, high_closed: false },
             CmpOp::Ge => Ast::Range { low: Some(e), low_closed: true, high: None, high_closed: false },
             CmpOp::Eq => Ast::EqualRange(e),
-            CmpOp::Ne => return Err(self.error("`!=` needs a left side")),
+            CmpOp::Ne => Ast::NotEqualRange(e),
         })
     }
 

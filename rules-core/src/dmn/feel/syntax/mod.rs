@@ -103,6 +103,8 @@ pub enum Ast {
     /// operand is kept (and evaluated) once: copied into both ends, it doubled the tree at each
     /// `=` of a chain like `==...=1`.
     EqualRange(Box<Ast>),
+    /// `!=e` where an expression is expected: every value but `e`, as a range.
+    NotEqualRange(Box<Ast>),
     Neg(Box<Ast>),
     Binary(BinOp, Box<Ast>, Box<Ast>),
     If(Box<Ast>, Box<Ast>, Box<Ast>),
@@ -167,7 +169,9 @@ impl Ast {
                 low.as_ref().is_some_and(|e| e.uses_input_value())
                     || high.as_ref().is_some_and(|e| e.uses_input_value())
             }
-            Ast::Neg(e) | Ast::EqualRange(e) | Ast::Path(e, _) | Ast::InstanceOf(e, _) => e.uses_input_value(),
+            Ast::Neg(e) | Ast::EqualRange(e) | Ast::NotEqualRange(e) | Ast::Path(e, _) | Ast::InstanceOf(e, _) => {
+                e.uses_input_value()
+            }
             Ast::Binary(_, a, b) | Ast::Filter(a, b) => a.uses_input_value() || b.uses_input_value(),
             Ast::If(a, b, c) | Ast::Between(a, b, c) => {
                 a.uses_input_value() || b.uses_input_value() || c.uses_input_value()
