@@ -50,10 +50,10 @@ impl<'r> Evaluator<'r> {
                     .copied()
                     .collect();
                 let drop: Needs = irrelevant.iter().filter_map(|&c| inputs[c].needs()).flatten().copied().collect();
-                let before = result.needs.clone();
-                result.needs.retain(|n| relevant.contains(n) || !drop.contains(n));
-                if result.needs.is_empty() {
-                    result.needs = before;
+                let kept: Needs =
+                    result.needs.iter().filter(|n| relevant.contains(n) || !drop.contains(n)).copied().collect();
+                if !kept.is_empty() {
+                    result.needs = kept;
                 }
                 return Ok(result);
             }
