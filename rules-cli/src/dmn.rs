@@ -49,31 +49,42 @@ pub struct TckArgs {
     csv: Option<PathBuf>,
 }
 
-/// Convert and check a `.dmn` file; on errors print them (mapped to DMN elements) and fail.
+/// Convert and check a `.dmn` file; on errors print them (mapped to DMN elements) and fail. A
+/// decision that could not be converted is left out (a top conclusion answers `NeemContactOp`):
+/// its errors are printed and the rest runs.
 pub fn load(path: &Path) -> Result<Ruleset, Failure> {
     let text = read(path)?;
     let name = path.display().to_string();
-    match sttr::import(&name, &text) {
-        Ok(imported) => match imported.ruleset {
-            Some(rs) => Ok(rs),
-            None => {
-                let errors: Vec<&sttr::DmnDiagnostic> = imported.diagnostics.iter().filter(|d| d.is_error()).collect();
-                for d in &errors {
-                    eprint!("{}", d.render(&name));
-                }
-                Err(Failure(format!(
-                    "{name} has {} error{}; run `rules import-sttr {name}`",
-                    errors.len(),
-                    if errors.len() == 1 { "" } else { "s" }
-                )))
-            }
-        },
+    let imported = match sttr::import(&name, &text) {
+        Ok(imported) => imported,
         Err(e) => {
             for d in e.diagnostics() {
                 eprint!("{}", d.render(&name));
             }
-            Err(Failure(format!("{name}: {e}")))
+            return Err(Failure(format!("{name}: {e}")));
         }
+    };
+    let errors: Vec<&sttr::DmnDiagnostic> = imported.diagnostics.iter().filter(|d| d.is_error()).collect();
+    for d in &errors {
+        eprint!("{}", d.render(&name));
+    }
+    match imported.ruleset {
+        Some(rs) => {
+            if !imported.not_converted.is_empty() {
+                eprintln!(
+                    "note: {name}: {} decision{} not converted ({}); they are left out, see `rules import-sttr {name}`",
+                    imported.not_converted.len(),
+                    plural(imported.not_converted.len()),
+                    imported.not_converted.join(", ")
+                );
+            }
+            Ok(rs)
+        }
+        None => Err(Failure(format!(
+            "{name} has {} error{}; run `rules import-sttr {name}`",
+            errors.len(),
+            plural(errors.len())
+        ))),
     }
 }
 
@@ -91,9 +102,9 @@ pub fn import_sttr(args: &ImportSttrArgs) -> Result<ExitCode, Failure> {
     let text = read(&args.file)?;
     let name = args.file.display().to_string();
     let options = sttr::ImportOptions { strict: args.strict };
-    let (ruleset_text, diagnostics) = match sttr::import_with(&name, &text, &options) {
-        Ok(imported) => (Some(imported.text), imported.diagnostics),
-        Err(e) => (None, e.diagnostics()),
+    let (ruleset_text, diagnostics, left_out) = match sttr::import_with(&name, &text, &options) {
+        Ok(imported) => (Some(imported.text), imported.diagnostics, imported.not_converted),
+        Err(e) => (None, e.diagnostics(), Vec::new()),
     };
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
@@ -119,7 +130,11 @@ pub fn import_sttr(args: &ImportSttrArgs) -> Result<ExitCode, Failure> {
         }
     }
     if args.format == Format::Text {
-        eprintln!("{name}: {errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+        eprint!("{name}: {errors} error{}, {warnings} warning{}", plural(errors), plural(warnings));
+        match left_out.len() {
+            0 => eprintln!(),
+            n => eprintln!("; {n} decision{} not converted (left out): {}", plural(n), left_out.join(", ")),
+        }
     }
     Ok(if errors > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -129,7 +144,8 @@ pub fn export_sttr(args: &ExportSttrArgs) -> Result<ExitCode, Failure> {
     let mut text = read(&args.file)?;
     if args.file.extension().is_some_and(|e| e == "dmn") {
         text = match sttr::import(&name, &text) {
-            Ok(i) if i.ruleset.is_some() => i.text,
+            // A decision left out would be exported as its placeholder: refuse instead.
+            Ok(i) if i.ruleset.is_some() && !i.diagnostics.iter().any(|d| d.is_error()) => i.text,
             Ok(i) => {
                 return Err(Failure(format!(
                     "{name} has {} import errors; run `rules import-sttr {name}`",

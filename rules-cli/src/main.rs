@@ -76,7 +76,7 @@ enum Command {
     },
     /// Evaluate a ruleset for the answers and geometry in a case file and print the outcome.
     Eval {
-        /// The ruleset file.
+        /// The ruleset file (`.rules`), or an STTR file (`.dmn`), which is imported first.
         ruleset: PathBuf,
         /// A case file (JSON: one case or an array of cases).
         #[arg(long)]
@@ -94,9 +94,12 @@ enum Command {
     /// Print the next question to ask for a case: the highest-priority input that can still change
     /// the outcome. Prints nothing (and `null` as JSON) when everything is decided.
     Next {
+        /// The ruleset file (`.rules`), or an STTR file (`.dmn`), which is imported first.
         ruleset: PathBuf,
+        /// A case file (JSON) with the answers so far.
         #[arg(long)]
         case: PathBuf,
+        /// `json` prints the question as JSON (`null` when everything is decided).
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         /// Only these decisions count (by title or id); all when not given.
@@ -149,8 +152,10 @@ enum Command {
     ///
     /// Prints the ruleset (or writes it with -o) and reports problems the national system does not
     /// check, each with the DMN element id: type and option mismatches, ANY rules that disagree,
-    /// overlapping or unreachable rules, missing conclusions. Exits 1 on errors.
-    /// `rules eval` and `rules test` also take a `.dmn` directly.
+    /// overlapping or unreachable rules, gaps (with the values no rule covers), missing
+    /// conclusions. A decision that cannot be converted is left out, marked `// NOT CONVERTED` with
+    /// its error (a top conclusion then answers NeemContactOp), and the rest is converted. Exits 1
+    /// on errors. `rules eval`, `rules next` and `rules test` also take a `.dmn` directly.
     ImportSttr(dmn::ImportSttrArgs),
     /// Write a ruleset as an STTR file (DMN 1.3 with the toepasbare-regels extensions).
     ///

@@ -110,8 +110,9 @@ fn aansluitpunt_invocation_binds_its_parameters() {
     assert!(i.text.contains("-> Toestemmingsvrij // dmn: _ap_r2"), "{}", i.text);
     // A binding that names nothing known is reported at its element.
     let bad = read("tests/sttr/aansluitpunt_schuur.dmn").replace("Hoogte schuur / 100", "Breedte schuur / 100");
-    let err = import("bad.dmn", &bad).expect_err("unknown name");
-    assert!(err.diagnostics().iter().any(|d| d.code == "D002" && d.element.as_deref() == Some("_b_hoogte")));
+    let i = import("bad.dmn", &bad).unwrap_or_else(|e| panic!("{e}"));
+    assert!(i.diagnostics.iter().any(|d| d.code == "D002" && d.element.as_deref() == Some("_b_hoogte")));
+    assert!(!i.not_converted.is_empty(), "{}", i.text);
 }
 
 #[test]
@@ -188,6 +189,128 @@ fn nee_to_an_attachment_question_does_not_count_it_as_supplied() {
         let d = o.decisions.iter().find(|d| d.name == "Situatietekening aanwezig").expect("decision");
         assert_eq!(d.outcome, json!(expected), "answer {answer}");
     }
+}
+
+/// Negative numbers parse and compare as numbers; a gap in a number column (also one whose input
+/// expression is a calculation without a type) is reported with the interval no rule covers, and
+/// those answers get the national "no hit".
+#[test]
+fn negative_numbers_and_gaps_in_number_columns() {
+    let i = imported("tests/sttr/kelder_peil.dmn");
+    assert!(i.text.contains("rule [-3 .. -1) -> Toestemmingsvrij"), "{}", i.text);
+    assert!(i.text.contains("inputs peil_keldervloer - grondwaterstand"), "{}", i.text);
+    let gap = |element: &str| {
+        find(&i, "D016")
+            .into_iter()
+            .find(|d| d.element.as_deref() == Some(element))
+            .unwrap_or_else(|| panic!("no D016 on {element}: {:?}", i.diagnostics))
+            .message
+            .clone()
+    };
+    assert!(gap("_pad_diepte_dt").contains("when peil_keldervloer in [-1 .. 0):"), "{}", gap("_pad_diepte_dt"));
+    assert!(
+        gap("_pad_grondwater_dt").contains("when (peil_keldervloer - grondwaterstand) in [0.5 .. 1):"),
+        "{}",
+        gap("_pad_grondwater_dt")
+    );
+    assert!(find(&i, "D016").iter().all(|d| d.position.is_some()));
+    let rs = i.ruleset.expect("checks");
+    for (peil, pad) in [
+        (-4.0, "Vergunningplicht"),
+        (-3.0, "Toestemmingsvrij"),
+        (-1.0, "NietVanToepassing"),
+        (-0.25, "NietVanToepassing"),
+        (0.0, "Toestemmingsvrij"),
+    ] {
+        let o = eval_with(&rs, &BTreeMap::from([("peil_keldervloer".to_string(), json!(peil))]));
+        let d = o.decisions.iter().find(|d| d.name == "Pad diepte").expect("decision");
+        assert_eq!(d.outcome, json!(pad), "peil {peil}");
+    }
+}
+
+/// Break one decision of every STTR file we have (a cell naming a function that does not exist):
+/// that decision and the decisions that read it are left out, with a located error and a
+/// `// NOT CONVERTED` comment, a top conclusion left out answers NeemContactOp, and every other
+/// decision is converted as before.
+#[test]
+fn one_broken_decision_leaves_the_rest_of_every_file_converted() {
+    use rules_core::dmn::xml::{self, Expression};
+    let mut checked = 0;
+    for f in sttr_files() {
+        let text = read(&f);
+        let defs = xml::read(&text).expect("reads");
+        // The first decision whose table has a cell to break, in a file with one output per table.
+        let single_output = defs.decisions.iter().all(|d| match d.logic.as_ref().map(|l| &l.expression) {
+            Some(Expression::Table(t)) => t.outputs.len() <= 1,
+            _ => true,
+        });
+        let target = defs.decisions.iter().filter(|d| !d.id.is_empty()).find_map(|d| {
+            match d.logic.as_ref().map(|l| &l.expression) {
+                Some(Expression::Table(t)) => {
+                    t.rules.first().and_then(|r| r.input_entries.first()).map(|e| (d, e.id.clone()))
+                }
+                _ => None,
+            }
+        });
+        let (Some((broken, entry)), true) = (target, single_output) else { continue };
+        // Replace the cell's text: the `<text>` after the entry's id.
+        let at = text.find(&format!("id=\"{entry}\"")).expect("entry in the file");
+        let open = at + text[at..].find("text>").expect("text") + 5;
+        let close = open + text[open..].find("</").expect("end of text");
+        let bad = format!("{}frobnicate(1){}", &text[..open], &text[close..]);
+        let i = import(&f, &bad).unwrap_or_else(|e| panic!("{f}: {e}"));
+        // Located: the cell's id and its place in the file.
+        let error =
+            i.diagnostics.iter().find(|d| d.code == "D002").unwrap_or_else(|| panic!("{f}: {:?}", i.diagnostics));
+        assert_eq!(error.element.as_deref(), Some(entry.as_str()), "{f}: {error:?}");
+        assert!(error.is_error());
+        assert!(error.position.is_some() && error.message.contains("frobnicate"), "{f}: {error:?}");
+        // Left out: the broken decision and (through requirements) its readers, nothing else.
+        let mut expected = vec![broken.id.clone()];
+        loop {
+            let more: Vec<String> = defs
+                .decisions
+                .iter()
+                .filter(|d| !expected.contains(&d.id) && d.required_decisions.iter().any(|r| expected.contains(r)))
+                .map(|d| d.id.clone())
+                .collect();
+            if more.is_empty() {
+                break;
+            }
+            expected.extend(more);
+        }
+        let mut got = i.not_converted.clone();
+        got.sort();
+        expected.sort();
+        assert_eq!(got, expected, "{f}");
+        for id in &i.not_converted {
+            assert!(i.text.contains(&format!("// dmn: {id}\n// NOT CONVERTED: decision ")), "{f}: {id}\n{}", i.text);
+            assert!(i.diagnostics.iter().any(|d| d.is_error() && d.element.as_deref().is_some()), "{f}");
+        }
+        // Every other decision is converted as in the intact file.
+        let intact = imported(&f);
+        for d in defs.decisions.iter().filter(|d| !d.id.is_empty() && !expected.contains(&d.id)) {
+            let block = |t: &str| {
+                t.split(&format!("// dmn: {}\n", d.id)).nth(1).map(|b| b.split("\n\n").next().unwrap_or("").to_string())
+            };
+            assert_eq!(block(&i.text), block(&intact.text), "{f}: {}", d.id);
+        }
+        // The rest runs; a top conclusion that is left out says NeemContactOp.
+        let rs = i.ruleset.unwrap_or_else(|| panic!("{f}: does not check: {:?}", i.diagnostics));
+        let o = eval_with(&rs, &BTreeMap::new());
+        let conclusion_left_out = defs.decisions.iter().any(|d| {
+            expected.contains(&d.id) && d.activity_ref.as_deref().is_some_and(|a| a.contains("/id/concept/Conclusie"))
+        });
+        if conclusion_left_out {
+            assert!(
+                o.decisions.iter().any(|d| d.status == DecisionStatus::Decided && d.outcome == json!("NeemContactOp")),
+                "{f}: {}",
+                i.text
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked} files checked");
 }
 
 #[test]

@@ -7,9 +7,13 @@
 //!
 //! The values tried stand for every value: for a number the cells' own bounds, a value between
 //! each two and one beyond either end (a cell test holds alike on each such piece); for yes/no,
-//! options, locations and conclusions every value (a free-text column is not tried). Columns are
-//! taken independently, which can only add combinations, so a decision found this way holds for
-//! every real answer.
+//! options, locations and conclusions every value; for free text tested only with `==` / `!=`,
+//! each text tested, the empty text and one text none of them is. Columns are taken independently,
+//! which can only add combinations, so a decision found this way holds for every real answer.
+//!
+//! When the combinations do not all agree, they still tell which unknown columns matter: a column
+//! whose value changes the result for none of the others' combinations cannot matter, and the
+//! inputs only it reads are not asked for this table.
 
 use super::*;
 
@@ -34,7 +38,27 @@ impl<'r> Evaluator<'r> {
         if result.value.is_some() || !matches.iter().any(|m| !m.2) {
             return Ok(result);
         }
-        let Some(k) = self.by_cases(t, inputs, matches)? else { return Ok(result) };
+        let k = match self.by_cases(t, inputs, matches)? {
+            Cases::Decided(k) => k,
+            Cases::Open(irrelevant) => {
+                // Inputs read only by columns that cannot change the result are not needed here.
+                let mut result = result;
+                let relevant: Needs = (0..inputs.len())
+                    .filter(|c| !irrelevant.contains(c))
+                    .filter_map(|c| inputs[c].needs())
+                    .flatten()
+                    .copied()
+                    .collect();
+                let drop: Needs = irrelevant.iter().filter_map(|&c| inputs[c].needs()).flatten().copied().collect();
+                let kept: Needs =
+                    result.needs.iter().filter(|n| relevant.contains(n) || !drop.contains(n)).copied().collect();
+                if !kept.is_empty() {
+                    result.needs = kept;
+                }
+                return Ok(result);
+            }
+            Cases::Unknown => return Ok(result),
+        };
         let (row, Val::Known(value), _) = &matches[k] else { return Ok(result) };
         Ok(DecisionResult {
             value: Some(value.clone()),
@@ -47,12 +71,13 @@ impl<'r> Evaluator<'r> {
     }
 
     /// The match (an index into `matches`) whose conclusion the table gives for every answer to
-    /// its unknown columns, or `None` when answers can still lead to different results (another
-    /// conclusion, no rule, or a UNIQUE / ANY failure) or the cases are too many to try.
-    fn by_cases(&mut self, t: &'r Table, inputs: &[Val], matches: &[Match<'r>]) -> Result<Option<usize>, EvalError> {
+    /// its unknown columns; or, when answers can still lead to different results (another
+    /// conclusion, no rule, or a UNIQUE / ANY failure), the unknown columns (indices into
+    /// `inputs`) that cannot change it; `Unknown` when the cases are too many to try.
+    fn by_cases(&mut self, t: &'r Table, inputs: &[Val], matches: &[Match<'r>]) -> Result<Cases, EvalError> {
         let columns: Vec<usize> = (0..inputs.len()).filter(|&c| matches!(inputs[c], Val::Unknown(_))).collect();
         if columns.is_empty() || matches.is_empty() || matches.iter().any(|m| matches!(m.1, Val::Unknown(_))) {
-            return Ok(None);
+            return Ok(Cases::Unknown);
         }
         // On the known columns every candidate must hold outright (a test against a value still
         // unknown does not).
@@ -62,7 +87,7 @@ impl<'r> Evaluator<'r> {
             }
             for (cell, input) in row.cells.iter().zip(inputs) {
                 if matches!(input, Val::Known(_)) && self.cell(cell, input)?.0 != Truth::True {
-                    return Ok(None);
+                    return Ok(Cases::Unknown);
                 }
             }
         }
@@ -73,17 +98,17 @@ impl<'r> Evaluator<'r> {
         let mut combinations = 1usize;
         for &c in &columns {
             let Some(values) = self.values_to_try(&t.inputs[c], matches.iter().map(|m| &m.0.cells[c]))? else {
-                return Ok(None);
+                return Ok(Cases::Unknown);
             };
             combinations = combinations.saturating_mul(values.len());
             if combinations > MAX_COMBINATIONS || combinations.saturating_mul(matches.len()) > MAX_CELL_TESTS {
-                return Ok(None);
+                return Ok(Cases::Unknown);
             }
             let mut column = Vec::with_capacity(matches.len() * values.len());
             for (row, ..) in matches {
                 for v in &values {
                     match self.cell(&row.cells[c], &Val::Known(v.clone()))?.0 {
-                        Truth::Unknown => return Ok(None),
+                        Truth::Unknown => return Ok(Cases::Unknown),
                         t => column.push(t == Truth::True),
                     }
                 }
@@ -91,23 +116,18 @@ impl<'r> Evaluator<'r> {
             sizes.push(values.len());
             holds.push(column);
         }
-        let mut chosen: Option<usize> = None;
+        // The pick for every combination (numbered with the first column counting fastest).
+        let mut picks: Vec<Option<usize>> = Vec::with_capacity(combinations);
         let mut combination = vec![0usize; columns.len()];
-        loop {
+        'all: loop {
             let applying: Vec<usize> = (0..matches.len())
                 .filter(|&r| (0..columns.len()).all(|k| holds[k][r * sizes[k] + combination[k]]))
                 .collect();
-            let Some(pick) = hit(t.hit, matches, &applying) else { return Ok(None) };
-            match chosen {
-                None => chosen = Some(pick),
-                Some(first) if !same_value(&matches[first].1, &matches[pick].1) => return Ok(None),
-                Some(_) => {}
-            }
-            // The next combination, the first column counting fastest.
+            picks.push(hit(t.hit, matches, &applying));
             let mut k = 0;
             loop {
                 if k == columns.len() {
-                    return Ok(chosen);
+                    break 'all;
                 }
                 combination[k] += 1;
                 if combination[k] < sizes[k] {
@@ -117,6 +137,28 @@ impl<'r> Evaluator<'r> {
                 k += 1;
             }
         }
+        // No rule or a failing policy is a result no other equals (so its columns matter).
+        let same = |a: Option<usize>, b: Option<usize>| match (a, b) {
+            (Some(x), Some(y)) => same_value(&matches[x].1, &matches[y].1),
+            _ => false,
+        };
+        if picks.iter().all(|&p| same(p, picks[0])) {
+            return Ok(picks[0].map_or(Cases::Unknown, Cases::Decided));
+        }
+        // A column matters when changing its value alone changes the result somewhere.
+        let mut stride = 1;
+        let mut irrelevant = Vec::new();
+        for (k, &c) in columns.iter().enumerate() {
+            let matters = (0..picks.len()).any(|i| {
+                let v = (i / stride) % sizes[k];
+                v + 1 < sizes[k] && !same(picks[i], picks[i + stride])
+            });
+            if !matters {
+                irrelevant.push(c);
+            }
+            stride *= sizes[k];
+        }
+        Ok(Cases::Open(irrelevant))
     }
 
     /// Values that stand for every value of `column` as far as `cells` can tell; `None` when a
@@ -137,6 +179,31 @@ impl<'r> Evaluator<'r> {
                 .map(Value::Location)
                 .collect(),
             Type::Conclusion => crate::value::Conclusion::ALL.into_iter().map(Value::Conclusion).collect(),
+            Type::Text(None) => {
+                // Tested only for (in)equality: each text tested, the empty one, and another.
+                let mut texts: Vec<String> = vec![String::new()];
+                for cell in cells {
+                    let CellTest::Tests { tests, .. } = cell else { continue };
+                    for test in tests {
+                        let (Test::Equal(e) | Test::Compare(CompareOp::Eq | CompareOp::Ne, e)) = test else {
+                            return Ok(None);
+                        };
+                        match self.expr(e)? {
+                            Val::Known(Value::Text(s)) if !texts.iter().any(|t| t.as_str() == &*s) => {
+                                texts.push(s.to_string())
+                            }
+                            Val::Known(Value::Text(_)) => {}
+                            _ => return Ok(None),
+                        }
+                    }
+                }
+                let mut other = String::from("~");
+                while texts.contains(&other) {
+                    other.push('~');
+                }
+                texts.push(other);
+                texts.into_iter().map(|s| Value::Text(s.as_str().into())).collect()
+            }
             Type::Num(dim) => {
                 // The cells' bounds, a number between each two, and one beyond either end.
                 let mut bounds: Vec<f64> = Vec::new();
@@ -172,6 +239,17 @@ impl<'r> Evaluator<'r> {
         };
         Ok(Some(values))
     }
+}
+
+/// What trying every combination of the unknown columns tells.
+pub(super) enum Cases {
+    /// The match whose conclusion every combination gives.
+    Decided(usize),
+    /// Combinations give different results; these columns (indices into the table's inputs)
+    /// cannot change it.
+    Open(Vec<usize>),
+    /// Too many to try, or a cell that cannot be tried.
+    Unknown,
 }
 
 /// The row the hit policy picks among the applying ones (indices into `matches`, ascending), or
@@ -253,9 +331,27 @@ mod tests {
             rule \"plat\" | - -> Meldingsplicht\n  rule \"schuin\" | - -> Meldingsplicht\n  \
             rule - | - -> Toestemmingsvrij\n}\n";
         assert_eq!(run(t, &[]), (json!("Meldingsplicht"), vec![]));
-        // Free text that a rule tests is not tried (its values cannot be listed): still asked.
+        // Free text tested for (in)equality is tried: "a", "" and another text.
         let text = "decision \"C\" table UNIQUE {\n  inputs naam\n  \
             rule \"a\" -> Verbod\n  rule not(\"a\") -> Verbod\n}\n";
-        assert_eq!(run(text, &[]).1, ["naam"]);
+        assert_eq!(run(text, &[]), (json!("Verbod"), vec![]));
+        let differs = text.replace("not(\"a\") -> Verbod", "not(\"a\") -> Toestemmingsvrij");
+        assert_eq!(run(&differs, &[]).1, ["naam"]);
+    }
+
+    #[test]
+    fn a_column_whose_answer_changes_nothing_is_not_asked_while_others_decide() {
+        // The name is tested, but with or without it the height decides: only the height is asked.
+        let t = "decision \"C\" table FIRST {\n  inputs naam | hoogte\n  \
+            rule \"schuur\" | > 3 -> Vergunningplicht\n  rule - | > 3 -> Vergunningplicht\n  \
+            rule - | <= 3 -> Toestemmingsvrij\n}\n";
+        assert_eq!(run(t, &[]), (json!(null), vec!["hoogte".to_string()]));
+        // The same with a yes/no column in front of a later question.
+        let m = "decision \"C\" table FIRST {\n  inputs monument | hoogte\n  \
+            rule true | > 3 -> Vergunningplicht\n  rule - | > 3 -> Vergunningplicht\n  \
+            rule - | <= 3 -> Toestemmingsvrij\n}\n";
+        assert_eq!(run(m, &[]).1, ["hoogte"]);
+        // Where it does change the result, it stays asked.
+        assert_eq!(run(SCHUUR, &[]).1, ["hoogte", "monument"]);
     }
 }

@@ -58,7 +58,8 @@ export interface SttrImport {
 
 /// Convert an STTR/DMN file (its XML text) to a ruleset text, as `rules import-sttr FILE` does.
 /// `file` names the file in the diagnostics. Never throws for a bad file: the problems come back
-/// as diagnostics (and `text` is null when nothing could be converted).
+/// as diagnostics (`text` is null when the file is no DMN file; a decision that cannot be
+/// converted is left out of `text`, marked `// NOT CONVERTED`, with its errors).
 #[wasm_bindgen(js_name = importSttr, unchecked_return_type = "SttrImport")]
 pub fn import_sttr(file: &str, xml: &str) -> Result<JsValue, JsValue> {
     js_sys::JSON::parse(&import_json(file, xml).to_string())

@@ -316,9 +316,12 @@ async function openSttr(file) {
     const [importer, xml] = await Promise.all([sttrImporter(), file.text()]);
     const result = importer.importSttr(file.name, xml);
     const found = counted(result.errors, result.warnings);
-    status.textContent = result.text
-      ? `${file.name} is omgezet naar een regelset (${found} bij het omzetten). U ziet de regelset hieronder.`
-      : `${file.name} kan niet worden omgezet (${found}).`;
+    // A decision with an error is left out (marked NOT CONVERTED in the text); the rest is converted.
+    status.textContent = !result.text
+      ? `${file.name} kan niet worden omgezet (${found}).`
+      : result.errors
+        ? `${file.name} is gedeeltelijk omgezet (${found} bij het omzetten): beslissingen met een fout zijn weggelaten en staan als NOT CONVERTED in de regelset hieronder.`
+        : `${file.name} is omgezet naar een regelset (${found} bij het omzetten). U ziet de regelset hieronder.`;
     for (const d of result.diagnostics) {
       const where = d.line ? `regel ${d.line}, kolom ${d.column} van ${file.name}` : file.name;
       list.append(h("li", { class: d.severity, "data-code": d.code }, h("span", { class: "where" }, where), ` ${severityText(d)} ${d.code}: ${d.message}`, d.help ? h("span", { class: "muted" }, ` (tip: ${d.help})`) : null));

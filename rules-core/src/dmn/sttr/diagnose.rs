@@ -160,33 +160,11 @@ impl Converter<'_> {
 
     /// Whether some FEEL text of the model (a column, a cell, a literal expression) names `name`.
     fn used_in_feel(&self, name: &str) -> bool {
-        fn in_logic(l: &Logic, name: &str) -> bool {
-            match &l.expression {
-                Expression::Literal { text, .. } => text.contains(name),
-                Expression::Table(t) => {
-                    t.inputs.iter().any(|i| i.expression.contains(name))
-                        || t.rules
-                            .iter()
-                            .any(|r| r.input_entries.iter().chain(&r.output_entries).any(|e| e.text.contains(name)))
-                }
-                Expression::Context(entries) => entries.iter().any(|e| in_logic(&e.value, name)),
-                Expression::Invocation { bindings, .. } => {
-                    bindings.iter().any(|(_, l)| l.as_ref().is_some_and(|l| in_logic(l, name)))
-                }
-                Expression::Relation { rows, .. } => rows.iter().flatten().any(|c| in_logic(c, name)),
-                Expression::List(items) => items.iter().any(|c| in_logic(c, name)),
-                Expression::Conditional(parts) => parts.iter().any(|c| in_logic(c, name)),
-                Expression::Filter(parts) => parts.iter().any(|c| in_logic(c, name)),
-                Expression::Iterator { parts, .. } => parts.iter().any(|c| in_logic(c, name)),
-                Expression::Function { body, .. } => body.as_ref().is_some_and(|b| in_logic(b, name)),
-                Expression::Unsupported(_) | Expression::Invalid(_) => false,
-            }
-        }
         let bound =
             self.bindings.values().flatten().any(|b| b.expression.as_ref().is_some_and(|(t, _)| t.contains(name)));
         bound
-            || self.defs.decisions.iter().filter_map(|d| d.logic.as_ref()).any(|l| in_logic(l, name))
-            || self.defs.bkms.iter().filter_map(|b| b.body.as_ref()).any(|l| in_logic(l, name))
+            || self.defs.decisions.iter().filter_map(|d| d.logic.as_ref()).any(|l| logic_mentions(l, name))
+            || self.defs.bkms.iter().filter_map(|b| b.body.as_ref()).any(|l| logic_mentions(l, name))
     }
 
     /// Two rules that can both apply (UNIQUE).
@@ -199,6 +177,30 @@ impl Converter<'_> {
             }
         }
         None
+    }
+}
+
+/// Whether a FEEL text of a boxed expression contains `name` (as text: a cautious over-estimate).
+pub(super) fn logic_mentions(l: &Logic, name: &str) -> bool {
+    match &l.expression {
+        Expression::Literal { text, .. } => text.contains(name),
+        Expression::Table(t) => {
+            t.inputs.iter().any(|i| i.expression.contains(name))
+                || t.rules
+                    .iter()
+                    .any(|r| r.input_entries.iter().chain(&r.output_entries).any(|e| e.text.contains(name)))
+        }
+        Expression::Context(entries) => entries.iter().any(|e| logic_mentions(&e.value, name)),
+        Expression::Invocation { bindings, .. } => {
+            bindings.iter().any(|(_, l)| l.as_ref().is_some_and(|l| logic_mentions(l, name)))
+        }
+        Expression::Relation { rows, .. } => rows.iter().flatten().any(|c| logic_mentions(c, name)),
+        Expression::List(items) => items.iter().any(|c| logic_mentions(c, name)),
+        Expression::Conditional(parts) => parts.iter().any(|c| logic_mentions(c, name)),
+        Expression::Filter(parts) => parts.iter().any(|c| logic_mentions(c, name)),
+        Expression::Iterator { parts, .. } => parts.iter().any(|c| logic_mentions(c, name)),
+        Expression::Function { body, .. } => body.as_ref().is_some_and(|b| logic_mentions(b, name)),
+        Expression::Unsupported(_) | Expression::Invalid(_) => false,
     }
 }
 
@@ -368,16 +370,23 @@ pub(super) fn covers(a: &[CellSet], b: &[CellSet]) -> bool {
     })
 }
 
-/// Values for which no row applies, described for a message (`when a = x, b = y`), or `None` when
-/// every combination is covered or coverage cannot be told (expressions). Columns with a finite set
-/// of values, free-text columns (empty or not) and number columns with constant bounds are searched,
-/// within a work budget. Numbers are read as the measures STTR questions ask for (0 and up): tried
-/// at 0, at each bound, between each two and above the highest.
+/// Values for which no row applies, described for a message (`when a = x, hoogte > 1000`), or
+/// `None` when every combination is covered or coverage cannot be told (expressions). Columns with a
+/// finite set of values, free-text columns (empty or not) and number columns with constant bounds
+/// (also a column whose input expression has no type, when its cells are all number tests) are
+/// searched, within a work budget. Numbers are read as the measures STTR questions ask for (0 and
+/// up) unless a bound of the column is negative; they are tried at each bound, between each two,
+/// and beyond the outermost. The first number column of a gap is widened to the whole interval no
+/// rule covers (with the other columns at the values named).
 pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
     let known = |s: &CellSet| matches!(s, CellSet::Any | CellSet::Finite(_) | CellSet::Numeric(_));
     if rows.iter().any(|r| !r.sets.iter().all(known)) {
         return None;
     }
+    let numeric = |c: usize| {
+        rows.iter().all(|r| matches!(r.sets[c], CellSet::Any | CellSet::Numeric(_)))
+            && rows.iter().any(|r| matches!(r.sets[c], CellSet::Numeric(_)))
+    };
     // Per column the values tried: domain indices, or numbers.
     let tried: Vec<Vec<Tried>> = columns
         .iter()
@@ -386,6 +395,7 @@ pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
             (Some(d), _) => Some((0..d.len()).map(Tried::Index).collect()),
             (None, Some(Ty::Text)) if !col.decision => Some(vec![Tried::Index(0), Tried::Index(1)]),
             (None, Some(Ty::Number)) => Some(numbers_to_try(rows.iter().map(|r| &r.sets[c]))),
+            (None, None) if numeric(c) => Some(numbers_to_try(rows.iter().map(|r| &r.sets[c]))),
             _ => None,
         })
         .collect::<Option<Vec<_>>>()?;
@@ -404,34 +414,71 @@ pub(super) fn find_gap(rows: &[Row], columns: &[Column]) -> Option<String> {
     if !gap_search(rows, &accepts, 0, &candidates, &mut path, &mut budget) {
         return None;
     }
-    let parts: Vec<String> = path
-        .iter()
-        .zip(columns)
-        .zip(&tried)
-        .map(|((&k, c), values)| {
-            let v = match (&values[k], &c.domain) {
-                (Tried::Number(n), _) => decimal_text(*n),
-                (Tried::Index(i), Some(d)) => d.get(*i).map(|v| v.written.join("/")).unwrap_or_default(),
-                (Tried::Index(0), None) => "\"\" (no answer)".into(),
-                (Tried::Index(_), None) => "a text".into(),
-            };
-            format!("{} = {v}", c.text)
-        })
-        .collect();
+    // Is the path a gap with column `c` at its k-th value instead?
+    let is_gap = |c: usize, k: usize| {
+        (0..rows.len()).all(|r| (0..path.len()).any(|x| !accepts[x][r][if x == c { k } else { path[x] }]))
+    };
+    let mut widened = false;
+    let mut parts = Vec::with_capacity(path.len());
+    for (c, col) in columns.iter().enumerate() {
+        let (k, values) = (path[c], &tried[c]);
+        let part = match (&values[k], &col.domain) {
+            (Tried::Number(..), _) if !widened => {
+                widened = true;
+                let (mut lo, mut hi) = (k, k);
+                while lo > 0 && is_gap(c, lo - 1) {
+                    lo -= 1;
+                }
+                while hi + 1 < values.len() && is_gap(c, hi + 1) {
+                    hi += 1;
+                }
+                let (Tried::Number(_, low), Tried::Number(_, high)) = (&values[lo], &values[hi]) else { continue };
+                describe_interval(&col.text, (low.0, low.1, high.2, high.3))
+            }
+            (Tried::Number(n, _), _) => format!("{} = {}", col.text, decimal_text(*n)),
+            (Tried::Index(i), Some(d)) => {
+                format!("{} = {}", col.text, d.get(*i).map(|v| v.written.join("/")).unwrap_or_default())
+            }
+            (Tried::Index(0), None) => format!("{} = \"\" (no answer)", col.text),
+            (Tried::Index(_), None) => format!("{} = a text", col.text),
+        };
+        parts.push(part);
+    }
+    if parts.is_empty() {
+        return Some("for any answers".into());
+    }
     Some(format!("when {}", parts.join(", ")))
 }
 
+/// `x = 5`, `x > 1000`, `x < -3`, `x in [-1 .. 0)`: an interval as the rules language writes it.
+fn describe_interval(name: &str, i: Interval) -> String {
+    match i {
+        (Some(lo), true, Some(hi), true) if lo == hi => format!("{name} = {}", decimal_text(lo)),
+        (Some(lo), closed, None, _) => format!("{name} {} {}", if closed { ">=" } else { ">" }, decimal_text(lo)),
+        (None, _, Some(hi), closed) => format!("{name} {} {}", if closed { "<=" } else { "<" }, decimal_text(hi)),
+        (Some(lo), lc, Some(hi), hc) => format!(
+            "{name} in {}{} .. {}{}",
+            if lc { "[" } else { "(" },
+            decimal_text(lo),
+            decimal_text(hi),
+            if hc { "]" } else { ")" }
+        ),
+        (None, _, None, _) => format!("{name} is any number"),
+    }
+}
+
 /// A value tried in [`find_gap`]: an index into the column's domain (or empty / any text for free
-/// text), or a number.
+/// text), or a number with the interval it stands for (no bound lies inside it, so every number in
+/// it is accepted by the same cells).
 enum Tried {
     Index(usize),
-    Number(Decimal),
+    Number(Decimal, Interval),
 }
 
 fn accepts(set: &CellSet, v: &Tried) -> bool {
     match (set, v) {
         (CellSet::Finite(s), Tried::Index(i)) => s.contains(i),
-        (CellSet::Numeric(parts), Tried::Number(n)) => parts.iter().any(|p| {
+        (CellSet::Numeric(parts), Tried::Number(n, _)) => parts.iter().any(|p| {
             p.0.is_none_or(|lo| if p.1 { *n >= lo } else { *n > lo })
                 && p.2.is_none_or(|hi| if p.3 { *n <= hi } else { *n < hi })
         }),
@@ -440,28 +487,36 @@ fn accepts(set: &CellSet, v: &Tried) -> bool {
     }
 }
 
-/// 0, every bound of 0 and up, a number between each two, and one above the highest.
+/// Every bound, a number between each two, and one beyond the outermost: from 0 up (a measure)
+/// unless a bound is negative, then also one below the lowest.
 fn numbers_to_try<'a>(sets: impl Iterator<Item = &'a CellSet>) -> Vec<Tried> {
-    let mut bounds: Vec<Decimal> = vec![Decimal::ZERO];
+    let mut bounds: Vec<Decimal> = Vec::new();
     for set in sets {
         if let CellSet::Numeric(parts) = set {
-            bounds.extend(parts.iter().flat_map(|p| [p.0, p.2]).flatten().filter(|b| *b >= Decimal::ZERO));
+            bounds.extend(parts.iter().flat_map(|p| [p.0, p.2]).flatten());
         }
+    }
+    let negative = bounds.iter().any(|b| *b < Decimal::ZERO);
+    if !negative {
+        bounds.push(Decimal::ZERO);
     }
     bounds.sort();
     bounds.dedup();
-    let mut out = Vec::with_capacity(bounds.len() * 2);
+    let mut out = Vec::with_capacity(bounds.len() * 2 + 1);
+    let point = |b: Decimal| Tried::Number(b, (Some(b), true, Some(b), true));
+    if let (true, Some(&first)) = (negative, bounds.first()) {
+        out.push(Tried::Number(first - Decimal::ONE, (None, false, Some(first), false)));
+    }
     for w in bounds.windows(2) {
-        out.push(Tried::Number(w[0]));
-        out.push(Tried::Number((w[0] + w[1]) / Decimal::TWO));
+        out.push(point(w[0]));
+        out.push(Tried::Number((w[0] + w[1]) / Decimal::TWO, (Some(w[0]), false, Some(w[1]), false)));
     }
     if let Some(&last) = bounds.last() {
-        out.push(Tried::Number(last));
-        out.push(Tried::Number(last + Decimal::ONE));
+        out.push(point(last));
+        out.push(Tried::Number(last + Decimal::ONE, (Some(last), false, None, false)));
     }
     out
 }
-
 /// Depth-first: is there a value of column `col` (and onwards) that none of `candidates` accepts?
 fn gap_search(
     rows: &[Row],

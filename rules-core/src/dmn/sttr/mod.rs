@@ -132,20 +132,18 @@ impl DmnDiagnostic {
     }
 }
 
-/// Why an STTR file could not be converted at all.
+/// Why an STTR file could not be converted at all: it is no DMN file. (A decision that cannot be
+/// converted is left out, with its errors in [`Import::diagnostics`]; the others are converted.)
 #[derive(Debug, Clone, Error, PartialEq)]
 pub enum SttrError {
     #[error(transparent)]
     Xml(#[from] XmlError),
-    #[error("the DMN file cannot be converted: {} error{}", .0.iter().filter(|d| d.is_error()).count(), if .0.iter().filter(|d| d.is_error()).count() == 1 { "" } else { "s" })]
-    Conversion(Vec<DmnDiagnostic>),
 }
 
 impl SttrError {
     /// The diagnostics behind the error (one for an XML error).
     pub fn diagnostics(&self) -> Vec<DmnDiagnostic> {
         match self {
-            SttrError::Conversion(d) => d.clone(),
             SttrError::Xml(e) => vec![DmnDiagnostic {
                 code: "D001",
                 severity: Severity::Error,
@@ -168,6 +166,10 @@ pub struct Import {
     pub diagnostics: Vec<DmnDiagnostic>,
     /// The checked ruleset, when the converted text has no errors.
     pub ruleset: Option<Ruleset>,
+    /// The ids of the decisions left out (in file order): those with an error, and those that read
+    /// one of them or an input with an error. Each has an error in `diagnostics` and a
+    /// `// NOT CONVERTED` comment in `text`.
+    pub not_converted: Vec<String>,
 }
 
 /// How to import.
@@ -189,23 +191,29 @@ pub fn import_with(file: &str, xml_text: &str, options: &ImportOptions) -> Resul
     let (defs, bindings) = read::flatten(xml::read(xml_text)?);
     // A table with a gap gets the national system's "no hit" result; that value can open a gap in
     // a table that reads the decision, so convert again until no new gap appears.
+    // A decision with an error is left out, and so is every decision that reads it: found after a
+    // pass (decisions are written top first), so convert again with those left out. Both sets only
+    // grow, so this ends.
     let mut no_hit: BTreeMap<String, map::NoHit> = BTreeMap::new();
+    let mut blocked: BTreeMap<String, String> = BTreeMap::new();
     let mut conv = loop {
         let mut conv = Converter::new(&defs, file);
         conv.strict = options.strict;
         conv.bindings = bindings.clone();
         conv.no_hit = no_hit.clone();
+        let before = blocked.len();
+        conv.blocked = std::mem::take(&mut blocked);
         conv.run();
         let fresh: Vec<(String, map::NoHit)> =
             conv.gaps.iter().filter(|(k, _)| !no_hit.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect();
-        if fresh.is_empty() || conv.diags.iter().any(DmnDiagnostic::is_error) {
+        blocked = conv.readers_of_failed();
+        if fresh.is_empty() && blocked.len() == before {
             break conv;
         }
         no_hit.extend(fresh);
     };
-    if conv.diags.iter().any(DmnDiagnostic::is_error) {
-        return Err(SttrError::Conversion(conv.diags));
-    }
+    let not_converted =
+        defs.decisions.iter().filter(|d| conv.failed.contains_key(&d.id)).map(|d| d.id.clone()).collect();
     let raw = std::mem::take(&mut conv.out);
     // The formatter gives the canonical layout; the converter's own layout is the fallback.
     let mut text = crate::syntax::print::format_source(&raw).ok().filter(|t| same_tree(&raw, t)).unwrap_or(raw);
@@ -215,11 +223,14 @@ pub fn import_with(file: &str, xml_text: &str, options: &ImportOptions) -> Resul
     let checked = crate::compile(&format!("{file}.rules"), &text);
     let source = SourceFile::new(format!("{file}.rules"), text.clone());
     let map = LineMap::new(&text);
-    let mut diagnostics = conv.diags;
+    // The causes first, then the decisions left out because they read one (D017).
+    let (mut diagnostics, readers): (Vec<DmnDiagnostic>, Vec<DmnDiagnostic>) =
+        conv.diags.into_iter().partition(|d| d.code != "D017");
+    diagnostics.extend(readers);
     for d in &checked.diagnostics {
         diagnostics.push(map.map(d, &source, &conv.cells, &defs));
     }
-    Ok(Import { text, diagnostics, ruleset: checked.ruleset })
+    Ok(Import { text, diagnostics, ruleset: checked.ruleset, not_converted })
 }
 
 fn same_tree(a: &str, b: &str) -> bool {
@@ -248,6 +259,12 @@ struct Converter<'d> {
     no_hit: BTreeMap<String, map::NoHit>,
     /// Gaps found in this pass.
     gaps: BTreeMap<String, map::NoHit>,
+    /// Decisions (by id) left out because they read one that is not converted (its name).
+    blocked: BTreeMap<String, String>,
+    /// Decisions (by id, with their DMN name) left out in this pass.
+    failed: BTreeMap<String, String>,
+    /// Inputs (by id, with their DMN name) with an error: the decisions that read them are left out.
+    failed_inputs: BTreeMap<String, String>,
 }
 
 impl<'d> Converter<'d> {
@@ -274,6 +291,9 @@ impl<'d> Converter<'d> {
             bindings: BTreeMap::new(),
             no_hit: BTreeMap::new(),
             gaps: BTreeMap::new(),
+            blocked: BTreeMap::new(),
+            failed: BTreeMap::new(),
+            failed_inputs: BTreeMap::new(),
         }
     }
 
@@ -309,7 +329,15 @@ impl<'d> Converter<'d> {
     fn run(&mut self) {
         self.hyphen_names();
         for i in 0..self.defs.inputs.len() {
+            let before = self.diags.len();
             self.input(i);
+            if self.diags[before..].iter().any(DmnDiagnostic::is_error) {
+                let input = &self.defs.inputs[i];
+                self.failed_inputs.insert(input.id.clone(), input.name.clone());
+                if let Some(d) = self.declarations.last_mut() {
+                    d.failed = true;
+                }
+            }
         }
         for i in 0..self.defs.decisions.len() {
             self.declare_decision(i);
@@ -317,7 +345,7 @@ impl<'d> Converter<'d> {
         self.header();
         self.write_declarations();
         for i in self.decision_order() {
-            self.decision(i);
+            self.decision_or_placeholder(i);
         }
         for c in std::mem::take(&mut self.caveats) {
             self.out.push('\n');

@@ -18,6 +18,8 @@ pub(super) struct Declaration {
     /// `question` / `input` declarations take a priority; `let`s do not.
     pub(super) has_priority: bool,
     pub(super) kind: DeclKind,
+    /// The input has an error: written as a comment, and the decisions that read it are left out.
+    pub(super) failed: bool,
 }
 
 pub(super) enum DeclKind {
@@ -69,6 +71,7 @@ impl Converter<'_> {
             lines,
             has_priority,
             kind,
+            failed: false,
         };
         let kind = rule.map(|r| r.kind.clone());
         let (var, declaration) = match kind {

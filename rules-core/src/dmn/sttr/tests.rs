@@ -146,8 +146,8 @@ fn unsupported_feel_is_an_error_naming_the_element() {
             &[("r1", &["true"], "\"x\" ** 2"), ("r2", &["-"], "for x in [1] return x")]
         )
     ));
-    let err = import("t.dmn", &text).expect_err("unsupported");
-    let ds = err.diagnostics();
+    let i = import("t.dmn", &text).unwrap_or_else(|e| panic!("{e}"));
+    let ds = &i.diagnostics;
     assert!(ds.iter().any(|d| d.code == "D002" && d.element.as_deref() == Some("r1_o")), "{ds:?}");
     assert!(
         ds.iter().any(|d| d.code == "D002" && d.element.as_deref() == Some("r2_o") && d.message.contains("for x in")),
@@ -159,19 +159,62 @@ fn unsupported_feel_is_an_error_naming_the_element() {
 fn malformed_files_are_errors_not_panics() {
     assert!(matches!(import("x.dmn", "not xml at all"), Err(SttrError::Xml(XmlError::NotXml(_)))));
     assert!(matches!(import("x.dmn", "<definitions/>"), Err(SttrError::Xml(XmlError::NotDmn { .. }))));
+    // A decision that cannot be converted is an error naming its element; it is left out.
+    let first_error = |text: &str| {
+        let i = import("x.dmn", text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!i.not_converted.is_empty(), "{}", i.text);
+        i.diagnostics.into_iter().find(DmnDiagnostic::is_error).expect("an error")
+    };
     let bad_hit = dmn(r#"<decision id="d" name="D"><decisionTable id="t" hitPolicy="MOSTLY"/></decision>"#);
-    assert!(
-        matches!(import("x.dmn", &bad_hit), Err(SttrError::Conversion(ref d)) if d[0].code == "D001" && d[0].element.as_deref() == Some("d") && d[0].message.contains("MOSTLY")),
-        "{:?}",
-        import("x.dmn", &bad_hit)
-    );
+    let d = first_error(&bad_hit);
+    assert!(d.code == "D001" && d.element.as_deref() == Some("d") && d.message.contains("MOSTLY"), "{d:?}");
     let bad_feel =
         dmn(&format!("{}{}", bool_input("i1", "A"), table("d1", "D", "FIRST", &["A"], &[("r1", &["[1..("], "1")])));
-    assert!(
-        matches!(import("x.dmn", &bad_feel), Err(SttrError::Conversion(ref d)) if d[0].code == "D002" && d[0].element.as_deref() == Some("r1_0"))
-    );
+    let d = first_error(&bad_feel);
+    assert!(d.code == "D002" && d.element.as_deref() == Some("r1_0"), "{d:?}");
     let no_logic = dmn(r#"<decision id="d" name="D"/>"#);
-    assert!(matches!(import("x.dmn", &no_logic), Err(SttrError::Conversion(ref d)) if d[0].code == "D009"));
+    assert_eq!(first_error(&no_logic).code, "D009");
+}
+
+#[test]
+fn one_bad_decision_leaves_the_others_converted() {
+    // Pad 2 cannot be converted (`**`); the conclusion reads it, so it is left out too and answers
+    // NeemContactOp; Pad 1 and Leges, which do not read it, are converted and run.
+    let body = format!(
+        "{}{}{}{}{}",
+        bool_input("i1", "Hoog"),
+        bool_input("i2", "Breed"),
+        table(
+            "p1",
+            "Pad 1",
+            "UNIQUE",
+            &["Hoog"],
+            &[("a1", &["true"], "\"Vergunningplicht\""), ("a2", &["false"], "\"Toestemmingsvrij\"")]
+        ),
+        r#"<decision id="p2" name="Pad 2"><literalExpression id="l2"><text>if Breed then 2 ** 3 else 1</text></literalExpression></decision>"#,
+        table(
+            "top",
+            "Conclusie",
+            "FIRST",
+            &["Pad 1", "Pad 2"],
+            &[
+                ("t1", &["\"Vergunningplicht\"", "-"], "\"Vergunningplicht\""),
+                ("t2", &["-", "-"], "\"Toestemmingsvrij\"")
+            ]
+        ),
+    ) + r#"<decision id="leges" name="Leges"><literalExpression id="l3"><text>if Hoog then 100 else 50</text></literalExpression></decision>"#;
+    let i = import("t.dmn", &dmn(&body)).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(i.not_converted, vec!["p2".to_string(), "top".to_string()], "{}", i.text);
+    let d002 = i.diagnostics.iter().find(|d| d.code == "D002").expect("D002");
+    assert_eq!(d002.element.as_deref(), Some("l2"));
+    let d017 = i.diagnostics.iter().find(|d| d.code == "D017").expect("D017");
+    assert_eq!(d017.element.as_deref(), Some("top"));
+    assert!(d017.message.contains("\"Pad 2\""), "{}", d017.message);
+    assert!(i.text.contains("// NOT CONVERTED: decision \"Pad 2\" is left out. D002:"), "{}", i.text);
+    assert!(i.text.contains("otherwise -> NeemContactOp"), "{}", i.text);
+    assert!(i.text.contains("decision pad_1 \"Pad 1\" table UNIQUE"), "{}", i.text);
+    assert!(i.text.contains("when hoog -> 100"), "{}", i.text);
+    assert!(i.ruleset.is_some(), "{:?}", i.diagnostics);
 }
 
 #[test]

@@ -3,8 +3,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use super::diagnose::logic_mentions;
 use super::read::{DeclKind, Declaration};
-use super::types::{prose, quote};
+use super::types::{prose, quote, Ty};
 use super::Converter;
 
 impl Converter<'_> {
@@ -91,6 +92,14 @@ impl Converter<'_> {
             for l in &d.lines {
                 let _ = writeln!(self.out, "{l}");
             }
+            if d.failed {
+                // The officer sees what was meant; the rules that read it are left out too.
+                let what = match &d.kind {
+                    DeclKind::Fixed { ident, .. } | DeclKind::Asked { ident, .. } => ident,
+                };
+                let _ = writeln!(self.out, "// NOT CONVERTED: {what} has an error (see the diagnostics), so the decisions that read it are left out.");
+                continue;
+            }
             match &d.kind {
                 DeclKind::Fixed { ident, value } => {
                     let _ = writeln!(self.out, "let {ident} = {value}");
@@ -127,5 +136,88 @@ impl Converter<'_> {
         let (top, rest): (Vec<usize>, Vec<usize>) =
             (0..self.defs.decisions.len()).partition(|&i| !required.contains(self.defs.decisions[i].id.as_str()));
         top.into_iter().chain(rest).collect()
+    }
+
+    /// Convert one decision; when it has an error (or reads a decision or input that has one),
+    /// leave it out: a `// NOT CONVERTED` comment in its place, and for a top conclusion a decision
+    /// that says `NeemContactOp`, so no resident gets an answer the file does not give.
+    pub(super) fn decision_or_placeholder(&mut self, index: usize) {
+        let d = &self.defs.decisions[index];
+        let (out_len, diag_len) = (self.out.len(), self.diags.len());
+        if let Some(what) = self.blocked.get(&d.id).cloned() {
+            self.error(
+                "D017",
+                &d.id,
+                format!("decision \"{}\" reads \"{what}\", which is not converted, so it is left out too", d.name),
+            );
+        } else {
+            self.decision(index);
+        }
+        let Some(first) = self.diags[diag_len..].iter().find(|x| x.is_error()).cloned() else { return };
+        self.out.truncate(out_len);
+        self.failed.insert(d.id.clone(), d.name.clone());
+        let _ = writeln!(self.out, "\n// dmn: {}", d.id);
+        let _ = writeln!(
+            self.out,
+            "// NOT CONVERTED: decision {} is left out. {}: {} [dmn: {}]",
+            quote(&d.name),
+            first.code,
+            first.message,
+            first.element.as_deref().unwrap_or(&d.id),
+        );
+        let top = !self.defs.decisions.iter().any(|x| x.required_decisions.contains(&d.id));
+        let var = self.vars.get(&d.name);
+        if let (true, Some(var)) = (top, var.filter(|v| v.ty == Ty::Conclusion)) {
+            let _ = writeln!(
+                self.out,
+                "decision {} {} {{\n  otherwise -> NeemContactOp because {}\n}}",
+                var.ident,
+                quote(&self.title_of(d)),
+                quote("Dit deel van de regels kon niet worden omgezet. Neem contact op met de gemeente.")
+            );
+        }
+    }
+
+    /// The decisions to leave out in the next pass: those that read (directly or through others)
+    /// a decision or input with an error, with the name of what they read. Linear in the
+    /// requirements: each left-out element is followed to its readers once.
+    pub(super) fn readers_of_failed(&mut self) -> BTreeMap<String, String> {
+        let defs = self.defs;
+        let mut out = std::mem::take(&mut self.blocked);
+        // Left out in this pass (the blocked ones among them) and inputs with an error.
+        let mut todo: Vec<(String, String)> =
+            self.failed.iter().chain(&self.failed_inputs).map(|(id, name)| (id.clone(), name.clone())).collect();
+        // Per required element, the ids of the decisions that require it; and each decision's name.
+        let mut readers: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut names: BTreeMap<String, String> = BTreeMap::new();
+        for d in &defs.decisions {
+            names.insert(d.id.clone(), d.name.clone());
+            for r in d.required_inputs.iter().chain(&d.required_decisions) {
+                match readers.get_mut(r) {
+                    Some(list) => list.push(d.id.clone()),
+                    None => {
+                        readers.insert(r.clone(), vec![d.id.clone()]);
+                    }
+                }
+            }
+        }
+        while let Some((id, name)) = todo.pop() {
+            // A file without requirements: readers found through the names in their FEEL.
+            let textual = defs.decisions.iter().filter(|d| {
+                d.required_inputs.is_empty()
+                    && d.required_decisions.is_empty()
+                    && d.logic.as_ref().is_some_and(|l| logic_mentions(l, &name))
+            });
+            let found: Vec<String> =
+                readers.get(&id).into_iter().flatten().cloned().chain(textual.map(|d| d.id.clone())).collect();
+            for reader in found {
+                if !out.contains_key(&reader) && !self.failed.contains_key(&reader) {
+                    out.insert(reader.clone(), name.clone());
+                    let reader_name = names.get(&reader).cloned().unwrap_or_default();
+                    todo.push((reader, reader_name));
+                }
+            }
+        }
+        out
     }
 }
