@@ -4,7 +4,7 @@
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use dsntk_feel::context::FeelContext;
-use dsntk_model::NamedElement;
+use dsntk_model::{DmnElement, NamedElement};
 use peer_dsntk::MODELS;
 use rules_core::dmn::direct::Model;
 
