@@ -449,6 +449,23 @@ fn var_name(rs: &Ruleset, var: Var) -> String {
 
 // ---------------------------------------------------------------- asking in vain
 
+/// W006: rule `i` (a `NeemContactOp`) comes before rule `j`, which gives a permit duty or a ban in
+/// the same cases, so a FIRST table sends the resident to the municipality where the rules answer.
+fn contact_before_permit_warning(t: &Table, i: usize, j: usize) -> Diagnostic {
+    let what = conclusion_of(&t.rows[j].leaf).map(|c| c.name()).unwrap_or_default();
+    Diagnostic::warning(
+        "W006",
+        t.rows[i].span,
+        format!(
+            "rule {} sends the resident to the municipality, but rule {} gives {what} in the same cases",
+            i + 1,
+            j + 1
+        ),
+    )
+    .with_other(t.rows[j].span, format!("this rule makes {what} certain"))
+    .with_help("move the `NeemContactOp` rule after the rules that give a permit")
+}
+
 /// The conclusion of a leaf, when it is a constant one.
 fn conclusion_of(leaf: &Leaf) -> Option<Conclusion> {
     match &leaf.value.kind {

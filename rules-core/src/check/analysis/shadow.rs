@@ -397,19 +397,6 @@ pub(super) fn contact_before_permit_rows(
     let found = first_meeting(rows, universes, &permits, &queries, |i, j| !exclusive(&rows[i], &rows[j]));
     for (&(i, _), j) in queries.iter().zip(found) {
         let Some(j) = j else { continue };
-        let what = conclusions[j].map(|c| c.name()).unwrap_or_default();
-        out.push(
-            Diagnostic::warning(
-                "W006",
-                t.rows[i].span,
-                format!(
-                    "rule {} sends the resident to the municipality, but rule {} gives {what} in the same cases",
-                    i + 1,
-                    j + 1
-                ),
-            )
-            .with_other(t.rows[j].span, format!("this rule makes {what} certain"))
-            .with_help("move the `NeemContactOp` rule after the rules that give a permit"),
-        );
+        out.push(super::contact_before_permit_warning(t, i, j));
     }
 }

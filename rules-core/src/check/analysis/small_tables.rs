@@ -71,20 +71,7 @@ pub(super) fn contact_before_permit_rows(
                 && !(0..j).any(frees)
         });
         if let Some(j) = permit {
-            let what = conclusion_of(&t.rows[j].leaf).map(|c| c.name()).unwrap_or_default();
-            out.push(
-                Diagnostic::warning(
-                    "W006",
-                    contact.span,
-                    format!(
-                        "rule {} sends the resident to the municipality, but rule {} gives {what} in the same cases",
-                        i + 1,
-                        j + 1
-                    ),
-                )
-                .with_other(t.rows[j].span, format!("this rule makes {what} certain"))
-                .with_help("move the `NeemContactOp` rule after the rules that give a permit"),
-            );
+            out.push(super::contact_before_permit_warning(t, i, j));
         }
     }
 }
