@@ -49,12 +49,7 @@ impl LayerArg<'_> {
     /// The layer within `margin` of `g` (and the buffer distance further), merged and buffered
     /// as asked.
     fn near(&self, g: &Geometry, margin: f64) -> Geometry {
-        let d = self.buffer.unwrap_or(0.0);
-        let local = self.layer.indexed().merged_near(g, margin + d.abs() + SLACK, self.kind);
-        match self.buffer {
-            Some(d) => spatial::buffer(&local, d),
-            None => local,
-        }
+        self.merged_and_buffered(spatial::IndexedLayer::merged_near, g, margin)
     }
 
     /// As [`LayerArg::near`], the features cut to the box around `g` grown by the reach first:
@@ -63,8 +58,18 @@ impl LayerArg<'_> {
     /// edges the cut makes (buffered by at most `d`, still beyond the reach less `d`) are never
     /// read.
     fn near_in_box(&self, g: &Geometry, margin: f64) -> Geometry {
+        self.merged_and_buffered(spatial::IndexedLayer::merged_in_box, g, margin)
+    }
+
+    /// The features `merge` picks near `g` (the margin grown by the buffer distance), buffered.
+    fn merged_and_buffered(
+        &self,
+        merge: fn(&spatial::IndexedLayer, &Geometry, f64, GeomKind) -> Geometry,
+        g: &Geometry,
+        margin: f64,
+    ) -> Geometry {
         let d = self.buffer.unwrap_or(0.0);
-        let local = self.layer.indexed().merged_in_box(g, margin + d.abs() + SLACK, self.kind);
+        let local = merge(self.layer.indexed(), g, margin + d.abs() + SLACK, self.kind);
         match self.buffer {
             Some(d) => spatial::buffer(&local, d),
             None => local,
