@@ -46,10 +46,13 @@ function caseText(entry) {
   return JSON.stringify(entry.case);
 }
 
+let compiledSttr = null; // compiled once, instantiated per entry as the engine is
+
 /** An STTR entry through a fresh instance of the on-demand importer (rules-wasm/sttr). */
 async function importSttr(entry) {
   const sttr = await import(`${path.join(root, "rules-wasm/pkg/rules_sttr.js")}?instance=${copies++}`);
-  sttr.initSync({ module: fs.readFileSync(path.join(root, "rules-wasm/pkg/rules_sttr_bg.wasm")) });
+  compiledSttr ??= new WebAssembly.Module(fs.readFileSync(path.join(root, "rules-wasm/pkg/rules_sttr_bg.wasm")));
+  sttr.initSync({ module: compiledSttr });
   const result = sttr.importSttr(`hostile/${entry.name}.dmn`, sttrFile.head + build(entry.dmn) + sttrFile.tail);
   const error = result.diagnostics.find((d) => d.severity === "error");
   return error ? { code: error.code, message: result.rendered } : "ok";
