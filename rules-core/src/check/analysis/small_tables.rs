@@ -1,42 +1,96 @@
-//! The table analyses of the browser modules (W003, W006 for FIRST tables): every rule compared
-//! with the earlier ones, for tables of up to 2,000 rules. Native builds use the indexed
-//! analyses of `shadow.rs` at every size; their code would grow the browser modules past their
-//! budget.
+//! The table analyses of the browser modules: W003 and W006 compare every FIRST rule with the
+//! earlier ones, for tables of up to 2,000 rules; W005 compares the UNIQUE rules that share their
+//! options and whose ranges meet, at most [`MAX_PAIRS_PER_RULE`] per rule. Native builds use the
+//! indexed analyses of `shadow.rs` at every size; their code would grow the browser modules past
+//! their budget. Both report through the same builders in `analysis.rs`.
 
-use super::{conclusion_of, CellTest, Conclusion, Set, Table, Universe};
+use super::{conclusion_of, covers, rows_meet, CellTest, Conclusion, Earlier, Set, Table, Universe};
 use crate::diagnostics::Diagnostic;
 
 /// FIRST tables larger than this are not checked for shadowed rules here (quadratic).
 const MAX_ROWS_FOR_SHADOWING: usize = 2_000;
 
-pub(super) fn shadowed_rows(
-    t: &Table,
+/// Earlier UNIQUE rules compared with one rule, at most.
+const MAX_PAIRS_PER_RULE: usize = 2_000;
+
+/// W003: per rule, the first earlier rule that takes all its cases.
+pub(super) fn first_covering(rows: &[Vec<Option<Set>>], universes: &[Option<Universe>]) -> Vec<Option<usize>> {
+    if rows.len() > MAX_ROWS_FOR_SHADOWING {
+        return vec![None; rows.len()];
+    }
+    (0..rows.len()).map(|j| (0..j).find(|&i| covers(&rows[i], &rows[j], universes))).collect()
+}
+
+/// W005: per row of `among`, the earlier rows of `among` it overlaps. Rows are bucketed by the
+/// columns where every row tests one option (an equality-keyed table falls apart into buckets of
+/// one), and inside a bucket swept in order of their first numeric column, comparing each row
+/// only with the earlier rows whose range is still open (an interval table compares neighbours).
+pub(super) fn earlier_overlaps(
     rows: &[Vec<Option<Set>>],
     universes: &[Option<Universe>],
-    out: &mut Vec<Diagnostic>,
-) {
-    if rows.len() > MAX_ROWS_FOR_SHADOWING {
-        return;
+    among: &[usize],
+) -> Vec<Option<Earlier>> {
+    let mut found: Vec<Option<Earlier>> = vec![None; rows.len()];
+    if universes.iter().any(Option::is_none) {
+        return found;
     }
-    for j in 1..rows.len() {
-        let covered_by = (0..j).find(|&i| {
-            rows[j].iter().zip(&rows[i]).zip(universes).all(|((mine, earlier), u)| match (mine, earlier, u) {
-                (Some(m), Some(e), Some(u)) => m.subset_of(e, u),
-                (_, Some(e), Some(u)) => e.complement(u).is_empty(),
-                _ => false,
-            })
-        });
-        if let Some(i) = covered_by {
-            out.push(
-                Diagnostic::warning(
-                    "W003",
-                    t.rows[j].span,
-                    format!("rule {} can never apply: rule {} comes first and takes all its cases", j + 1, i + 1),
-                )
-                .with_other(t.rows[i].span, "this rule wins"),
-            );
+    let mut note = |i: usize, j: usize, complete: bool| {
+        let (i, j) = (i.min(j), i.max(j));
+        if !rows_meet(&rows[i], &rows[j]) {
+            return;
+        }
+        let e = found[j].get_or_insert(Earlier { first: i, others: 0, complete });
+        if e.first != i {
+            e.others += 1;
+            if i < e.first {
+                e.first = i;
+            }
+        }
+        e.complete &= complete;
+    };
+    let columns = rows.first().map_or(0, Vec::len);
+    let single = |j: usize, c: usize| match &rows[j][c] {
+        Some(Set::Finite(m)) if m.len() == 1 => m.iter().next().copied(),
+        _ => None,
+    };
+    // Columns where every row tests one option: rows with different options there never overlap.
+    let keys: Vec<usize> = (0..columns).filter(|&c| among.iter().all(|&j| single(j, c).is_some())).collect();
+    let mut bucketed: Vec<(Vec<usize>, usize)> =
+        among.iter().map(|&j| (keys.iter().filter_map(|&c| single(j, c)).collect(), j)).collect();
+    crate::sort::sort_by(&mut bucketed, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+    for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
+        let members: Vec<usize> = bucket.iter().map(|(_, j)| *j).collect();
+        let bounds = |j: usize, c: usize| match &rows[j][c] {
+            Some(Set::Num(parts)) if !parts.is_empty() => Some((
+                parts.iter().map(|p| p.lo).fold(f64::INFINITY, f64::min),
+                parts.iter().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max),
+            )),
+            _ => None,
+        };
+        let sweep = (0..columns).find(|&c| members.iter().all(|&j| bounds(j, c).is_some()));
+        match sweep {
+            Some(c) => {
+                let mut order: Vec<(f64, f64, usize)> =
+                    members.iter().filter_map(|&j| bounds(j, c).map(|(lo, hi)| (lo, hi, j))).collect();
+                crate::sort::sort_by(&mut order, |a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
+                // Rows whose range is still open at the current start.
+                let mut open: Vec<(f64, usize)> = Vec::new();
+                for (lo, hi, j) in order {
+                    open.retain(|&(end, _)| end >= lo);
+                    let complete = open.len() <= MAX_PAIRS_PER_RULE;
+                    open.iter().take(MAX_PAIRS_PER_RULE).for_each(|&(_, i)| note(i, j, complete));
+                    open.push((hi, j));
+                }
+            }
+            None => {
+                for (n, &j) in members.iter().enumerate() {
+                    let earlier = &members[n.saturating_sub(MAX_PAIRS_PER_RULE)..n];
+                    earlier.iter().for_each(|&i| note(i, j, n <= MAX_PAIRS_PER_RULE));
+                }
+            }
         }
     }
+    found
 }
 
 pub(super) fn contact_before_permit_rows(
@@ -49,9 +103,6 @@ pub(super) fn contact_before_permit_rows(
         return;
     }
     let tests = |k: usize, c: usize| matches!(t.rows[k].cells.get(c), Some(CellTest::Tests { .. }));
-    let exclusive = |a: &[Option<Set>], b: &[Option<Set>]| {
-        a.iter().zip(b).any(|(x, y)| matches!((x, y), (Some(x), Some(y)) if x.intersect(y).is_empty()))
-    };
     for (i, contact) in t.rows.iter().enumerate() {
         if conclusion_of(&contact.leaf) != Some(Conclusion::NeemContactOp) {
             continue;
@@ -67,7 +118,7 @@ pub(super) fn contact_before_permit_rows(
         };
         let permit = (i + 1..t.rows.len()).find(|&j| {
             matches!(conclusion_of(&t.rows[j].leaf), Some(Conclusion::Vergunningplicht | Conclusion::Verbod))
-                && !exclusive(&rows[i], &rows[j])
+                && rows_meet(&rows[i], &rows[j])
                 && !(0..j).any(frees)
         });
         if let Some(j) = permit {
