@@ -222,6 +222,10 @@ impl<'a> RowIndex<'a> {
     fn streams(&self, row: &[Option<Set>]) -> Vec<Vec<Part<'_>>> {
         let mut streams = Vec::new();
         for (c, cell) in row.iter().enumerate() {
+            // A column where every member accepts everything narrows nothing.
+            if self.everything[c].len() == self.members.len() {
+                continue;
+            }
             let all = Part::List(&self.everything[c]);
             match (cell, &self.columns[c], self.want) {
                 (None, _, Want::Meet) => {}
@@ -281,12 +285,12 @@ impl<'a> RowIndex<'a> {
                 return Walk::OutOfSteps;
             }
             *steps -= 1;
-            let mut y = match streams.first() {
+            let first = match streams.first() {
                 Some(parts) => seek(parts, x, to),
-                None => self.members.get(self.members.partition_point(|&m| m < x)).copied().filter(|&m| m < to),
+                None => Part::List(&self.members).seek(x, to),
             };
-            let Some(mut candidate) = y.take() else { return Walk::None };
-            for parts in streams {
+            let Some(mut candidate) = first else { return Walk::None };
+            for parts in streams.iter().skip(1) {
                 match seek(parts, candidate, to) {
                     None => return Walk::None,
                     Some(next) if next > candidate => {
