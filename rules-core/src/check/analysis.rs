@@ -667,38 +667,41 @@ fn covers(e: &[Option<Set>], m: &[Option<Set>], universes: &[Option<Universe>]) 
     })
 }
 
-/// Whether two rows apply together for some input: every column's sets meet (a cell that is not a
-/// constant test may hold with anything).
-fn rows_meet(a: &[Option<Set>], b: &[Option<Set>]) -> bool {
-    a.iter().zip(b).all(|(x, y)| match (x, y) {
-        (Some(Set::Num(p)), Some(Set::Num(q))) => p.iter().any(|i| q.iter().any(|j| !i.intersect(j).is_empty())),
-        (Some(Set::Finite(p)), Some(Set::Finite(q))) => !p.is_disjoint(q),
-        _ => true,
-    })
-}
-
 /// Rule numbers (from 0) as the warnings list them: "2, 3, 4" or "2, 3, ... 9 and 991 more".
 fn rule_numbers(rules: &[usize]) -> String {
-    let numbers: Vec<String> = rules.iter().take(8).map(|j| (j + 1).to_string()).collect();
-    let more = if rules.len() > 8 { format!(" and {} more", rules.len() - 8) } else { String::new() };
-    format!("{}{more}", numbers.join(", "))
+    // A plain loop: iterator chains cost code in the browser modules.
+    let mut text = String::new();
+    for (n, j) in rules.iter().enumerate().take(8) {
+        if n > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(&(j + 1).to_string());
+    }
+    if rules.len() > 8 {
+        text.push_str(&format!(" and {} more", rules.len() - 8));
+    }
+    text
 }
 
 /// W003 for a FIRST table, one warning per winning rule: `winners[j]` is the first earlier rule
 /// that takes all the cases of rule `j` (numbers from 0), when one was found.
 fn shadowed_rows(t: &Table, winners: &[Option<usize>], out: &mut Vec<Diagnostic>) {
-    let mut pairs: Vec<(usize, usize)> = winners.iter().enumerate().filter_map(|(j, w)| w.map(|w| (w, j))).collect();
-    crate::sort::sort(&mut pairs);
-    for group in pairs.chunk_by(|a, b| a.0 == b.0) {
-        let winner = group[0].0;
-        let rules: Vec<usize> = group.iter().map(|&(_, j)| j).collect();
+    // Buckets rather than a sort: this runs in the browser modules too, where code costs.
+    let mut taken: Vec<Vec<usize>> = vec![Vec::new(); winners.len()];
+    for (j, w) in winners.iter().enumerate() {
+        if let Some(list) = w.and_then(|w| taken.get_mut(w)) {
+            list.push(j);
+        }
+    }
+    for (winner, rules) in taken.iter().enumerate() {
         let message = match rules.as_slice() {
+            [] => continue,
             [one] => {
                 format!("rule {} can never apply: rule {} comes first and takes all its cases", one + 1, winner + 1)
             }
             _ => format!(
                 "rules {} can never apply: rule {} comes first and takes all their cases",
-                rule_numbers(&rules),
+                rule_numbers(rules),
                 winner + 1
             ),
         };
@@ -749,15 +752,12 @@ fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Un
         }
     }
     crate::sort::sort(&mut leaders);
-    for (j, found) in shadow::earlier_overlaps(rows, universes, &leaders).into_iter().enumerate() {
+    for (j, found) in shadow::earlier_overlaps(t, rows, universes, &leaders).into_iter().enumerate() {
         let Some(Earlier { first: i, others, complete }) = found else { continue };
         let Some(example) = overlap_example(t, &rows[i], &rows[j], universes) else { continue };
         let s = if others == 1 { "" } else { "s" };
-        let more = match (others, complete) {
-            (0, _) => String::new(),
-            (n, true) => format!(" and {n} other rule{s}"),
-            (n, false) => format!(" and at least {n} other rule{s}"),
-        };
+        let at_least = if complete { "" } else { "at least " };
+        let more = if others == 0 { String::new() } else { format!(" and {at_least}{others} other rule{s}") };
         out.push(
             Diagnostic::warning(
                 "W005",

@@ -14,7 +14,7 @@
 //! costs bounded work per rule instead of a quadratic pass; docs/language.md says what is then not
 //! reported.
 
-use super::{conclusion_of, covers, rows_meet, CellTest, Conclusion, Earlier, Interval, Set, Table, Universe};
+use super::{conclusion_of, covers, CellTest, Conclusion, Earlier, Interval, Set, Table, Universe};
 use crate::diagnostics::Diagnostic;
 
 /// Steps of the join per rule: a candidate tested or a jump past rows that some column rules out.
@@ -350,9 +350,20 @@ pub(super) fn first_covering(rows: &[Vec<Option<Set>>], universes: &[Option<Univ
     winners
 }
 
+/// Whether two rows apply together for some input: every column's sets meet (a cell that is not a
+/// constant test may hold with anything).
+pub(super) fn rows_meet(a: &[Option<Set>], b: &[Option<Set>]) -> bool {
+    a.iter().zip(b).all(|(x, y)| match (x, y) {
+        (Some(Set::Num(p)), Some(Set::Num(q))) => p.iter().any(|i| q.iter().any(|j| !i.intersect(j).is_empty())),
+        (Some(Set::Finite(p)), Some(Set::Finite(q))) => p.iter().any(|m| q.contains(m)),
+        _ => true,
+    })
+}
+
 /// W005: per row of `among` (rows with every cell known), the earlier rows of `among` it
 /// overlaps: the first, and how many more (counted within the steps).
 pub(super) fn earlier_overlaps(
+    _table: &Table,
     rows: &[Vec<Option<Set>>],
     universes: &[Option<Universe>],
     among: &[usize],
@@ -503,7 +514,7 @@ mod tests {
         let Body::Table(t) = &rs.decisions[0].body else { panic!("a table") };
         let (universes, sets) = table_sets(&rs, t);
         let all: Vec<usize> = (0..sets.len()).collect();
-        earlier_overlaps(&sets, &universes, &all)[j]
+        earlier_overlaps(t, &sets, &universes, &all)[j]
     }
 
     #[test]
@@ -598,11 +609,12 @@ mod tests {
                 small_tables::contact_before_permit_rows(t, &sets, &universes, &mut out);
             }
         } else {
-            let all: Vec<usize> = (0..sets.len()).collect();
+            // As `overlapping_rows` asks: the rows with every cell known.
+            let all: Vec<usize> = (0..sets.len()).filter(|&j| sets[j].iter().all(Option::is_some)).collect();
             let found = if indexed {
-                earlier_overlaps(&sets, &universes, &all)
+                earlier_overlaps(t, &sets, &universes, &all)
             } else {
-                small_tables::earlier_overlaps(&sets, &universes, &all)
+                small_tables::earlier_overlaps(t, &sets, &universes, &all)
             };
             overlapping_rows(t, &sets, &universes, &mut out);
             // The counts behind the messages too.

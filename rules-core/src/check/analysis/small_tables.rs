@@ -1,53 +1,55 @@
 //! The table analyses of the browser modules: W003 and W006 compare every FIRST rule with the
 //! earlier ones, for tables of up to 2,000 rules; W005 compares the UNIQUE rules that share their
-//! options and whose ranges meet, at most [`MAX_PAIRS_PER_RULE`] per rule. Native builds use the
+//! options and whose ranges meet (every pair of them). Native builds use the
 //! indexed analyses of `shadow.rs` at every size; their code would grow the browser modules past
 //! their budget. Both report through the same builders in `analysis.rs`.
 
-use super::{conclusion_of, covers, rows_meet, CellTest, Conclusion, Earlier, Set, Table, Universe};
+use super::{conclusion_of, covers, overlap_example, CellTest, Conclusion, Earlier, Set, Table, Universe};
 use crate::diagnostics::Diagnostic;
 
 /// FIRST tables larger than this are not checked for shadowed rules here (quadratic).
 const MAX_ROWS_FOR_SHADOWING: usize = 2_000;
-
-/// Earlier UNIQUE rules compared with one rule, at most.
-const MAX_PAIRS_PER_RULE: usize = 2_000;
 
 /// W003: per rule, the first earlier rule that takes all its cases.
 pub(super) fn first_covering(rows: &[Vec<Option<Set>>], universes: &[Option<Universe>]) -> Vec<Option<usize>> {
     if rows.len() > MAX_ROWS_FOR_SHADOWING {
         return vec![None; rows.len()];
     }
-    (0..rows.len()).map(|j| (0..j).find(|&i| covers(&rows[i], &rows[j], universes))).collect()
+    let mut winners = Vec::with_capacity(rows.len());
+    for j in 0..rows.len() {
+        winners.push((0..j).find(|&i| covers(&rows[i], &rows[j], universes)));
+    }
+    winners
 }
 
-/// W005: per row of `among`, the earlier rows of `among` it overlaps. Rows are bucketed by the
-/// columns where every row tests one option (an equality-keyed table falls apart into buckets of
-/// one), and inside a bucket swept in order of their first numeric column, comparing each row
-/// only with the earlier rows whose range is still open (an interval table compares neighbours).
+/// W005: per row of `among`, the earlier rows of `among` it overlaps. Only rows that may overlap
+/// are compared: rows are bucketed by the columns where every row tests one option (an
+/// equality-keyed table falls apart into buckets of one), and inside a bucket swept in order of
+/// their first numeric column, comparing each row only with the earlier rows whose range is
+/// still open (an interval table compares neighbours). Rows that overlap many others cost more.
 pub(super) fn earlier_overlaps(
+    t: &Table,
     rows: &[Vec<Option<Set>>],
     universes: &[Option<Universe>],
     among: &[usize],
 ) -> Vec<Option<Earlier>> {
-    let mut found: Vec<Option<Earlier>> = vec![None; rows.len()];
-    if universes.iter().any(Option::is_none) {
-        return found;
-    }
-    let mut note = |i: usize, j: usize, complete: bool| {
+    let mut found: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
+    for_candidate_pairs(rows, among, |i, j| {
         let (i, j) = (i.min(j), i.max(j));
-        if !rows_meet(&rows[i], &rows[j]) {
-            return;
+        if overlap_example(t, &rows[i], &rows[j], universes).is_some() {
+            found[j].push(i);
         }
-        let e = found[j].get_or_insert(Earlier { first: i, others: 0, complete });
-        if e.first != i {
-            e.others += 1;
-            if i < e.first {
-                e.first = i;
-            }
-        }
-        e.complete &= complete;
-    };
+    });
+    let mut earlier = Vec::with_capacity(rows.len());
+    for list in &found {
+        earlier.push(list.iter().min().map(|&first| Earlier { first, others: list.len() - 1, complete: true }));
+    }
+    earlier
+}
+
+/// Calls `visit(i, j)` for every pair of the rows `among` that may overlap (see
+/// [`earlier_overlaps`]); pairs that cannot are skipped.
+fn for_candidate_pairs(rows: &[Vec<Option<Set>>], among: &[usize], mut visit: impl FnMut(usize, usize)) {
     let columns = rows.first().map_or(0, Vec::len);
     let single = |j: usize, c: usize| match &rows[j][c] {
         Some(Set::Finite(m)) if m.len() == 1 => m.iter().next().copied(),
@@ -77,20 +79,21 @@ pub(super) fn earlier_overlaps(
                 let mut open: Vec<(f64, usize)> = Vec::new();
                 for (lo, hi, j) in order {
                     open.retain(|&(end, _)| end >= lo);
-                    let complete = open.len() <= MAX_PAIRS_PER_RULE;
-                    open.iter().take(MAX_PAIRS_PER_RULE).for_each(|&(_, i)| note(i, j, complete));
+                    for &(_, i) in &open {
+                        visit(i, j);
+                    }
                     open.push((hi, j));
                 }
             }
             None => {
                 for (n, &j) in members.iter().enumerate() {
-                    let earlier = &members[n.saturating_sub(MAX_PAIRS_PER_RULE)..n];
-                    earlier.iter().for_each(|&i| note(i, j, n <= MAX_PAIRS_PER_RULE));
+                    for &i in &members[..n] {
+                        visit(i, j);
+                    }
                 }
             }
         }
     }
-    found
 }
 
 pub(super) fn contact_before_permit_rows(
@@ -103,6 +106,9 @@ pub(super) fn contact_before_permit_rows(
         return;
     }
     let tests = |k: usize, c: usize| matches!(t.rows[k].cells.get(c), Some(CellTest::Tests { .. }));
+    let exclusive = |a: &[Option<Set>], b: &[Option<Set>]| {
+        a.iter().zip(b).any(|(x, y)| matches!((x, y), (Some(x), Some(y)) if x.intersect(y).is_empty()))
+    };
     for (i, contact) in t.rows.iter().enumerate() {
         if conclusion_of(&contact.leaf) != Some(Conclusion::NeemContactOp) {
             continue;
@@ -118,7 +124,7 @@ pub(super) fn contact_before_permit_rows(
         };
         let permit = (i + 1..t.rows.len()).find(|&j| {
             matches!(conclusion_of(&t.rows[j].leaf), Some(Conclusion::Vergunningplicht | Conclusion::Verbod))
-                && rows_meet(&rows[i], &rows[j])
+                && !exclusive(&rows[i], &rows[j])
                 && !(0..j).any(frees)
         });
         if let Some(j) = permit {
