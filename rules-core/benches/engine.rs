@@ -284,6 +284,42 @@ fn big_table(hit: &str) -> String {
     s
 }
 
+/// Tables on which no column narrows the checker's search, over `height | roof | surface`:
+/// every rule accepting everything (`wildcard`), ranges that all meet and none holding another
+/// (`overlap`), each range inside the one before (`nested`), a wildcard or a wide range in every
+/// column (`wide`), two range columns that each hold half the earlier rules, never the same half
+/// (`checker`), and `NeemContactOp` rules alternating with permit rules they all meet (`contact`).
+fn degenerate_table(shape: &str, hit: &str) -> String {
+    let n = TABLE_ROWS;
+    let mut s = format!(
+        "ruleset \"Grote tabel\" {{ authority \"Benchmark\" valid from 2024-01-01 }}\n\
+         question height: length \"Hoe hoog?\"\n\
+         question roof: choice(\"plat\", \"schuin\") \"Welk dak?\"\n\
+         question surface: surface \"Hoe groot?\"\n\
+         decision \"Tarief\" table {hit} {{\n  inputs height | roof | surface\n"
+    );
+    for j in 0..n {
+        let (cells, conclusion) = match shape {
+            "wildcard" => ("- | - | -".to_string(), "Vergunningplicht"),
+            "overlap" => (format!("[{j} cm .. {} cm) | - | -", j + n), "Vergunningplicht"),
+            "nested" => (format!("[{j} cm .. {} cm) | - | -", 2 * n - j), "Vergunningplicht"),
+            "wide" if j % 2 == 1 => (format!("- | - | < {} m2", j + 1), "Vergunningplicht"),
+            "wide" => (format!(">= {j} cm | - | -"), "Vergunningplicht"),
+            "checker" if j % 2 == 0 => {
+                (format!("[0 cm .. {} cm] | - | [{j} m2 .. {j} m2]", 2 * n - j), "Vergunningplicht")
+            }
+            "checker" => (format!("[{j} cm .. {j} cm] | - | [0 m2 .. {} m2]", 2 * n - j), "Vergunningplicht"),
+            _ => (
+                format!("[{j} cm .. {} cm) | - | -", j + n),
+                if j % 2 == 0 { "NeemContactOp" } else { "Vergunningplicht" },
+            ),
+        };
+        let _ = writeln!(s, "  rule {cells} -> {conclusion} because \"Regel {j}\"");
+    }
+    s.push_str("}\n");
+    s
+}
+
 fn bench_table<M: Measurement>(c: &mut Criterion<M>) {
     // The matching row: height 24.97 m is step 2497, roof "schuin" -> row 2 * 2497 + 1 = 4995 (0-based).
     let answers = [("height", json!("24.97 m")), ("roof", json!("schuin")), ("surface", json!("80 m2"))];
@@ -322,6 +358,16 @@ fn bench_table<M: Measurement>(c: &mut Criterion<M>) {
     compile_ok("codes.rules", &codes);
     g.bench_function("equality_first", |b| b.iter(|| compile("codes.rules", black_box(&codes))));
     g.bench_function("equality_first_parse_only", |b| b.iter(|| rules_core::syntax::parse(black_box(&codes)).is_ok()));
+    // The checker's bounded work per rule where no column narrows its search.
+    for shape in ["wildcard", "overlap", "nested", "wide", "checker", "contact"] {
+        for hit in ["FIRST", "UNIQUE"] {
+            let text = degenerate_table(shape, hit);
+            assert!(compile("t.rules", &text).diagnostics.iter().all(|d| !d.is_error()), "{shape} {hit}");
+            g.bench_function(format!("{shape}_{}", hit.to_lowercase()), |b| {
+                b.iter(|| compile("t.rules", black_box(&text)))
+            });
+        }
+    }
     g.finish();
 }
 

@@ -9,12 +9,12 @@
 
 use std::collections::BTreeSet;
 
-// The indexed table analyses (any table size, near O(n log n)) are native: their code would
-// grow the browser modules past their budget. The browser keeps the plain pairwise comparison,
-// for FIRST tables of up to 2,000 rules (see small_tables).
+// The indexed table analyses (any table size, bounded work per rule) are native: their code
+// would grow the browser modules past their budget. The browser compares rules pairwise (see
+// small_tables); both report through the builders here, so the warnings read the same.
 #[cfg(not(target_arch = "wasm32"))]
 mod shadow;
-#[cfg(target_arch = "wasm32")]
+#[cfg(any(target_arch = "wasm32", test))]
 mod small_tables;
 #[cfg(target_arch = "wasm32")]
 use small_tables as shadow;
@@ -583,22 +583,30 @@ fn cell_set(cell: &CellTest, u: &Universe) -> Option<Set> {
     Some(if *negated { set.complement(u) } else { set })
 }
 
-fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
+/// The values each column of a table can take, and each row as one set per column (None where a
+/// cell is not a constant test, or its column has no universe).
+type TableSets = (Vec<Option<Universe>>, Vec<Vec<Option<Set>>>);
+
+fn table_sets(rs: &Ruleset, t: &Table) -> TableSets {
     let universes: Vec<Option<Universe>> = t
         .inputs
         .iter()
         .map(|e| var_of(e).and_then(|v| universe(rs, v, &e.ty)).or_else(|| any_universe(&e.ty)))
         .collect();
-    // Each row as one set per column; None where a cell is not a constant test.
-    let rows: Vec<Vec<Option<Set>>> = t
+    let rows = t
         .rows
         .iter()
         .map(|r| r.cells.iter().zip(&universes).map(|(c, u)| u.as_ref().and_then(|u| cell_set(c, u))).collect())
         .collect();
+    (universes, rows)
+}
+
+fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
+    let (universes, rows) = table_sets(rs, t);
     match t.hit {
         HitPolicy::Unique => overlapping_rows(t, &rows, &universes, out),
         HitPolicy::First => {
-            shadow::shadowed_rows(t, &rows, &universes, out);
+            shadowed_rows(t, &shadow::first_covering(&rows, &universes), out);
             shadow::contact_before_permit_rows(t, &rows, &universes, out);
         }
         _ => {}
@@ -649,14 +657,72 @@ fn union_all<'a>(u: &Universe, sets: impl Iterator<Item = &'a Set>) -> Set {
     }
 }
 
+/// Whether earlier row `e` takes every case of row `m` (an unknown cell is taken only by a cell
+/// that accepts everything).
+fn covers(e: &[Option<Set>], m: &[Option<Set>], universes: &[Option<Universe>]) -> bool {
+    m.iter().zip(e).zip(universes).all(|((mine, earlier), u)| match (mine, earlier, u) {
+        (Some(m), Some(e), Some(u)) => m.subset_of(e, u),
+        (_, Some(e), Some(u)) => e.complement(u).is_empty(),
+        _ => false,
+    })
+}
+
+/// Rule numbers (from 0) as the warnings list them: "2, 3, 4" or "2, 3, ... 9 and 991 more".
+fn rule_numbers(rules: &[usize]) -> String {
+    // A plain loop: iterator chains cost code in the browser modules.
+    let mut text = String::new();
+    for (n, j) in rules.iter().enumerate().take(8) {
+        if n > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(&(j + 1).to_string());
+    }
+    if rules.len() > 8 {
+        text.push_str(&format!(" and {} more", rules.len() - 8));
+    }
+    text
+}
+
+/// W003 for a FIRST table, one warning per winning rule: `winners[j]` is the first earlier rule
+/// that takes all the cases of rule `j` (numbers from 0), when one was found.
+fn shadowed_rows(t: &Table, winners: &[Option<usize>], out: &mut Vec<Diagnostic>) {
+    // Buckets rather than a sort: this runs in the browser modules too, where code costs.
+    let mut taken: Vec<Vec<usize>> = vec![Vec::new(); winners.len()];
+    for (j, w) in winners.iter().enumerate() {
+        if let Some(list) = w.and_then(|w| taken.get_mut(w)) {
+            list.push(j);
+        }
+    }
+    for (winner, rules) in taken.iter().enumerate() {
+        let message = match rules.as_slice() {
+            [] => continue,
+            [one] => {
+                format!("rule {} can never apply: rule {} comes first and takes all its cases", one + 1, winner + 1)
+            }
+            _ => format!(
+                "rules {} can never apply: rule {} comes first and takes all their cases",
+                rule_numbers(rules),
+                winner + 1
+            ),
+        };
+        out.push(
+            Diagnostic::warning("W003", t.rows[rules[0]].span, message)
+                .with_other(t.rows[winner].span, "this rule wins"),
+        );
+    }
+}
+
+/// For W005, the earlier rules that a rule overlaps: the first, how many others, and whether
+/// the others were all counted (the indexed search stops after a bounded number of steps).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Earlier {
+    first: usize,
+    others: usize,
+    complete: bool,
+}
+
 /// W005: rules of a UNIQUE table that apply together. Identical rules are reported once per
 /// group, and each other rule once, naming the first earlier rule it overlaps (and how many more).
-///
-/// Only rows that may overlap are compared: rows are bucketed by the columns where every row
-/// tests one option (an equality-keyed table falls apart into buckets of one), and inside a
-/// bucket swept in order of their first numeric column, comparing each row only with the earlier
-/// rows whose range is still open (an interval table compares neighbours). Near O(n log n) for
-/// tables keyed like that; only rows that truly overlap many others cost more.
 fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Universe>], out: &mut Vec<Diagnostic>) {
     // Rows with a cell that is not a constant test can overlap nothing that we can prove.
     let usable: Vec<usize> = (0..rows.len()).filter(|&j| rows[j].iter().all(Option::is_some)).collect();
@@ -669,15 +735,14 @@ fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Un
         leaders.push(first);
         if let Some(&(_, second)) = rest.first() {
             let example = overlap_example(t, &rows[first], &rows[first], universes).unwrap_or_default();
-            let numbers: Vec<String> = group.iter().take(8).map(|(_, j)| (j + 1).to_string()).collect();
-            let more = if group.len() > 8 { format!(" and {} more", group.len() - 8) } else { String::new() };
+            let numbers: Vec<usize> = group.iter().map(|&(_, j)| j).collect();
             out.push(
                 Diagnostic::warning(
                     "W005",
                     t.rows[second].span,
                     format!(
-                        "rules {}{more} are the same ({} rules) in a UNIQUE table: all apply when {example}",
-                        numbers.join(", "),
+                        "rules {} are the same ({} rules) in a UNIQUE table: all apply when {example}",
+                        rule_numbers(&numbers),
                         group.len()
                     ),
                 )
@@ -687,22 +752,12 @@ fn overlapping_rows(t: &Table, rows: &[Vec<Option<Set>>], universes: &[Option<Un
         }
     }
     crate::sort::sort(&mut leaders);
-    // Per row: the earlier rows it overlaps.
-    let mut found: Vec<Vec<usize>> = vec![Vec::new(); rows.len()];
-    for_candidate_pairs(rows, &leaders, |i, j| {
-        let (i, j) = (i.min(j), i.max(j));
-        if overlap_example(t, &rows[i], &rows[j], universes).is_some() {
-            found[j].push(i);
-        }
-    });
-    for (j, earlier) in found.iter_mut().enumerate() {
-        crate::sort::sort(earlier);
-        let Some(&i) = earlier.first() else { continue };
-        let example = overlap_example(t, &rows[i], &rows[j], universes).unwrap_or_default();
-        let more = match earlier.len() - 1 {
-            0 => String::new(),
-            n => format!(" and {n} other rule{}", if n == 1 { "" } else { "s" }),
-        };
+    for (j, found) in shadow::earlier_overlaps(t, rows, universes, &leaders).into_iter().enumerate() {
+        let Some(Earlier { first: i, others, complete }) = found else { continue };
+        let Some(example) = overlap_example(t, &rows[i], &rows[j], universes) else { continue };
+        let s = if others == 1 { "" } else { "s" };
+        let at_least = if complete { "" } else { "at least " };
+        let more = if others == 0 { String::new() } else { format!(" and {at_least}{others} other rule{s}") };
         out.push(
             Diagnostic::warning(
                 "W005",
@@ -752,55 +807,6 @@ fn overlap_example(t: &Table, a: &[Option<Set>], b: &[Option<Set>], universes: &
         }
     }
     Some(example.join(", "))
-}
-
-/// Calls `visit(i, j)` for every pair of the rows `among` that may overlap (see
-/// [`overlapping_rows`]); pairs that cannot are skipped.
-fn for_candidate_pairs(rows: &[Vec<Option<Set>>], among: &[usize], mut visit: impl FnMut(usize, usize)) {
-    let columns = rows.first().map_or(0, Vec::len);
-    let single = |j: usize, c: usize| match &rows[j][c] {
-        Some(Set::Finite(m)) if m.len() == 1 => m.iter().next().copied(),
-        _ => None,
-    };
-    // Columns where every row tests one option: rows with different options there never overlap.
-    let keys: Vec<usize> = (0..columns).filter(|&c| among.iter().all(|&j| single(j, c).is_some())).collect();
-    let mut bucketed: Vec<(Vec<usize>, usize)> =
-        among.iter().map(|&j| (keys.iter().filter_map(|&c| single(j, c)).collect(), j)).collect();
-    crate::sort::sort_by(&mut bucketed, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-    for bucket in bucketed.chunk_by(|a, b| a.0 == b.0) {
-        let members: Vec<usize> = bucket.iter().map(|(_, j)| *j).collect();
-        let bounds = |j: usize, c: usize| match &rows[j][c] {
-            Some(Set::Num(parts)) if !parts.is_empty() => Some((
-                parts.iter().map(|p| p.lo).fold(f64::INFINITY, f64::min),
-                parts.iter().map(|p| p.hi).fold(f64::NEG_INFINITY, f64::max),
-            )),
-            _ => None,
-        };
-        let sweep = (0..columns).find(|&c| members.iter().all(|&j| bounds(j, c).is_some()));
-        match sweep {
-            Some(c) => {
-                let mut order: Vec<(f64, f64, usize)> =
-                    members.iter().filter_map(|&j| bounds(j, c).map(|(lo, hi)| (lo, hi, j))).collect();
-                crate::sort::sort_by(&mut order, |a, b| a.0.total_cmp(&b.0).then(a.2.cmp(&b.2)));
-                // Rows whose range is still open at the current start.
-                let mut open: Vec<(f64, usize)> = Vec::new();
-                for (lo, hi, j) in order {
-                    open.retain(|&(end, _)| end >= lo);
-                    for &(_, i) in &open {
-                        visit(i, j);
-                    }
-                    open.push((hi, j));
-                }
-            }
-            None => {
-                for (n, &j) in members.iter().enumerate() {
-                    for &i in &members[..n] {
-                        visit(i, j);
-                    }
-                }
-            }
-        }
-    }
 }
 
 #[cfg(test)]
