@@ -631,7 +631,7 @@ impl<'r> Evaluator<'r> {
         let mut needs = Needs::new();
         let mut steps = Vec::new();
         self.walk(branches, 0, &mut ends, &mut needs, &mut steps)?;
-        let mut result = settle(ends, needs, steps);
+        let result = settle(ends, needs, steps);
         if result.value.is_none() && result.needs.is_empty() {
             return Err(EvalError::new(
                 "R003",
@@ -640,6 +640,7 @@ impl<'r> Evaluator<'r> {
             )
             .with_help("add `otherwise -> ...` to the decision (the checker warns about such gaps)"));
         }
+        let mut result = self.settle_tree_by_cases(branches, result);
         result.steps.shrink_to_fit();
         Ok(result)
     }
