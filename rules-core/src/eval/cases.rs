@@ -511,6 +511,18 @@ mod tests {
         assert_eq!(steps, ["false", "false", "true"]);
     }
 
+    #[test]
+    fn a_tree_whose_leaf_value_is_the_same_for_every_answer_is_decided() {
+        // The leaf's `if` cannot be settled three-valued (`monument or not monument` is unknown),
+        // but gives `Verbod` either way; found by a property test: answering the height took a
+        // definite outcome back.
+        let t =
+            "decision \"C\" {\n  when hoogte > 3 -> if monument or not monument then Verbod else Meldingsplicht\n  \
+            otherwise -> Verbod\n}\n";
+        assert_eq!(run(t, &[]), (json!("Verbod"), vec![]));
+        assert_eq!(run(t, &[("hoogte", json!(4))]), (json!("Verbod"), vec![]));
+    }
+
     // ------------------------------------------------------------ decisions read by others
 
     /// `Pad` can only give a permit or a notification: both lead to the same advice.

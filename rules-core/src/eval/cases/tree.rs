@@ -78,6 +78,7 @@ impl<'r> Evaluator<'r> {
     pub(in crate::eval) fn settle_tree_by_cases(
         &mut self,
         branches: &'r [Branch],
+        truths: &[Truth],
         mut result: DecisionResult<'r>,
     ) -> DecisionResult<'r> {
         if result.value.is_some() || result.needs.is_empty() {
@@ -85,7 +86,7 @@ impl<'r> Evaluator<'r> {
         }
         let mut found = Vec::new();
         let mut count = 0;
-        self.scan_branches(branches, &mut found, &mut count);
+        self.scan_branches(branches, truths, &mut 0, &mut found, &mut count);
         let vars: Vec<Var> = found.into_iter().filter_map(Candidate::into_var).collect();
         let sizes: Vec<usize> = vars.iter().map(|v| v.values.len()).collect();
         let combinations = sizes.iter().fold(1usize, |n, &s| n.saturating_mul(s));
@@ -93,14 +94,17 @@ impl<'r> Evaluator<'r> {
             return result;
         }
         let mut opaque = Needs::new();
-        let forms = self.branch_forms(branches, &vars, &mut opaque);
+        let forms = self.branch_forms(branches, truths, &mut 0, &vars, &mut opaque);
         // The result of every combination (the first var counting fastest).
         let mut picks: Vec<Option<Value>> = Vec::with_capacity(combinations);
         let mut at = vec![0usize; vars.len()];
         let mut ends: Vec<TreeEnd<'r>> = Vec::new();
+        // The leaf the first combination ends in (with its fewest unknown conditions).
+        let mut first_leaf = None;
         loop {
             ends.clear();
             let gap = walk_forms(&forms, &vars, Some(&at), 0, &mut ends);
+            first_leaf = first_leaf.or_else(|| ends.iter().min_by_key(|e| e.2).map(|e| e.0));
             picks.push(if gap { None } else { agreed(&ends) });
             if !next_combination(&mut at, &sizes) {
                 break;
@@ -109,14 +113,16 @@ impl<'r> Evaluator<'r> {
         match judge(&picks, &sizes, Value::same) {
             Ok(first) => {
                 let Some(value) = picks[first].take() else { return result };
-                // Explained by the leaf that depends least on unknown answers, as when decided.
+                // Explained by the leaf that depends least on unknown answers, as when decided
+                // (or, when no leaf gives the value before the answers, the first combination's).
                 ends.clear();
                 walk_forms(&forms, &vars, None, 0, &mut ends);
                 let leaf = ends
                     .iter()
                     .filter(|e| e.1.as_ref().is_some_and(|v| v.same(&value)))
                     .min_by_key(|e| e.2)
-                    .map(|e| e.0);
+                    .map(|e| e.0)
+                    .or(first_leaf);
                 let Some(leaf) = leaf else { return result };
                 DecisionResult {
                     value: Some(value),
@@ -143,15 +149,32 @@ impl<'r> Evaluator<'r> {
 
     // ---------------------------------------------------------------- what can be tried
 
-    fn scan_branches(&mut self, branches: &'r [Branch], found: &mut Vec<Candidate>, count: &mut usize) {
+    /// The branches the walk visited (`truths`, in its order, from `next`), as it visited them: a
+    /// false one is passed over, a true one applies whatever the answers and ends its level.
+    fn scan_branches(
+        &mut self,
+        branches: &'r [Branch],
+        truths: &[Truth],
+        next: &mut usize,
+        found: &mut Vec<Candidate>,
+        count: &mut usize,
+    ) {
         for b in branches {
+            let Some(&truth) = truths.get(*next) else { return };
+            *next += 1;
+            if truth == Truth::False {
+                continue;
+            }
             *count += 1;
-            if let Some(c) = &b.condition {
+            if let (Truth::Unknown, Some(c)) = (truth, &b.condition) {
                 self.scan(c, found);
             }
             match &b.body {
                 BranchBody::Leaf(leaf) => self.scan(&leaf.value, found),
-                BranchBody::Nested(inner) => self.scan_branches(inner, found, count),
+                BranchBody::Nested(inner) => self.scan_branches(inner, truths, next, found, count),
+            }
+            if truth == Truth::True {
+                return;
             }
         }
     }
@@ -255,15 +278,35 @@ impl<'r> Evaluator<'r> {
 
     // ---------------------------------------------------------------- forms
 
-    fn branch_forms(&mut self, branches: &'r [Branch], vars: &[Var], opaque: &mut Needs) -> Vec<BranchForm<'r>> {
-        let mut out = Vec::with_capacity(branches.len());
+    /// The branches the walk visited, as [`Self::scan_branches`] takes them: a true one without
+    /// its condition (it holds for every answer), a false one left out.
+    fn branch_forms(
+        &mut self,
+        branches: &'r [Branch],
+        truths: &[Truth],
+        next: &mut usize,
+        vars: &[Var],
+        opaque: &mut Needs,
+    ) -> Vec<BranchForm<'r>> {
+        let mut out = Vec::new();
         for b in branches {
-            let condition = b.condition.as_ref().map(|c| self.form(c, vars, opaque));
+            let Some(&truth) = truths.get(*next) else { break };
+            *next += 1;
+            if truth == Truth::False {
+                continue;
+            }
+            let condition = match (truth, &b.condition) {
+                (Truth::Unknown, Some(c)) => Some(self.form(c, vars, opaque)),
+                _ => None,
+            };
             let body = match &b.body {
                 BranchBody::Leaf(leaf) => BodyForm::Leaf(leaf, self.form(&leaf.value, vars, opaque)),
-                BranchBody::Nested(inner) => BodyForm::Nested(self.branch_forms(inner, vars, opaque)),
+                BranchBody::Nested(inner) => BodyForm::Nested(self.branch_forms(inner, truths, next, vars, opaque)),
             };
             out.push(BranchForm { condition, body });
+            if truth == Truth::True {
+                break;
+            }
         }
         out
     }
