@@ -202,11 +202,9 @@ impl<'r> Evaluator<'r> {
                 }
             }
             ExprKind::In(needle, items) => {
-                let bounds: Option<Vec<Value>> = match self.candidate(needle, found) {
-                    Some(_) => items.iter().map(|i| self.bound(i)).collect(),
-                    None => None,
-                };
-                match (self.candidate(needle, found), bounds) {
+                let k = self.candidate(needle, found);
+                let bounds: Option<Vec<Value>> = k.and_then(|_| items.iter().map(|i| self.bound(i)).collect());
+                match (k, bounds) {
                     (Some(k), Some(bounds)) => bounds.into_iter().for_each(|b| found[k].compared_with(b)),
                     _ => {
                         self.scan(needle, found);
@@ -259,8 +257,8 @@ impl<'r> Evaluator<'r> {
         Some(found.len() - 1)
     }
 
-    /// A value to compare with that is already known and cheap to get (a constant, a definition
-    /// or answer already evaluated); `None` for anything else.
+    /// A value to compare with that is already known and cheap to get (a constant; a definition,
+    /// answer or decision, evaluated once per evaluation); `None` for anything else.
     fn bound(&mut self, e: &'r Expr) -> Option<Value> {
         match &e.kind {
             ExprKind::Const(v) => Some(v.clone()),
@@ -268,7 +266,7 @@ impl<'r> Evaluator<'r> {
                 Value::Num(n, d) => Some(Value::Num(-n, d)),
                 _ => None,
             },
-            ExprKind::Let(_) | ExprKind::Input(_) => match self.expr(e) {
+            ExprKind::Let(_) | ExprKind::Input(_) | ExprKind::Decision(_) => match self.expr(e) {
                 Ok(Val::Known(v)) => Some(v),
                 _ => None,
             },
