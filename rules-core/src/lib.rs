@@ -50,7 +50,9 @@ pub mod value;
 pub use check::{Checked, Ruleset};
 pub use diagnostics::{Diagnostic, Severity};
 pub use eval::at::{at_point, map_report, AtHit, MapReport, ParcelLayer};
-pub use eval::{evaluate, next_question, EvalError, FactError, Facts, Options, Outcome};
+pub use eval::{
+    evaluate, evaluate_with, irrelevant_answers, next_question, EvalError, FactError, Facts, Memo, Options, Outcome,
+};
 pub use source::SourceFile;
 
 /// Parse and check a ruleset. `name` is used in diagnostics (usually the file path).

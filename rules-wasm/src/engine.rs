@@ -6,6 +6,7 @@
 //! layers are loaded, binding a layer to every ruleset that declares it, and a session that keeps
 //! the answers between calls.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use rules_core::case;
@@ -14,7 +15,7 @@ use rules_core::spatial::{self, GeomKind};
 use rules_core::syntax::ast::{Date, InputKind};
 use rules_core::syntax::parse_date;
 use rules_core::value::{Dim, Type, Value};
-use rules_core::{AtHit, EvalError, Facts, Options, Ruleset};
+use rules_core::{AtHit, EvalError, Facts, Memo, Options, Ruleset};
 use serde::Serialize;
 use serde_json::{json, Map, Value as Json};
 
@@ -445,6 +446,7 @@ impl Engine {
             id: id.into(),
             rs: loaded.rs.clone(),
             facts: loaded.base.clone(),
+            memo: RefCell::new(Memo::new(&loaded.rs)),
             answers: Map::new(),
             date: parse_day(date)?,
         };
@@ -532,6 +534,9 @@ pub struct Session {
     id: String,
     rs: Rc<Ruleset>,
     facts: Facts,
+    /// What the evaluations so far computed that the next may reuse (a plan change recomputes
+    /// only what reads the plan).
+    memo: RefCell<Memo>,
     answers: Map<String, Json>,
     date: Option<Date>,
 }
@@ -566,12 +571,18 @@ impl Session {
 
     /// Evaluate everything: decisions with trace, checks with violation geometry, inputs still needed.
     pub fn outcome(&self) -> Result<Outcome, Failure> {
-        rules_core::evaluate(&self.rs, &self.facts, &self.options(true)).map_err(|e| Failure::eval(&self.rs, &e))
+        self.evaluate(&self.facts, true)
+    }
+
+    fn evaluate(&self, facts: &Facts, trace: bool) -> Result<Outcome, Failure> {
+        let mut memo = self.memo.borrow_mut();
+        rules_core::evaluate_with(&self.rs, facts, &self.options(trace), &mut memo)
+            .map_err(|e| Failure::eval(&self.rs, &e))
     }
 
     /// The next question: the highest-priority input that can still change a decision.
     pub fn next(&self) -> Result<Option<Needed>, Failure> {
-        rules_core::next_question(&self.rs, &self.facts, &self.options(false)).map_err(|e| Failure::eval(&self.rs, &e))
+        Ok(self.evaluate(&self.facts, false)?.needed.into_iter().next())
     }
 
     /// Binnen de lijntjes: set the drawn plan (GeoJSON; `null` removes it) as input `input` and
@@ -584,17 +595,10 @@ impl Session {
     /// Answered inputs that no longer matter: with that answer removed, no decision would need it
     /// (the core's own `needed` semantics, asked once per answer). A screen hides these questions.
     pub fn irrelevant(&self) -> Result<Vec<String>, Failure> {
-        let options = self.options(false);
-        let mut out = Vec::new();
-        for name in self.answers.keys() {
-            let mut probe = self.facts.clone();
-            probe.unanswer(&self.rs, name)?;
-            let outcome = rules_core::evaluate(&self.rs, &probe, &options).map_err(|e| Failure::eval(&self.rs, &e))?;
-            if !outcome.needed.iter().any(|n| &n.input == name) {
-                out.push(name.clone());
-            }
-        }
-        Ok(out)
+        let mut memo = self.memo.borrow_mut();
+        let found = rules_core::irrelevant_answers(&self.rs, &self.facts, &self.options(false), &mut memo)
+            .map_err(|e| Failure::eval(&self.rs, &e))?;
+        Ok(found.into_iter().map(|i| self.rs.inputs[i].name.clone()).collect())
     }
 
     /// The answers given so far (geometry as GeoJSON), to save and restore a session.

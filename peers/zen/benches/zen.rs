@@ -21,7 +21,7 @@ use criterion::Criterion;
 use futures::executor::block_on;
 use rules_core::{compile, evaluate, Facts, Options, Ruleset};
 use serde_json::{json, Value as Json};
-use zen_engine::model::DecisionContent;
+use zen_engine::model::GraphContent;
 use zen_engine::{Decision, EvaluationOptions};
 
 const CONCLUSIONS: [&str; 5] = ["Vergunningplicht", "Meldingsplicht", "Informatieplicht", "Verbod", "NeemContactOp"];
@@ -190,7 +190,7 @@ fn ours(text: &str, answers: &[(&str, Json)]) -> (Ruleset, Facts) {
 }
 
 fn zen(graph: &Json) -> Decision {
-    let content: DecisionContent = serde_json::from_value(graph.clone()).expect("a Zen graph");
+    let content: GraphContent = serde_json::from_value(graph.clone()).expect("a Zen graph");
     let mut decision = Decision::from(Arc::new(content));
     decision.compile();
     decision
@@ -295,7 +295,7 @@ fn main() {
     g.bench_function("ours", |b| b.iter(|| compile("peer.rules", black_box(&equality_text))));
     g.bench_function("zen", |b| {
         b.iter(|| {
-            let content: DecisionContent = serde_json::from_str(black_box(&equality_graph)).expect("a graph");
+            let content: GraphContent = serde_json::from_str(black_box(&equality_graph)).expect("a graph");
             let mut d = Decision::from(Arc::new(content));
             d.compile();
             d
@@ -318,7 +318,7 @@ fn main() {
     }
     let a = median_us(5, budget, || drop(black_box(compile("peer.rules", &equality_text))));
     let z = median_us(5, budget, || {
-        let content: DecisionContent = serde_json::from_str(&equality_graph).expect("a graph");
+        let content: GraphContent = serde_json::from_str(&equality_graph).expect("a graph");
         let mut d = Decision::from(Arc::new(content));
         d.compile();
         drop(black_box(d));

@@ -333,8 +333,8 @@ fn location_outcome(
             ("point" | "location", Type::Geom(GeomKind::Point)) => Some(point.clone()),
             _ => None,
         };
-        if let (Some(g), Some(slot)) = (given, facts.values.get_mut(i)) {
-            *slot = Some(crate::value::Value::Geom(std::sync::Arc::new(g)));
+        if let Some(g) = given {
+            facts.set_value(i, Some(crate::value::Value::Geom(std::sync::Arc::new(g))));
         }
     }
     let options = Options { trace: false, ..options.clone() };

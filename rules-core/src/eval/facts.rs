@@ -1,6 +1,7 @@
 //! Facts: the answers, drawn geometry and map layers one evaluation runs on.
 //! Every answer is converted to its declared type here, so the evaluator never meets a bad value.
 
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use serde_json::Value as Json;
@@ -90,15 +91,30 @@ impl BoundLayer {
 /// Answers and geometry for one evaluation, indexed like the ruleset's inputs and layers.
 #[derive(Debug, Clone)]
 pub struct Facts {
-    pub(crate) values: Vec<Option<Value>>,
-    pub(crate) layers: Vec<Option<BoundLayer>>,
+    values: Vec<Option<Value>>,
+    layers: Vec<Option<BoundLayer>>,
+    /// One stamp per input, then one per layer: a number that changes with every change of the
+    /// answer or layer, unique over all `Facts` (a [`super::Memo`] compares them). A clone keeps
+    /// them, as it holds the same answers.
+    stamps: Vec<u64>,
     crs: Crs,
+}
+
+/// A stamp no answer or layer has had before.
+fn fresh_stamp() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
 impl Facts {
     /// No answers yet: every input unknown, no layers bound, coordinates in RD New.
     pub fn new(rs: &Ruleset) -> Facts {
-        Facts { values: vec![None; rs.inputs.len()], layers: vec![None; rs.layers.len()], crs: Crs::RdNew }
+        Facts {
+            values: vec![None; rs.inputs.len()],
+            layers: vec![None; rs.layers.len()],
+            stamps: (0..rs.inputs.len() + rs.layers.len()).map(|_| fresh_stamp()).collect(),
+            crs: Crs::RdNew,
+        }
     }
 
     /// The coordinate system of geometry given from now on without its own GeoJSON `crs` member
@@ -145,7 +161,8 @@ impl Facts {
     /// Give (or with `null`, remove) the answer to an input or question. Geometry inputs take GeoJSON.
     pub fn answer(&mut self, rs: &Ruleset, name: &str, answer: &Json) -> Result<(), FactError> {
         let index = Self::input_index(rs, name)?;
-        self.values[index] = if answer.is_null() { None } else { Some(convert(&rs.inputs[index], answer, self.crs)?) };
+        let value = if answer.is_null() { None } else { Some(convert(&rs.inputs[index], answer, self.crs)?) };
+        self.set_value(index, value);
         Ok(())
     }
 
@@ -156,7 +173,7 @@ impl Facts {
         let input = &rs.inputs[index];
         match (&input.ty, spatial::kind_of(&geometry)) {
             (Type::Geom(want), Some(got)) if *want == got => {
-                self.values[index] = Some(Value::Geom(Arc::new(geometry)));
+                self.set_value(index, Some(Value::Geom(Arc::new(geometry))));
                 Ok(())
             }
             (ty, got) => Err(FactError::WrongType {
@@ -170,8 +187,42 @@ impl Facts {
     /// Remove an answer: the input is unknown again.
     pub fn unanswer(&mut self, rs: &Ruleset, name: &str) -> Result<(), FactError> {
         let index = Self::input_index(rs, name)?;
-        self.values[index] = None;
+        self.set_value(index, None);
         Ok(())
+    }
+
+    /// Set (or with `None` remove) the value of input `index`.
+    pub(crate) fn set_value(&mut self, index: usize, value: Option<Value>) {
+        if let Some(slot) = self.values.get_mut(index) {
+            *slot = value;
+            self.stamps[index] = fresh_stamp();
+        }
+    }
+
+    /// Take the value of input `index` out (unknown, with a new stamp) for a probe; give it back
+    /// with [`Facts::put_back`], which restores its stamp too, so what was kept for it stays valid.
+    pub(crate) fn take(&mut self, index: usize) -> (Option<Value>, u64) {
+        let stamp = self.value_stamp(index);
+        let value = self.values.get_mut(index).and_then(Option::take);
+        if let Some(s) = self.stamps.get_mut(index) {
+            *s = fresh_stamp();
+        }
+        (value, stamp)
+    }
+
+    pub(crate) fn put_back(&mut self, index: usize, (value, stamp): (Option<Value>, u64)) {
+        if let (Some(slot), Some(s)) = (self.values.get_mut(index), self.stamps.get_mut(index)) {
+            *slot = value;
+            *s = stamp;
+        }
+    }
+
+    pub(crate) fn value_stamp(&self, index: usize) -> u64 {
+        self.stamps.get(index).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn layer_stamp(&self, index: usize) -> u64 {
+        self.stamps.get(self.values.len() + index).copied().unwrap_or(0)
     }
 
     /// The current answer of an input, if any.
@@ -215,6 +266,7 @@ impl Facts {
             }
         }
         self.layers[index] = Some(BoundLayer::new(features));
+        self.stamps[self.values.len() + index] = fresh_stamp();
         Ok(())
     }
 

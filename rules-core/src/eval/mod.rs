@@ -11,6 +11,7 @@ mod cases;
 pub mod coverage;
 pub mod facts;
 mod layers;
+pub mod memo;
 pub mod outcome;
 pub mod pick;
 
@@ -26,6 +27,8 @@ use crate::spatial;
 use crate::syntax::ast::{Aggregator, BinOp, CompareOp, Date, HitPolicy, InputKind, SpatialOp};
 use crate::value::{compare_numbers, Dim, Type, Value};
 pub use facts::{BoundLayer, FactError, Facts};
+pub use memo::Memo;
+use memo::Slot;
 pub use outcome::*;
 
 /// A problem found while evaluating, with the place in the ruleset it comes from.
@@ -122,31 +125,39 @@ impl Truth {
 
 /// Evaluate every decision and check of `rs` against `facts`.
 pub fn evaluate(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcome, EvalError> {
-    evaluate_parts(rs, facts, options, true)
+    evaluate_parts(rs, facts, options, true, None)
+}
+
+/// [`evaluate`], reusing the values of `memo` that `facts` left unchanged and keeping new ones:
+/// for a host that evaluates one ruleset again after each answer (see [`Memo`]). The outcome is
+/// the same as [`evaluate`]'s.
+pub fn evaluate_with(rs: &Ruleset, facts: &Facts, options: &Options, memo: &mut Memo) -> Result<Outcome, EvalError> {
+    memo.prepare(rs, options.date);
+    evaluate_parts(rs, facts, options, true, Some(memo))
 }
 
 /// The decisions without the checks (the checks too when there are no decisions, as the
 /// questions are then theirs): what a `rules batch` row reads. Checks show geometry when they
 /// fail (`difference(plan, buffer(achtererf, 0.1 m))`), the costliest part of a parcel.
 pub(crate) fn evaluate_decisions(rs: &Ruleset, facts: &Facts, options: &Options) -> Result<Outcome, EvalError> {
-    evaluate_parts(rs, facts, options, rs.decisions.is_empty())
+    evaluate_parts(rs, facts, options, rs.decisions.is_empty(), None)
 }
 
-fn evaluate_parts(rs: &Ruleset, facts: &Facts, options: &Options, with_checks: bool) -> Result<Outcome, EvalError> {
+fn evaluate_parts(
+    rs: &Ruleset,
+    facts: &Facts,
+    options: &Options,
+    with_checks: bool,
+    memo: Option<&mut Memo>,
+) -> Result<Outcome, EvalError> {
     check_validity(rs, options.date)?;
     let mut ev = Evaluator::new(rs, facts, options);
+    ev.memo = memo;
     let mut decisions = Vec::with_capacity(rs.decisions.len());
     let mut all_needs = Needs::new();
-    // A decision that another decision reads matters only through that one: once the reader is
-    // decided, the questions only the inner decision still waits for are not asked.
-    let inner = &rs.read_by_others;
     for (i, d) in rs.decisions.iter().enumerate() {
         let result = ev.decision(i)?;
-        let counts = match &options.decisions {
-            Some(names) => names.iter().any(|n| n == &d.title || d.id.as_deref() == Some(n.as_str())),
-            None => !inner.contains(&i),
-        };
-        if counts {
+        if counts_for_needed(rs, options, i) {
             all_needs.extend(result.needs.iter().copied());
         }
         decisions.push(ev.decision_outcome(d, &result)?);
@@ -183,6 +194,54 @@ fn evaluate_parts(rs: &Ruleset, facts: &Facts, options: &Options, with_checks: b
         needed: needed_list(rs, &all_needs),
         derived,
     })
+}
+
+/// Whether decision `i` counts for `needed`: one of `options.decisions`, or by default one that
+/// no other decision reads. A decision that another reads matters only through that one: once the
+/// reader is decided, the questions only the inner decision still waits for are not asked.
+fn counts_for_needed(rs: &Ruleset, options: &Options, i: usize) -> bool {
+    let d = &rs.decisions[i];
+    match &options.decisions {
+        Some(names) => names.iter().any(|n| n == &d.title || d.id.as_deref() == Some(n.as_str())),
+        None => !rs.read_by_others.contains(&i),
+    }
+}
+
+/// The answered inputs that no longer matter: with that one answer removed, `needed` would not
+/// ask for it (a screen hides these questions). One evaluation per answer, of the decisions only,
+/// reusing `memo` (see [`evaluate_with`]). In the order of the ruleset's inputs.
+pub fn irrelevant_answers(
+    rs: &Ruleset,
+    facts: &Facts,
+    options: &Options,
+    memo: &mut Memo,
+) -> Result<Vec<usize>, EvalError> {
+    memo.prepare(rs, options.date);
+    check_validity(rs, options.date)?;
+    let options = Options { trace: false, ..options.clone() };
+    let mut out = Vec::new();
+    let mut probe = facts.clone();
+    for i in (0..rs.inputs.len()).filter(|&i| facts.value(i).is_some()) {
+        let taken = probe.take(i);
+        let needed = if rs.decisions.is_empty() {
+            // Without decisions, the questions are the checks'.
+            let outcome = evaluate_parts(rs, &probe, &options, true, Some(&mut *memo))?;
+            outcome.needed.iter().any(|n| n.input == rs.inputs[i].name)
+        } else {
+            let mut ev = Evaluator::new(rs, &probe, &options);
+            ev.memo = Some(&mut *memo);
+            let mut needed = false;
+            for d in (0..rs.decisions.len()).filter(|&d| counts_for_needed(rs, &options, d)) {
+                needed |= ev.decision(d)?.needs.contains(&i);
+            }
+            needed
+        };
+        probe.put_back(i, taken);
+        if !needed {
+            out.push(i);
+        }
+    }
+    Ok(out)
 }
 
 /// The next question: the highest-priority input that can still change a requested outcome.
@@ -314,6 +373,10 @@ struct Evaluator<'r> {
     date: Option<Date>,
     /// Values already written out for traces, by the read expression's symbol.
     shown: BTreeMap<(u8, usize), String>,
+    /// Values kept from earlier evaluations of the same ruleset.
+    memo: Option<&'r mut Memo>,
+    /// Every read of a derived input, in order: what a value kept in the memo read.
+    derived_reads: Vec<usize>,
 }
 
 impl<'r> Evaluator<'r> {
@@ -327,6 +390,8 @@ impl<'r> Evaluator<'r> {
             tracing: options.trace,
             date: options.date,
             shown: BTreeMap::new(),
+            memo: None,
+            derived_reads: Vec::new(),
         }
     }
 
@@ -360,7 +425,15 @@ impl<'r> Evaluator<'r> {
                 if let Some(v) = &self.lets[*i] {
                     return Ok(v.clone());
                 }
-                let v = self.expr(&self.rs.lets[*i].expr)?;
+                let v = match self.kept(Slot::Let(*i))? {
+                    Some(v) => v,
+                    None => {
+                        let start = self.derived_reads.len();
+                        let v = self.expr(&self.rs.lets[*i].expr)?;
+                        self.keep(Slot::Let(*i), &v, start);
+                        v
+                    }
+                };
                 self.lets[*i] = Some(v.clone());
                 v
             }
@@ -371,31 +444,16 @@ impl<'r> Evaluator<'r> {
                     None => Val::Unknown(result.needs.clone()),
                 }
             }
-            ExprKind::Call(builtin, args) => {
-                if let Some(v) = self.layer_call(e, *builtin, args)? {
+            ExprKind::Call(builtin, args) if memo::kept_call(*builtin) && self.memo.is_some() => {
+                if let Some(v) = self.kept(Slot::Call(e))? {
                     return Ok(v);
                 }
-                if *builtin == Builtin::Location {
-                    if let Some(v) = self.location_in_buffer(e, args)? {
-                        return Ok(v);
-                    }
-                }
-                let mut vals = Vec::with_capacity(args.len());
-                for a in args {
-                    vals.push(self.expr(a)?);
-                }
-                if let Some(u) = unknown_of(&vals.iter().collect::<Vec<_>>()) {
-                    return Ok(u);
-                }
-                let values: Vec<Value> = vals
-                    .into_iter()
-                    .filter_map(|v| match v {
-                        Val::Known(v) => Some(v),
-                        Val::Unknown(_) => None,
-                    })
-                    .collect();
-                Val::Known(builtin.apply(&values).map_err(|m| EvalError::new("R006", e.span, m))?)
+                let start = self.derived_reads.len();
+                let v = self.call(e, *builtin, args)?;
+                self.keep(Slot::Call(e), &v, start);
+                v
             }
+            ExprKind::Call(builtin, args) => self.call(e, *builtin, args)?,
             ExprKind::Not(inner) => match self.expr(inner)? {
                 Val::Known(Value::Bool(b)) => Val::Known(Value::Bool(!b)),
                 other => other,
@@ -521,14 +579,46 @@ impl<'r> Evaluator<'r> {
         Some(Val::Known(Value::Bool(equal == (op == BinOp::Compare(CompareOp::Eq)))))
     }
 
-    /// Kleene `and` (`is_or` false) and `or`: a decisive side settles it even when the other is unknown.
+    /// A call of a builtin.
+    fn call(&mut self, e: &'r Expr, builtin: Builtin, args: &'r [Expr]) -> Result<Val, EvalError> {
+        if let Some(v) = self.layer_call(e, builtin, args)? {
+            return Ok(v);
+        }
+        if builtin == Builtin::Location {
+            if let Some(v) = self.location_in_buffer(e, args)? {
+                return Ok(v);
+            }
+        }
+        let mut vals = Vec::with_capacity(args.len());
+        for a in args {
+            vals.push(self.expr(a)?);
+        }
+        if let Some(u) = unknown_of(&vals.iter().collect::<Vec<_>>()) {
+            return Ok(u);
+        }
+        let values: Vec<Value> = vals
+            .into_iter()
+            .filter_map(|v| match v {
+                Val::Known(v) => Some(v),
+                Val::Unknown(_) => None,
+            })
+            .collect();
+        Ok(Val::Known(builtin.apply(&values).map_err(|m| EvalError::new("R006", e.span, m))?))
+    }
+
     /// An unanswered derived input: its `from` value, or unknown. It waits for what the
     /// condition or the value still needs; when they are known and give nothing (no building on
     /// the parcel, the house was extended), it waits for the input itself.
     fn derived(&mut self, i: usize) -> Result<Val, EvalError> {
+        self.derived_reads.push(i);
         if let Some(v) = &self.derived[i] {
             return Ok(v.clone());
         }
+        if let Some(v) = self.kept(Slot::Derived(i))? {
+            self.derived[i] = Some(v.clone());
+            return Ok(v);
+        }
+        let start = self.derived_reads.len();
         let Some(d) = &self.rs.inputs[i].derive else { return Ok(Val::Unknown(singleton(i))) };
         let condition = match &d.when {
             Some(w) => self.expr(w)?,
@@ -553,8 +643,29 @@ impl<'r> Evaluator<'r> {
             Val::Unknown(needs) if needs.is_empty() => Val::Unknown(singleton(i)),
             v => v,
         };
+        self.keep(Slot::Derived(i), &v, start);
         self.derived[i] = Some(v.clone());
         Ok(v)
+    }
+
+    /// The memo's value of `slot`, when what it reads is unchanged. The derived inputs it read
+    /// are read again (from the memo too), so that the outcome lists them.
+    fn kept(&mut self, slot: Slot<'r>) -> Result<Option<Val>, EvalError> {
+        let Some((value, derived)) = self.memo.as_deref_mut().and_then(|m| m.get(slot, self.facts)) else {
+            return Ok(None);
+        };
+        for i in derived {
+            self.derived(i)?;
+        }
+        Ok(Some(Val::Known(value)))
+    }
+
+    /// Give the memo a known value to keep, computed while reading the derived inputs logged
+    /// from `start` on.
+    fn keep(&mut self, slot: Slot<'r>, v: &Val, start: usize) {
+        if let (Some(memo), Val::Known(value)) = (self.memo.as_deref_mut(), v) {
+            memo.put(slot, self.facts, value, &self.derived_reads[start..]);
+        }
     }
 
     /// `largest(layer, zone)` / `nearest(layer, point, d)`: a feature's geometry, or unknown
@@ -585,6 +696,7 @@ impl<'r> Evaluator<'r> {
         })
     }
 
+    /// Kleene `and` (`is_or` false) and `or`: a decisive side settles it even when the other is unknown.
     fn logic(&mut self, l: &'r Expr, r: &'r Expr, is_or: bool) -> Result<Val, EvalError> {
         let decisive = is_or;
         let a = self.expr(l)?;

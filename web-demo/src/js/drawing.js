@@ -89,7 +89,8 @@ export function submit(name, t0 = performance.now()) {
   const engineStart = performance.now();
   const geometry = geometryOf(name);
   try {
-    state.session.check(geometry, name);
+    // `answer`, not `check`: evaluateSession evaluates once, with the answer in place.
+    state.session.answer(name, geometry);
     if (state.drawError?.input === name) state.drawError = null;
   } catch (e) {
     safe(() => state.session.answer(name, null));
