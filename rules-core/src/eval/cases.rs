@@ -116,25 +116,23 @@ impl<'r> Evaluator<'r> {
             holds.push(column);
         }
         // The pick for every combination (numbered with the first column counting fastest).
-        let mut picks: Vec<Option<usize>> = Vec::with_capacity(combinations);
+        let mut results = Results::default();
+        let mut first = None;
         let mut combination = vec![0usize; columns.len()];
         loop {
             let applying: Vec<usize> = (0..matches.len())
                 .filter(|&r| (0..columns.len()).all(|k| holds[k][r * sizes[k] + combination[k]]))
                 .collect();
-            picks.push(hit(t.hit, matches, &applying));
+            let pick = hit(t.hit, matches, &applying);
+            first = first.or(Some(pick));
+            results.push(pick.and_then(|k| known(&matches[k].1)));
             if !next_combination(&mut combination, &sizes) {
                 break;
             }
         }
-        // No rule or a failing policy is a result no other equals (so its columns matter).
-        let same = |x: &usize, y: &usize| same_value(&matches[*x].1, &matches[*y].1);
-        Ok(match judge(&picks, &sizes, same) {
-            Ok(first) => picks[first].map_or(Cases::Unknown, Cases::Decided),
-            Err(irrelevant) => {
-                let possible = reached(picks.iter().map(|p| p.and_then(|k| known(&matches[k].1))));
-                Cases::Open(irrelevant.into_iter().map(|k| columns[k]).collect(), possible)
-            }
+        Ok(match results.judge(&sizes) {
+            Ok(()) => first.flatten().map_or(Cases::Unknown, Cases::Decided),
+            Err(irrelevant) => Cases::Open(irrelevant.into_iter().map(|k| columns[k]).collect(), results.possible()),
         })
     }
 
@@ -264,40 +262,53 @@ fn next_combination(combination: &mut [usize], sizes: &[usize]) -> bool {
     false
 }
 
-/// Given the result of every combination of the tried values (`picks`, the first of `sizes`
-/// counting fastest; `None` for no result or a failure, which equals no other): `Ok(0)` when all
-/// give the same result, else the positions whose value alone changes the result for no
-/// combination of the others (they cannot matter).
-fn judge<T>(picks: &[Option<T>], sizes: &[usize], same: impl Fn(&T, &T) -> bool) -> Result<usize, Vec<usize>> {
-    let same = |a: &Option<T>, b: &Option<T>| matches!((a, b), (Some(x), Some(y)) if same(x, y));
-    if picks.first().is_some_and(|first| picks.iter().all(|p| same(p, first))) {
-        return Ok(0);
-    }
-    let mut stride = 1;
-    let mut irrelevant = Vec::new();
-    for (k, &size) in sizes.iter().enumerate() {
-        let matters = (0..picks.len()).any(|i| {
-            let v = (i / stride) % size;
-            v + 1 < size && !same(&picks[i], &picks[i + stride])
-        });
-        if !matters {
-            irrelevant.push(k);
-        }
-        stride *= size;
-    }
-    Err(irrelevant)
+/// The result of every combination of the tried values (the first position counting fastest),
+/// as the index of its value among those seen; `None` for no result or a failure, which equals
+/// no other result.
+#[derive(Default)]
+struct Results {
+    seen: Vec<Value>,
+    picks: Vec<Option<usize>>,
 }
 
-/// The distinct values of `results` when every one is a value (`None` when one is not).
-fn reached<'v>(results: impl Iterator<Item = Option<&'v Value>>) -> Option<Vec<Value>> {
-    let mut out: Vec<Value> = Vec::new();
-    for r in results {
-        let v = r?;
-        if !out.iter().any(|o| o.same(v)) {
-            out.push(v.clone());
-        }
+impl Results {
+    fn push(&mut self, value: Option<&Value>) {
+        let pick = value.map(|v| match self.seen.iter().position(|s| s.same(v)) {
+            Some(k) => k,
+            None => {
+                self.seen.push(v.clone());
+                self.seen.len() - 1
+            }
+        });
+        self.picks.push(pick);
     }
-    Some(out)
+
+    /// `Ok` when every combination gives the same value, else the positions (of `sizes`) whose
+    /// value alone changes the result for no combination of the others: they cannot matter.
+    #[inline(never)]
+    fn judge(&self, sizes: &[usize]) -> Result<(), Vec<usize>> {
+        let picks = &self.picks;
+        let same = |a: Option<usize>, b: Option<usize>| a.is_some() && a == b;
+        if picks.first().is_some_and(|&first| picks.iter().all(|&p| same(p, first))) {
+            return Ok(());
+        }
+        let mut stride = 1;
+        let mut irrelevant = Vec::new();
+        for (k, &size) in sizes.iter().enumerate() {
+            let matters =
+                (0..picks.len()).any(|i| (i / stride) % size + 1 < size && !same(picks[i], picks[i + stride]));
+            if !matters {
+                irrelevant.push(k);
+            }
+            stride *= size;
+        }
+        Err(irrelevant)
+    }
+
+    /// The values the combinations give, when each gives one.
+    fn possible(self) -> Option<Vec<Value>> {
+        self.picks.iter().all(Option::is_some).then_some(self.seen)
+    }
 }
 
 fn known(v: &Val) -> Option<&Value> {
@@ -462,8 +473,9 @@ mod tests {
         assert_eq!(run(n, &[]), (json!("Verbod"), vec![]));
         let hole = n.replace("hoogte <= 3", "hoogte < 3");
         assert_eq!(run(&hole, &[]), (json!(null), vec!["hoogte".to_string()]));
+        // Free text is not tried in a tree (nor anything read through a calculation): asked.
         let text = "decision \"C\" {\n  when naam == \"a\" -> Verbod\n  when naam != \"a\" -> Verbod\n}\n";
-        assert_eq!(run(text, &[]), (json!("Verbod"), vec![]));
+        assert_eq!(run(text, &[]), (json!(null), vec!["naam".to_string()]));
         let options = "decision \"C\" {\n  when dak in [\"plat\", \"schuin\"] -> Verbod\n}\n";
         assert_eq!(run(options, &[]), (json!("Verbod"), vec![]));
     }
@@ -483,13 +495,13 @@ mod tests {
 
     #[test]
     fn a_tree_decided_by_cases_keeps_the_trace_of_the_walk() {
-        let t = "decision \"C\" {\n  when monument and naam == \"x\" -> Verbod because \"monument\"\n  \
-            when naam == \"x\" -> Verbod because \"naam\"\n  when naam != \"x\" -> Verbod because \"anders\"\n}\n";
+        let t = "decision \"C\" {\n  when monument and dak == \"plat\" -> Verbod because \"monument\"\n  \
+            when dak == \"plat\" -> Verbod because \"plat\"\n  when dak != \"plat\" -> Verbod because \"anders\"\n}\n";
         let checked = compile(
             "t.rules",
             &format!(
                 "ruleset \"T\" {{ authority \"A\" valid from 2024-01-01 }}\n\
-                 question monument: bool \"Monument?\"\nquestion naam: text \"Naam?\"\n{t}"
+                 question monument: bool \"Monument?\"\nquestion dak: choice(\"plat\", \"schuin\") \"Dak?\"\n{t}"
             ),
         );
         let rs = checked.ruleset.expect("checks");
@@ -497,30 +509,31 @@ mod tests {
         let o = evaluate(&rs, &Facts::new(&rs), &traced).expect("evaluates");
         assert_eq!(o.decisions[0].outcome, json!("Verbod"));
         assert!(o.needed.is_empty());
-        // Explained by the first branch with the fewest unknown conditions on its way, as when
-        // three-valued evaluation decides; the trace is the walk's: every branch still unknown.
-        assert_eq!(o.decisions[0].because.as_deref(), Some("monument"));
+        // Explained by the branch most answers reach (here every answer without a flat roof);
+        // the trace is the walk's: every branch still unknown.
+        assert_eq!(o.decisions[0].because.as_deref(), Some("anders"));
         let steps: Vec<&str> = o.decisions[0].trace.iter().map(|s| s.result).collect();
         assert_eq!(steps, ["unknown", "unknown", "unknown"]);
         // Answered, the walk decides as before, with the branch that applies.
         let mut facts = Facts::new(&rs);
-        facts.answer(&rs, "naam", &json!("y")).expect("answer");
+        facts.answer(&rs, "dak", &json!("plat")).expect("answer");
         let o = evaluate(&rs, &facts, &traced).expect("evaluates");
-        assert_eq!(o.decisions[0].because.as_deref(), Some("anders"));
+        assert_eq!(o.decisions[0].because.as_deref(), Some("plat"));
         let steps: Vec<&str> = o.decisions[0].trace.iter().map(|s| s.result).collect();
-        assert_eq!(steps, ["false", "false", "true"]);
+        assert_eq!(steps, ["unknown", "true"]);
     }
 
     #[test]
-    fn a_tree_whose_leaf_value_is_the_same_for_every_answer_is_decided() {
-        // The leaf's `if` cannot be settled three-valued (`monument or not monument` is unknown),
-        // but gives `Verbod` either way; found by a property test: answering the height took a
-        // definite outcome back.
+    fn a_tree_leaf_value_that_reads_a_question_is_not_tried() {
+        // The leaf's `if` gives `Verbod` for every answer, but an `if` (like a calculation) is
+        // evaluated three-valued only: the monument stays asked. A property test once found a
+        // definite outcome taken back here when the leaf was tried.
         let t =
             "decision \"C\" {\n  when hoogte > 3 -> if monument or not monument then Verbod else Meldingsplicht\n  \
             otherwise -> Verbod\n}\n";
-        assert_eq!(run(t, &[]), (json!("Verbod"), vec![]));
-        assert_eq!(run(t, &[("hoogte", json!(4))]), (json!("Verbod"), vec![]));
+        assert_eq!(run(t, &[]), (json!(null), vec!["hoogte".to_string(), "monument".to_string()]));
+        assert_eq!(run(t, &[("hoogte", json!(2))]), (json!("Verbod"), vec![]));
+        assert_eq!(run(t, &[("hoogte", json!(4)), ("monument", json!(false))]).0, json!("Verbod"));
     }
 
     // ------------------------------------------------------------ decisions read by others
