@@ -4,10 +4,10 @@
 //! every combination shows that only `hoog` changes the conclusion, so `monument` is not asked.
 //!
 //! Tried are the unanswered questions and undecided decisions that the conditions (and leaf
-//! values) read directly, when their values can be listed: yes/no, options, locations and
-//! conclusions; the values a decision can still reach; numbers compared only with known numbers
-//! (their bounds, as for table cells); texts compared only for (in)equality with known texts.
-//! Everything else (a definition, a value from the map, geometry, a calculation with a
+//! values) read directly, in `not`, `and`, `or`, comparisons and `in`, when their values can be
+//! listed: yes/no, options, locations and conclusions; the values a decision can still reach;
+//! numbers compared only with known numbers (their bounds, as for table cells). Everything else
+//! (free text, a definition, a value from the map, geometry, a calculation or `if` with a
 //! question) is evaluated once, three-valued, and stays unknown in every combination, so what it
 //! waits for is still asked. Only the branches the walk visited are tried: a false one is passed
 //! over, and a true one applies whatever the answers.
