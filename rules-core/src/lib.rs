@@ -34,6 +34,9 @@
 // never in a hot loop: boxing it would only add noise.
 #![allow(clippy::result_large_err)]
 
+// The parser pest derives without its `std` feature names `alloc` (see the workspace Cargo.toml).
+extern crate alloc;
+
 pub mod builtins;
 pub mod case;
 pub mod check;
