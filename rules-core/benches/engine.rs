@@ -416,6 +416,47 @@ fn bench_example<M: Measurement>(c: &mut Criterion<M>) {
     g.finish();
 }
 
+/// `next` on every example case of the bruidsschat's bijbehorend bouwwerk (85 cases, real parcels,
+/// answers from none to all): what the question flow costs after each answer in the browser.
+fn bench_next<M: Measurement>(c: &mut Criterion<M>) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rulesets/bruidsschat");
+    let text = std::fs::read_to_string(dir.join("bijbehorend-bouwwerk.rules")).expect("the ruleset");
+    let rs = compile_ok("bijbehorend-bouwwerk.rules", &text);
+    let cases = rules_core::case::parse_cases(
+        &std::fs::read_to_string(dir.join("bijbehorend-bouwwerk.cases.json")).expect("the cases"),
+    )
+    .expect("valid cases");
+    let mut files = std::collections::HashMap::<String, Json>::new();
+    let mut load = |path: &str| -> Result<Json, String> {
+        if let Some(j) = files.get(path) {
+            return Ok(j.clone());
+        }
+        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        let json: Json = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+        files.insert(path.to_string(), json.clone());
+        Ok(json)
+    };
+    let all: Vec<(Facts, Options)> = cases
+        .iter()
+        .enumerate()
+        .map(|(k, case)| rules_core::case::facts_for(&rs, case, &case.label(k), &mut load).expect("facts"))
+        .collect();
+    // Once each first: the layer unions are cached in the facts, as after the first answer.
+    for (facts, options) in &all {
+        let _ = rules_core::next_question(&rs, facts, options);
+    }
+    let mut g = c.benchmark_group("next");
+    g.sample_size(20);
+    g.bench_function("bijbehorend_bouwwerk_85_cases", |b| {
+        b.iter(|| {
+            for (facts, options) in &all {
+                black_box(rules_core::next_question(&rs, black_box(facts), options).ok());
+            }
+        })
+    });
+    g.finish();
+}
+
 // ---------------------------------------------------------------- running
 
 fn run<M: Measurement>(c: Criterion<M>) {
@@ -424,6 +465,7 @@ fn run<M: Measurement>(c: Criterion<M>) {
     bench_decision(&mut c);
     bench_table(&mut c);
     bench_example(&mut c);
+    bench_next(&mut c);
 }
 
 fn main() {

@@ -742,8 +742,9 @@ impl<'r> Evaluator<'r> {
         let mut ends = Vec::new();
         let mut needs = Needs::new();
         let mut steps = Vec::new();
-        self.walk(branches, 0, &mut ends, &mut needs, &mut steps)?;
-        let mut result = settle(ends, needs, steps);
+        let mut truths = Vec::new();
+        self.walk(branches, 0, &mut ends, &mut needs, &mut steps, &mut truths)?;
+        let result = settle(ends, needs, steps);
         if result.value.is_none() && result.needs.is_empty() {
             return Err(EvalError::new(
                 "R003",
@@ -752,11 +753,13 @@ impl<'r> Evaluator<'r> {
             )
             .with_help("add `otherwise -> ...` to the decision (the checker warns about such gaps)"));
         }
+        let mut result = self.settle_tree_by_cases(branches, &truths, result);
         result.steps.shrink_to_fit();
         Ok(result)
     }
 
-    /// Follow every branch that may apply. Pushes an [`End`] for each way the walk can finish.
+    /// Follow every branch that may apply. Pushes an [`End`] for each way the walk can finish,
+    /// and the truth of each branch visited (in order) for the cases.
     fn walk(
         &mut self,
         branches: &'r [Branch],
@@ -764,6 +767,7 @@ impl<'r> Evaluator<'r> {
         ends: &mut Vec<End<'r>>,
         needs: &mut Needs,
         steps: &mut Vec<Step<'r>>,
+        truths: &mut Vec<Truth>,
     ) -> Result<(), EvalError> {
         for b in branches {
             let truth = match &b.condition {
@@ -774,6 +778,7 @@ impl<'r> Evaluator<'r> {
                     t
                 }
             };
+            truths.push(truth);
             if self.tracing {
                 let label = if b.condition.is_some() { StepLabel::When(&b.text) } else { StepLabel::Otherwise };
                 steps.push(Step { span: b.span, label, truth, reads: &b.reads });
@@ -787,7 +792,7 @@ impl<'r> Evaluator<'r> {
                             let value = self.expr(&leaf.value)?;
                             ends.push(End::Leaf { leaf, value, unknown_conditions: depth });
                         }
-                        BranchBody::Nested(inner) => self.walk(inner, depth, ends, needs, steps)?,
+                        BranchBody::Nested(inner) => self.walk(inner, depth, ends, needs, steps, truths)?,
                     }
                     if truth == Truth::True {
                         return Ok(());

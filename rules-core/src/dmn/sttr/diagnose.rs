@@ -167,6 +167,39 @@ impl Converter<'_> {
             || self.defs.bkms.iter().filter_map(|b| b.body.as_ref()).any(|l| logic_mentions(l, name))
     }
 
+    /// W001 on a question that, in the DMN, only decisions left out (not converted) read: it is not
+    /// unused, it is not asked because those decisions did not convert. Says so instead.
+    pub(super) fn read_only_by_left_out(&self, d: &mut DmnDiagnostic, not_converted: &[String]) {
+        if d.code != "W001" {
+            return;
+        }
+        let Some(input) = d.element.as_deref().and_then(|id| self.defs.inputs.iter().find(|i| i.id == id)) else {
+            return;
+        };
+        // As for left-out readers: by requirement, or by name in a file without requirements.
+        let readers: Vec<_> = self
+            .defs
+            .decisions
+            .iter()
+            .filter(|x| {
+                x.required_inputs.contains(&input.id)
+                    || (x.required_inputs.is_empty()
+                        && x.required_decisions.is_empty()
+                        && x.logic.as_ref().is_some_and(|l| logic_mentions(l, &input.name)))
+            })
+            .collect();
+        if readers.is_empty() || readers.iter().any(|r| !not_converted.contains(&r.id)) {
+            return;
+        }
+        let names: Vec<String> = readers.iter().map(|r| format!("\"{}\"", self.title_of(r))).collect();
+        let subject = d.message.strip_suffix(" is never used").unwrap_or(&d.message).to_string();
+        d.message = format!(
+            "{subject} is read only by decisions that are not converted ({}), so it is not asked",
+            names.join(", ")
+        );
+        d.help = Some("correct the errors of those decisions (above); then the question is asked again".into());
+    }
+
     /// Two rules that can both apply (UNIQUE).
     pub(super) fn overlap(&self, rows: &[Row], columns: &[Column]) -> Option<(usize, usize, String)> {
         for j in 0..rows.len() {

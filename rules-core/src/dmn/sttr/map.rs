@@ -540,7 +540,7 @@ impl Converter<'_> {
                 self.warn(
                     "D016",
                     &t.id,
-                    format!("no rule of \"{}\" applies {example}: {result}", d.name),
+                    format!("no rule of \"{}\" applies {example}: {result}", self.title_of(d)),
                     Some("add a rule for these values, or a default output".into()),
                 );
                 if let Some(nh) = no_hit {

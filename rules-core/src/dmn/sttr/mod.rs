@@ -212,7 +212,7 @@ pub fn import_with(file: &str, xml_text: &str, options: &ImportOptions) -> Resul
         }
         no_hit.extend(fresh);
     };
-    let not_converted =
+    let not_converted: Vec<String> =
         defs.decisions.iter().filter(|d| conv.failed.contains_key(&d.id)).map(|d| d.id.clone()).collect();
     let raw = std::mem::take(&mut conv.out);
     // The formatter gives the canonical layout; the converter's own layout is the fallback.
@@ -225,10 +225,12 @@ pub fn import_with(file: &str, xml_text: &str, options: &ImportOptions) -> Resul
     let map = LineMap::new(&text);
     // The causes first, then the decisions left out because they read one (D017).
     let (mut diagnostics, readers): (Vec<DmnDiagnostic>, Vec<DmnDiagnostic>) =
-        conv.diags.into_iter().partition(|d| d.code != "D017");
+        std::mem::take(&mut conv.diags).into_iter().partition(|d| d.code != "D017");
     diagnostics.extend(readers);
     for d in &checked.diagnostics {
-        diagnostics.push(map.map(d, &source, &conv.cells, &defs));
+        let mut mapped = map.map(d, &source, &conv.cells, &defs);
+        conv.read_only_by_left_out(&mut mapped, &not_converted);
+        diagnostics.push(mapped);
     }
     Ok(Import { text, diagnostics, ruleset: checked.ruleset, not_converted })
 }

@@ -181,9 +181,10 @@ fn one_bad_decision_leaves_the_others_converted() {
     // Pad 2 cannot be converted (`**`); the conclusion reads it, so it is left out too and answers
     // NeemContactOp; Pad 1 and Leges, which do not read it, are converted and run.
     let body = format!(
-        "{}{}{}{}{}",
+        "{}{}{}{}{}{}",
         bool_input("i1", "Hoog"),
         bool_input("i2", "Breed"),
+        bool_input("i3", "Ongebruikt"),
         table(
             "p1",
             "Pad 1",
@@ -215,6 +216,26 @@ fn one_bad_decision_leaves_the_others_converted() {
     assert!(i.text.contains("decision pad_1 \"Pad 1\" table UNIQUE"), "{}", i.text);
     assert!(i.text.contains("when hoog -> 100"), "{}", i.text);
     assert!(i.ruleset.is_some(), "{:?}", i.diagnostics);
+    // Breed is read only by Pad 2, which is left out: not "never used", but not asked for that reason.
+    let w001 = |id: &str| i.diagnostics.iter().find(|d| d.code == "W001" && d.element.as_deref() == Some(id));
+    let breed = w001("i2").expect("W001 on Breed");
+    assert_eq!(
+        breed.message,
+        "question `breed` is read only by decisions that are not converted (\"Pad 2\"), so it is not asked"
+    );
+    // A question nothing reads is still never used.
+    assert_eq!(w001("i3").expect("W001 on Ongebruikt").message, "question `ongebruikt` is never used");
+}
+
+#[test]
+fn a_gap_names_the_table_as_the_officer_sees_it() {
+    // Builders name the top decision `_Conclusie_dummy`; its output column's label is what it is.
+    let top = table("top", "_Conclusie_dummy", "UNIQUE", &["Hoog"], &[("t1", &["true"], "\"Vergunningplicht\"")])
+        .replace(r#"<output id="top_out"/>"#, r#"<output id="top_out" label="Vergunningcheck aanbouw"/>"#);
+    let i = import("t.dmn", &dmn(&format!("{}{top}", bool_input("i1", "Hoog")))).unwrap_or_else(|e| panic!("{e}"));
+    let d016 = i.diagnostics.iter().find(|d| d.code == "D016").expect("D016");
+    assert!(d016.message.starts_with("no rule of \"Vergunningcheck aanbouw\" applies"), "{}", d016.message);
+    assert_eq!(d016.element.as_deref(), Some("top_t"));
 }
 
 #[test]
