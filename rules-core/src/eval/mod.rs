@@ -208,8 +208,9 @@ fn counts_for_needed(rs: &Ruleset, options: &Options, i: usize) -> bool {
 }
 
 /// The answered inputs that no longer matter: with that one answer removed, `needed` would not
-/// ask for it (a screen hides these questions). One evaluation per answer, of the decisions only,
-/// reusing `memo` (see [`evaluate_with`]). In the order of the ruleset's inputs.
+/// ask for it (a screen hides these questions). One untraced evaluation per answer, of the decisions
+/// (of the checks when there are none), reusing `memo` (see [`evaluate_with`]). In the order of the
+/// ruleset's inputs.
 pub fn irrelevant_answers(
     rs: &Ruleset,
     facts: &Facts,
@@ -223,19 +224,9 @@ pub fn irrelevant_answers(
     let mut probe = facts.clone();
     for i in (0..rs.inputs.len()).filter(|&i| facts.value(i).is_some()) {
         let taken = probe.take(i);
-        let needed = if rs.decisions.is_empty() {
-            // Without decisions, the questions are the checks'.
-            let outcome = evaluate_parts(rs, &probe, &options, true, Some(&mut *memo))?;
-            outcome.needed.iter().any(|n| n.input == rs.inputs[i].name)
-        } else {
-            let mut ev = Evaluator::new(rs, &probe, &options);
-            ev.memo = Some(&mut *memo);
-            let mut needed = false;
-            for d in (0..rs.decisions.len()).filter(|&d| counts_for_needed(rs, &options, d)) {
-                needed |= ev.decision(d)?.needs.contains(&i);
-            }
-            needed
-        };
+        // Without decisions, the questions are the checks'.
+        let outcome = evaluate_parts(rs, &probe, &options, rs.decisions.is_empty(), Some(&mut *memo))?;
+        let needed = outcome.needed.iter().any(|n| n.input == rs.inputs[i].name);
         probe.put_back(i, taken);
         if !needed {
             out.push(i);

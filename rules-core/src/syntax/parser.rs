@@ -595,11 +595,7 @@ fn branch(pair: Pair<Rule>, count: &mut usize) -> Result<Branch, Diagnostic> {
 fn leaf(pair: Pair<Rule>) -> Result<Leaf, Diagnostic> {
     let sp = span(&pair);
     let mut inner = pair.into_inner();
-    let first = next(&mut inner, sp)?;
-    let value = match first.as_rule() {
-        Rule::leaf_literal => operand(next(&mut first.into_inner(), sp)?)?.expr,
-        _ => expr(first)?,
-    };
+    let value = expr(next(&mut inner, sp)?)?;
     let mut l = Leaf { value, because: None, reference: None, span: sp };
     for p in inner {
         let p_span = span(&p);
@@ -691,7 +687,6 @@ fn unary_test(pair: Pair<Rule>) -> Result<UnaryTest, Diagnostic> {
             let op = compare_op(next(&mut parts, inner_span)?.as_str());
             Ok(UnaryTest::Compare(op, expr(next(&mut parts, inner_span)?)?))
         }
-        Rule::cell_literal => Ok(UnaryTest::Equal(operand(next(&mut inner.into_inner(), inner_span)?)?.expr)),
         _ => Ok(UnaryTest::Equal(expr(inner)?)),
     }
 }
