@@ -383,16 +383,7 @@ fn bench_example<M: Measurement>(c: &mut Criterion<M>) {
     .expect("valid cases");
     let case = &cases[0];
     // Read every referenced file once, so the measured loop does no I/O.
-    let mut files = std::collections::HashMap::<String, Json>::new();
-    let mut load = |path: &str| -> Result<Json, String> {
-        if let Some(j) = files.get(path) {
-            return Ok(j.clone());
-        }
-        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
-        let json: Json = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-        files.insert(path.to_string(), json.clone());
-        Ok(json)
-    };
+    let mut load = cached_loader(dir.clone());
     let (facts, options) =
         rules_core::case::facts_for(&rs, case, &case.label(0), &mut load).expect("the case gives facts");
     let first = evaluate(&rs, &facts, &options);
@@ -416,6 +407,21 @@ fn bench_example<M: Measurement>(c: &mut Criterion<M>) {
     g.finish();
 }
 
+/// A case-file loader for files under `dir` that reads every file once, so the measured loops do no
+/// I/O.
+fn cached_loader(dir: PathBuf) -> impl FnMut(&str) -> Result<Json, String> {
+    let mut files = std::collections::HashMap::<String, Json>::new();
+    move |path: &str| {
+        if let Some(j) = files.get(path) {
+            return Ok(j.clone());
+        }
+        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
+        let json: Json = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
+        files.insert(path.to_string(), json.clone());
+        Ok(json)
+    }
+}
+
 /// `next` on every example case of the bruidsschat's bijbehorend bouwwerk (85 cases, real parcels,
 /// answers from none to all): what the question flow costs after each answer in the browser.
 fn bench_next<M: Measurement>(c: &mut Criterion<M>) {
@@ -426,16 +432,7 @@ fn bench_next<M: Measurement>(c: &mut Criterion<M>) {
         &std::fs::read_to_string(dir.join("bijbehorend-bouwwerk.cases.json")).expect("the cases"),
     )
     .expect("valid cases");
-    let mut files = std::collections::HashMap::<String, Json>::new();
-    let mut load = |path: &str| -> Result<Json, String> {
-        if let Some(j) = files.get(path) {
-            return Ok(j.clone());
-        }
-        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
-        let json: Json = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-        files.insert(path.to_string(), json.clone());
-        Ok(json)
-    };
+    let mut load = cached_loader(dir.clone());
     let all: Vec<(Facts, Options)> = cases
         .iter()
         .enumerate()
