@@ -603,7 +603,13 @@ fn table_sets(rs: &Ruleset, t: &Table) -> TableSets {
     let rows = t
         .rows
         .iter()
-        .map(|r| r.cells.iter().zip(&universes).map(|(c, u)| u.as_ref().and_then(|u| cell_set(c, u))).collect())
+        .map(|r| {
+            r.cells
+                .iter()
+                .zip(&universes)
+                .map(|(c, u)| u.as_ref().filter(|u| !costly_complement(c, u)).and_then(|u| cell_set(c, u)))
+                .collect()
+        })
         .collect();
     (universes, rows)
 }
@@ -613,9 +619,8 @@ fn table_sets(rs: &Ruleset, t: &Table) -> TableSets {
 const OTHER_TEXT: &str = "\u{1}another text";
 
 /// A free-text column's values for the row analyses: each text its cells test, and one for all
-/// others. So `"C4"` and `"C5"` are told apart (without it every two rows of such a table seemed to
-/// overlap). `None` when a cell tests the stand-in itself, or the column tests more than 64 texts:
-/// the analyses take sets of such values apart row by row, quadratic in a table of codes.
+/// others. So `"C00004"` and `"C00005"` are told apart (without it every two rows of such a table
+/// seemed to overlap). `None` when a cell tests the stand-in itself.
 fn free_text_universe(t: &Table, col: usize) -> Option<Universe> {
     let mut texts: Vec<String> = Vec::new();
     for row in &t.rows {
@@ -633,12 +638,18 @@ fn free_text_universe(t: &Table, col: usize) -> Option<Universe> {
     }
     crate::sort::sort(&mut texts);
     texts.dedup();
-    if texts.len() > 64 {
-        return None;
-    }
     texts.push(OTHER_TEXT.to_string());
     let texts = texts.into_iter().map(|t| Value::Text(t.into())).collect();
     Some(Universe::Finite(texts))
+}
+
+/// A negated cell, or `!=`, over a large free-text universe: its set holds nearly every value, and
+/// building it per row would make a big table quadratic. Such a cell is left unknown.
+fn costly_complement(cell: &CellTest, u: &Universe) -> bool {
+    const SMALL: usize = 64;
+    let CellTest::Tests { tests, negated, .. } = cell else { return false };
+    matches!(u, Universe::Finite(values) if values.len() > SMALL)
+        && (*negated || tests.iter().any(|t| matches!(t, Test::Compare(CompareOp::Ne, _))))
 }
 
 fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
