@@ -139,7 +139,6 @@ impl Universe {
             (Universe::Finite(values), Set::Finite(members)) => {
                 let v = values.get(*members.iter().next()?)?;
                 Some(match v {
-                    Value::Text(t) if t.as_ref() == OTHER_TEXT => "another text".to_string(),
                     Value::Text(t) => format!("\"{t}\""),
                     other => other.to_dutch(),
                 })
@@ -592,64 +591,14 @@ fn table_sets(rs: &Ruleset, t: &Table) -> TableSets {
     let universes: Vec<Option<Universe>> = t
         .inputs
         .iter()
-        .enumerate()
-        .map(|(col, e)| {
-            var_of(e)
-                .and_then(|v| universe(rs, v, &e.ty))
-                .or_else(|| any_universe(&e.ty))
-                .or_else(|| (e.ty == Type::Text(None)).then(|| free_text_universe(t, col)).flatten())
-        })
+        .map(|e| var_of(e).and_then(|v| universe(rs, v, &e.ty)).or_else(|| any_universe(&e.ty)))
         .collect();
     let rows = t
         .rows
         .iter()
-        .map(|r| {
-            r.cells
-                .iter()
-                .zip(&universes)
-                .map(|(c, u)| u.as_ref().filter(|u| !costly_complement(c, u)).and_then(|u| cell_set(c, u)))
-                .collect()
-        })
+        .map(|r| r.cells.iter().zip(&universes).map(|(c, u)| u.as_ref().and_then(|u| cell_set(c, u))).collect())
         .collect();
     (universes, rows)
-}
-
-/// Stands for every text no cell of a free-text column tests (not a text one can write in a
-/// ruleset: it starts with a control character).
-const OTHER_TEXT: &str = "\u{1}another text";
-
-/// A free-text column's values for the row analyses: each text its cells test, and one for all
-/// others. So `"C00004"` and `"C00005"` are told apart (without it every two rows of such a table
-/// seemed to overlap). `None` when a cell tests the stand-in itself.
-fn free_text_universe(t: &Table, col: usize) -> Option<Universe> {
-    let mut texts: Vec<String> = Vec::new();
-    for row in &t.rows {
-        let Some(CellTest::Tests { tests, .. }) = row.cells.get(col) else { continue };
-        for test in tests {
-            if let Test::Equal(e) | Test::Compare(_, e) = test {
-                if let Some(Value::Text(text)) = constant(e) {
-                    if text.as_ref() == OTHER_TEXT {
-                        return None;
-                    }
-                    texts.push(text.to_string());
-                }
-            }
-        }
-    }
-    crate::sort::sort(&mut texts);
-    texts.dedup();
-    texts.push(OTHER_TEXT.to_string());
-    let texts = texts.into_iter().map(|t| Value::Text(t.into())).collect();
-    Some(Universe::Finite(texts))
-}
-
-/// A negated cell, or `!=`, over a large free-text universe: its set holds nearly every value, and
-/// building it per row would make a big table quadratic. Such a cell is left unknown.
-fn costly_complement(cell: &CellTest, u: &Universe) -> bool {
-    const SMALL: usize = 64;
-    let CellTest::Tests { tests, negated, .. } = cell else { return false };
-    matches!(u, Universe::Finite(values) if values.len() > SMALL)
-        && (*negated || tests.iter().any(|t| matches!(t, Test::Compare(CompareOp::Ne, _))))
 }
 
 fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
@@ -662,10 +611,8 @@ fn table(rs: &Ruleset, d: &Decision, t: &Table, out: &mut Vec<Diagnostic>) {
         }
         _ => {}
     }
-    // Not for free text: a table over codes does not promise to decide every other text.
     if matches!(t.hit, HitPolicy::Unique | HitPolicy::First | HitPolicy::Any | HitPolicy::Priority)
         && t.inputs.len() == 1
-        && t.inputs[0].ty != Type::Text(None)
     {
         if let (Some(u), true) = (&universes[0], rows.iter().all(|r| r[0].is_some())) {
             let covered = union_all(u, rows.iter().filter_map(|r| r[0].as_ref()));
@@ -1032,41 +979,5 @@ mod tests {
         let b = Set::Num(vec![iv(5.0, false, f64::INFINITY, false)]);
         assert!(a.subset_of(&b, &u));
         assert!(!b.subset_of(&a, &u));
-    }
-
-    /// The codes of `rows` (`(code, conclusion)`) in a FIRST or UNIQUE table over free text:
-    /// the warnings' codes.
-    fn free_text_codes(hit: &str, rows: &[(&str, &str)]) -> Vec<&'static str> {
-        let mut text = format!(
-            "ruleset \"T\" {{ authority \"A\" valid from 2024-01-01 }}\n\
-             question code: text \"Code?\"\n\
-             decision \"Tarief\" table {hit} {{\n  inputs code\n"
-        );
-        for (cell, conclusion) in rows {
-            text.push_str(&format!("  rule {cell} -> {conclusion}\n"));
-        }
-        text.push_str("}\n");
-        let checked = crate::compile("t.rules", &text);
-        assert!(checked.ruleset.is_some(), "{:?}", checked.diagnostics);
-        checked.diagnostics.iter().map(|d| d.code).collect()
-    }
-
-    #[test]
-    fn rows_for_different_texts_of_a_free_text_column_do_not_overlap() {
-        // Every row a different code: no NeemContactOp before a permit "in the same cases", and
-        // no gap warning (a table over codes need not decide every other text).
-        let rows = [("\"C1\"", "Verbod"), ("\"C2\"", "NeemContactOp"), ("\"C3\"", "Vergunningplicht")];
-        assert!(free_text_codes("FIRST", &rows).is_empty());
-        assert!(free_text_codes("UNIQUE", &rows).is_empty());
-        // The same code twice: shadowed in FIRST, overlapping in UNIQUE; `-` after a contact row
-        // still takes its code.
-        let same = [("\"C1\"", "Verbod"), ("\"C1\"", "Meldingsplicht")];
-        assert_eq!(free_text_codes("FIRST", &same), ["W003"]);
-        assert_eq!(free_text_codes("UNIQUE", &same), ["W005"]);
-        let contact = [("\"C2\"", "NeemContactOp"), ("-", "Vergunningplicht")];
-        assert_eq!(free_text_codes("FIRST", &contact), ["W006"]);
-        // `!=` is every other text: it takes "C9" (shadowed, after a contact rule).
-        let ne = [("!= \"C1\"", "NeemContactOp"), ("\"C9\"", "Vergunningplicht")];
-        assert_eq!(free_text_codes("FIRST", &ne), ["W006", "W003"]);
     }
 }
