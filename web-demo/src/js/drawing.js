@@ -88,15 +88,18 @@ export function submit(name, t0 = performance.now()) {
   if (!state.session) return;
   const engineStart = performance.now();
   const geometry = geometryOf(name);
+  // The outcome with the drawing in place, evaluated once: a drawing the engine refuses, on
+  // reading (a self-intersection) or on evaluating (a building off the parcel), is taken back.
+  let outcome = null;
   try {
-    // `answer`, not `check`: evaluateSession evaluates once, with the answer in place.
     state.session.answer(name, geometry);
+    outcome = state.session.outcome();
     if (state.drawError?.input === name) state.drawError = null;
   } catch (e) {
     safe(() => state.session.answer(name, null));
     state.drawError = { input: name, text: drawingError(e) };
   }
-  evaluateSession();
+  evaluateSession(outcome);
   performance.measure("plan-check-engine", { start: engineStart });
   renderSession();
   afterPaint(() => performance.measure("plan-check", { start: t0 }));

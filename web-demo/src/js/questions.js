@@ -132,9 +132,10 @@ export function refresh() {
 }
 
 /** The engine part of a refresh: the outcome (with trace) and the answers that no longer matter. */
-export function evaluateSession() {
+/** The session's outcome (`outcome` when the caller has just evaluated it) and the answers that no longer matter. */
+export function evaluateSession(outcome = null) {
   try {
-    state.outcome = state.session.outcome();
+    state.outcome = outcome ?? state.session.outcome();
     state.irrelevant = state.session.irrelevant();
   } catch (e) {
     state.outcome = null;
