@@ -218,7 +218,6 @@ pub fn irrelevant_answers(
     memo: &mut Memo,
 ) -> Result<Vec<usize>, EvalError> {
     memo.prepare(rs, options.date);
-    check_validity(rs, options.date)?;
     let options = Options { trace: false, ..options.clone() };
     let mut out = Vec::new();
     let mut probe = facts.clone();
