@@ -95,6 +95,9 @@ export async function withScreenshot(page, name, fn) {
  * the map that is seen, above the phone's bottom sheet when that covers the map's centre).
  */
 export async function clickMap(page, x, y, { zoom = 16, center = true, api = "demo" } = {}) {
+  // What the page does after its last paint (a focus move, a scroll into view) happens first, so
+  // the map does not move between measuring the point and clicking it.
+  await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
   if (center) {
     await page.evaluate(
       ([a, x, y, z]) => {
@@ -109,9 +112,27 @@ export async function clickMap(page, x, y, { zoom = 16, center = true, api = "de
       [api, x, y, zoom],
     );
   }
-  const box = await page.locator("#map").boundingBox();
-  const p = await page.evaluate(([a, x, y]) => window[a].toContainer(x, y), [api, x, y]);
-  await page.mouse.click(box.x + p.x, box.y + p.y);
+  // A resident scrolls the map into view before clicking it; a click outside the window is lost.
+  const at = await page.evaluate(
+    ([a, x, y]) => {
+      const map = document.querySelector("#map");
+      const p = window[a].toContainer(x, y);
+      let box = map.getBoundingClientRect();
+      const seen = (b) => b.top + p.y >= 0 && b.top + p.y < innerHeight && b.left + p.x >= 0 && b.left + p.x < innerWidth;
+      if (!seen(box)) {
+        scrollBy(0, box.top + p.y - innerHeight / 2);
+        box = map.getBoundingClientRect();
+      }
+      const cx = box.left + p.x;
+      const cy = box.top + p.y;
+      const hit = document.elementFromPoint(cx, cy);
+      const covered = !hit || !map.contains(hit) || Boolean(hit.closest(".leaflet-control-container"));
+      return { cx, cy, covered: covered ? (hit?.outerHTML ?? "nothing").slice(0, 120) : null };
+    },
+    [api, x, y],
+  );
+  assert.equal(at.covered, null, `the map point (${x}, ${y}) is covered on screen`);
+  await page.mouse.click(at.cx, at.cy);
 }
 
 // ------------------------------------------------------------------ what a resident does
