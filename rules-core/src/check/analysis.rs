@@ -466,6 +466,32 @@ fn contact_before_permit_warning(t: &Table, i: usize, j: usize) -> Diagnostic {
     .with_help("move the `NeemContactOp` rule after the rules that give a permit")
 }
 
+/// Whether rules `i` and `j` never apply together on a free-text column (one with no universe
+/// of values to reason with): one tests it for texts that the other never accepts (a list of
+/// other texts, or `not` a list holding them all).
+fn texts_exclusive(t: &Table, universes: &[Option<Universe>], i: usize, j: usize) -> bool {
+    let texts = |k: usize, c: usize| -> Option<(bool, Vec<&str>)> {
+        let Some(CellTest::Tests { tests, negated, .. }) = t.rows[k].cells.get(c) else { return None };
+        let mut out = Vec::new();
+        for test in tests {
+            let (Test::Equal(e) | Test::Compare(CompareOp::Eq, e)) = test else { return None };
+            let Some(Value::Text(s)) = constant(e) else { return None };
+            out.push(s.as_ref());
+        }
+        Some((*negated, out))
+    };
+    (0..universes.len()).any(|c| {
+        universes[c].is_none()
+            && match (texts(i, c), texts(j, c)) {
+                (Some((false, a)), Some((false, b))) => !a.iter().any(|s| b.contains(s)),
+                (Some((false, a)), Some((true, b))) | (Some((true, b)), Some((false, a))) => {
+                    a.iter().all(|s| b.contains(s))
+                }
+                _ => false,
+            }
+    })
+}
+
 /// The conclusion of a leaf, when it is a constant one.
 fn conclusion_of(leaf: &Leaf) -> Option<Conclusion> {
     match &leaf.value.kind {

@@ -436,9 +436,9 @@ pub(super) fn contact_before_permit_rows(
             .unwrap_or(t.rows.len());
         let mut steps = STEPS_PER_RULE;
         let until = stop.saturating_add(1).min(t.rows.len());
-        if let Walk::Found(j) =
-            index.walk(&index.streams(&rows[i]), i + 1, until, &mut steps, |j| rows_meet(&rows[i], &rows[j]))
-        {
+        if let Walk::Found(j) = index.walk(&index.streams(&rows[i]), i + 1, until, &mut steps, |j| {
+            rows_meet(&rows[i], &rows[j]) && !super::texts_exclusive(t, universes, i, j)
+        }) {
             out.push(super::contact_before_permit_warning(t, i, j));
         }
     }
@@ -556,6 +556,47 @@ mod tests {
             w006[0],
             "rule 1 sends the resident to the municipality, but rule 2 gives Vergunningplicht in the same cases"
         );
+    }
+
+    #[test]
+    fn contact_rules_keyed_by_free_text() {
+        // A free-text column has no values to reason with, but two lists of texts that share
+        // none never hold together.
+        let text = |rows: &[&str]| {
+            format!(
+                "ruleset \"T\" {{ authority \"T\" valid from 2024-01-01 }}\nquestion code: text \"Code?\"\n\
+                 decision \"D\" table FIRST {{\n  inputs code\n{}\n}}\n",
+                rows.iter().map(|r| format!("  rule {r}")).collect::<Vec<_>>().join("\n")
+            )
+        };
+        let w006 = |rows: &[&str], indexed: bool| -> Vec<String> {
+            let checked = crate::compile("t.rules", &text(rows));
+            let rs = checked.ruleset.expect("checks");
+            let Body::Table(t) = &rs.decisions[0].body else { panic!("a table") };
+            let (universes, sets) = table_sets(&rs, t);
+            let mut out = Vec::new();
+            if indexed {
+                contact_before_permit_rows(t, &sets, &universes, &mut out);
+            } else {
+                small_tables::contact_before_permit_rows(t, &sets, &universes, &mut out);
+            }
+            out.into_iter().map(|d| d.message).collect()
+        };
+        for indexed in [true, false] {
+            let other_codes = ["\"A\" -> NeemContactOp", "\"B\" -> Vergunningplicht", "\"C\", \"D\" -> Verbod"];
+            assert_eq!(w006(&other_codes, indexed), Vec::<String>::new(), "indexed: {indexed}");
+            let same_code = ["\"A\" -> NeemContactOp", "\"B\" -> Vergunningplicht", "\"C\", \"A\" -> Verbod"];
+            assert_eq!(
+                w006(&same_code, indexed),
+                ["rule 1 sends the resident to the municipality, but rule 3 gives Verbod in the same cases"],
+                "indexed: {indexed}"
+            );
+            let negated = ["\"A\" -> NeemContactOp", "not (\"A\", \"B\") -> Vergunningplicht"];
+            assert_eq!(w006(&negated, indexed), Vec::<String>::new(), "indexed: {indexed}");
+            // Two `not`s always meet (in some third text).
+            let both_negated = ["not (\"A\") -> NeemContactOp", "not (\"B\") -> Vergunningplicht"];
+            assert_eq!(w006(&both_negated, indexed).len(), 1, "indexed: {indexed}");
+        }
     }
 
     // ------------------------------------------------------------ the same as the pairwise analyses

@@ -4,7 +4,9 @@
 //! indexed analyses of `shadow.rs` at every size; their code would grow the browser modules past
 //! their budget. Both report through the same builders in `analysis.rs`.
 
-use super::{conclusion_of, covers, overlap_example, CellTest, Conclusion, Earlier, Set, Table, Universe};
+use super::{
+    conclusion_of, covers, overlap_example, texts_exclusive, CellTest, Conclusion, Earlier, Set, Table, Universe,
+};
 use crate::diagnostics::Diagnostic;
 
 /// FIRST tables larger than this are not checked for shadowed rules here (quadratic).
@@ -99,7 +101,7 @@ fn for_candidate_pairs(rows: &[Vec<Option<Set>>], among: &[usize], mut visit: im
 pub(super) fn contact_before_permit_rows(
     t: &Table,
     rows: &[Vec<Option<Set>>],
-    _universes: &[Option<Universe>],
+    universes: &[Option<Universe>],
     out: &mut Vec<Diagnostic>,
 ) {
     if rows.len() > MAX_ROWS_FOR_SHADOWING {
@@ -125,6 +127,7 @@ pub(super) fn contact_before_permit_rows(
         let permit = (i + 1..t.rows.len()).find(|&j| {
             matches!(conclusion_of(&t.rows[j].leaf), Some(Conclusion::Vergunningplicht | Conclusion::Verbod))
                 && !exclusive(&rows[i], &rows[j])
+                && !texts_exclusive(t, universes, i, j)
                 && !(0..j).any(frees)
         });
         if let Some(j) = permit {
