@@ -145,6 +145,59 @@ test("Binnen de lijntjes: a plan that does not fit is highlighted, one that fits
   });
 });
 
+test("Binnen de lijntjes: a dragged corner updates only the checks that changed, with the engine's statuses", async () => {
+  await browser.visit("binnen-de-lijntjes-slepen", async (page) => {
+    await openActivity(page);
+    await drawPlan(page, FITS);
+    await page.waitForSelector("[data-check='Afstand tot de weg'][data-status=pass]");
+    // The panel as it is before the drag: its nodes, and what each check item says.
+    const before = await page.evaluate(() => {
+      window.keptNodes = { title: document.getElementById("check-title"), items: [...document.querySelectorAll("[data-check]")] };
+      window.liveTexts = [];
+      new MutationObserver(() => window.liveTexts.push(document.getElementById("result-live").textContent)).observe(document.getElementById("result-live"), { childList: true, characterData: true, subtree: true });
+      return Object.fromEntries([...document.querySelectorAll("[data-check]")].map((li) => [li.dataset.check, `${li.dataset.status} ${li.innerText}`]));
+    });
+
+    // Corner 2 dragged in steps towards the road, as in the test above.
+    await page.evaluate(() => window.demo.view(181152, 456460, 18));
+    const box = await page.locator("[data-vertex='1']").boundingBox();
+    const target = await page.evaluate(() => window.demo.toContainer(181186, 456447));
+    const map = await page.locator("#map").boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(map.x + target.x, map.y + target.y, { steps: 8 });
+    await page.waitForSelector("[data-check='Afstand tot de weg'][data-status=fail]");
+    await page.mouse.up();
+    await page.waitForFunction(() => !window.demo.state.dragging);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
+
+    const after = await page.evaluate(() => {
+      const items = [...document.querySelectorAll("[data-check]")];
+      return {
+        shown: Object.fromEntries(items.map((li) => [li.dataset.check, `${li.dataset.status} ${li.innerText}`])),
+        statuses: Object.fromEntries(items.map((li) => [li.dataset.check, li.dataset.status])),
+        engine: Object.fromEntries(window.demo.state.outcome.checks.map((c) => [c.name, c.status])),
+        kept: Object.fromEntries(items.map((li) => [li.dataset.check, window.keptNodes.items.includes(li)])),
+        titleKept: window.keptNodes.title === document.getElementById("check-title"),
+        liveTexts: window.liveTexts,
+      };
+    });
+    // The statuses shown are the engine's for the plan as it was let go.
+    assert.deepEqual(after.statuses, after.engine);
+    assert.equal(after.statuses["Afstand tot de weg"], "fail");
+    assert.match(after.shown["Afstand tot de weg"], /Past niet/);
+    // What did not change kept its node (patched, not rebuilt); what changed says the new thing.
+    const unchanged = Object.keys(before).filter((name) => before[name] === after.shown[name]);
+    const changed = Object.keys(before).filter((name) => before[name] !== after.shown[name]);
+    assert.ok(unchanged.length > 0 && changed.includes("Afstand tot de weg"), `unchanged ${unchanged}, changed ${changed}`);
+    for (const name of unchanged) assert.ok(after.kept[name], `the unchanged check "${name}" was rebuilt`);
+    assert.ok(after.titleKept, "the panel's heading was rebuilt");
+    // The verdict is said at most once per change, not on every step of the drag.
+    assert.ok(after.liveTexts.every((t, i) => t !== after.liveTexts[i - 1]), `said again: ${after.liveTexts}`);
+    assert.ok(after.liveTexts.length <= 2, `said ${after.liveTexts.length} times: ${after.liveTexts}`);
+  });
+});
+
 test("Droog oefenen: a session saved as a link opens again with its answers and plan", async () => {
   await browser.visit("droog-oefenen", async (page) => {
     await openActivity(page);

@@ -40,6 +40,8 @@ async function main() {
     marker: L.layerGroup().addTo(map),
   };
   hooks.afterRender = () => {
+    // (Nothing in "Bewaren" changes while a corner is dragged; it is saved when let go.)
+    if (state.dragging) return;
     renderPractice();
     autosave();
   };

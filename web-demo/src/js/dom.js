@@ -8,7 +8,7 @@ export function h(tag, attrs = {}, ...children) {
     if (value === undefined || value === null || value === false) continue;
     if (key === "class") el.className = value;
     else if (key === "text") el.textContent = value;
-    else if (key.startsWith("on") && typeof value === "function") el.addEventListener(key.slice(2), value);
+    else if (key.startsWith("on") && typeof value === "function") on(el, key.slice(2), value);
     else if (key === "dataset") Object.assign(el.dataset, value);
     else el.setAttribute(key, value === true ? "" : String(value));
   }
@@ -17,6 +17,58 @@ export function h(tag, attrs = {}, ...children) {
     el.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return el;
+}
+
+// Elements with event listeners: `patch` keeps or replaces them whole, never patches inside them
+// (their listeners may hold on to the nodes within).
+const listened = new WeakSet();
+
+/** addEventListener, noted for `patch`: every listener in a panel that is patched goes on this way. */
+export function on(el, type, fn) {
+  el.addEventListener(type, fn);
+  listened.add(el);
+  return el;
+}
+
+/**
+ * Makes the children of `box` look like those of `fresh` (built anew with h()), touching only
+ * what differs: a node equal to its new version is kept as it is, so the browser restyles and
+ * lays out only what changed (a corner being dragged changes a few figures, not the panel), and
+ * focus, scroll position and a screen reader's place stay. Children are matched by tag and key
+ * (data-check, data-question, data-input, data-testid or id), else in order.
+ */
+export function patch(box, fresh) {
+  const key = (n) => (n.nodeType === Node.ELEMENT_NODE ? `${n.tagName}|${["data-check", "data-question", "data-input", "data-testid", "id"].map((a) => n.getAttribute(a)).find((v) => v !== null) ?? ""}` : `#${n.nodeType}`);
+  const olds = new Map();
+  for (const n of box.childNodes) {
+    const k = key(n);
+    if (!olds.has(k)) olds.set(k, []);
+    olds.get(k).push(n);
+  }
+  const wanted = [...fresh.childNodes].map((n) => {
+    const old = olds.get(key(n))?.shift();
+    if (!old) return n;
+    if (old.isEqualNode(n)) return old;
+    if (old.nodeType === Node.TEXT_NODE) {
+      old.data = n.data;
+      return old;
+    }
+    if (old.nodeType !== Node.ELEMENT_NODE || listened.has(old) || listened.has(n) || !sameAttributes(old, n)) return n;
+    patch(old, n);
+    return old;
+  });
+  // Into place, in order; what is left of the old children goes.
+  wanted.forEach((n, i) => {
+    if (box.childNodes[i] !== n) box.insertBefore(n, box.childNodes[i] ?? null);
+  });
+  while (box.childNodes.length > wanted.length) box.lastChild.remove();
+  return box;
+}
+
+function sameAttributes(a, b) {
+  if (a.attributes.length !== b.attributes.length) return false;
+  for (const { name, value } of a.attributes) if (b.getAttribute(name) !== value) return false;
+  return true;
 }
 
 export function clear(el) {
@@ -53,6 +105,14 @@ export function today() {
 /** After the DOM is updated and painted: for the Performance API measures. */
 export function afterPaint(fn) {
   requestAnimationFrame(() => setTimeout(fn, 0));
+}
+
+/**
+ * The same, called from an animation frame callback: this frame paints the change, and a task
+ * queued now runs after it (afterPaint would wait for the frame after).
+ */
+export function afterThisFrame(fn) {
+  setTimeout(fn, 0);
 }
 
 /**

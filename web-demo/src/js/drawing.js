@@ -4,10 +4,10 @@
 // that is being asked; the engine checks it at once, and a drawing it refuses is explained in
 // Dutch at the drawing while the checks go back to "Nog onbekend".
 /* global L */
-import { h, afterPaint } from "./dom.js";
+import { h, on, afterPaint, afterThisFrame } from "./dom.js";
 import { toLatLng, toRd } from "./rd.js";
 import { state, ctx, inputInfo, fmtNumber, round, polygonArea, lineLength } from "./state.js";
-import { evaluateSession, renderSession, refresh } from "./questions.js";
+import { evaluateSession, renderSession, refresh, hooks } from "./questions.js";
 import { isPhone, sheetForDrawing } from "./sheet.js";
 
 const MIN_POINTS = { area: 3, line: 2, point: 1 };
@@ -83,8 +83,11 @@ export function setShape(name, t0 = performance.now()) {
   submit(name, t0);
 }
 
-/** Give the drawing to the engine; a refused one is taken back, with the reason in Dutch. */
-export function submit(name, t0 = performance.now()) {
+/**
+ * Give the drawing to the engine; a refused one is taken back, with the reason in Dutch. `inFrame`:
+ * called from an animation frame callback, so the change is painted at the end of this frame.
+ */
+export function submit(name, t0 = performance.now(), { inFrame = false } = {}) {
   if (!state.session) return;
   const engineStart = performance.now();
   const geometry = geometryOf(name);
@@ -102,7 +105,9 @@ export function submit(name, t0 = performance.now()) {
   evaluateSession(outcome);
   performance.measure("plan-check-engine", { start: engineStart });
   renderSession();
-  afterPaint(() => performance.measure("plan-check", { start: t0 }));
+  const painted = () => performance.measure("plan-check", { start: t0 });
+  if (inFrame) afterThisFrame(painted);
+  else afterPaint(painted);
 }
 
 /** The engine's reason for refusing a drawing, for a resident. */
@@ -256,7 +261,7 @@ function typedMeasurements(input) {
     field("distance", "Afstand tot de perceelgrens", "1"),
     h("div", { class: "actions" }, h("button", { type: "submit", class: "secondary", "data-action": "place-typed" }, "Zet op de kaart")),
   );
-  form.addEventListener("submit", (e) => {
+  on(form, "submit", (e) => {
     e.preventDefault();
     const num = (k) => Number(String(form.querySelector(`#${CSS.escape(id(k))}`)?.value ?? "").replace(",", "."));
     const [w, d, a] = [num("width"), area ? num("depth") : 0, num("distance")];
@@ -410,17 +415,18 @@ export function drawShapes() {
         moveVertex(name, i, e.key, e.shiftKey);
       });
       if (focused && focused.shape === name && focused.vertex === String(i)) el?.focus({ preventScroll: true });
-      let pending = null;
+      // A drag step is checked once per frame, and the panel patched with what changed; letting
+      // go saves the work (and checks a step the last frame had not checked yet).
+      let frame = null;
       vertex.on("drag", (e) => {
-        const t0 = pending ?? performance.now();
         const q = toRd(e.latlng);
         state.shapes[name][i] = [q.x, q.y];
         shape.setLatLngs(state.shapes[name].map(toLatLng));
-        if (pending !== null) return;
-        pending = t0;
-        requestAnimationFrame(() => {
-          pending = null;
-          submit(name, t0);
+        if (frame !== null) return;
+        const t0 = performance.now();
+        frame = requestAnimationFrame(() => {
+          frame = null;
+          submit(name, t0, { inFrame: true });
         });
       });
       vertex.on("dragstart", () => {
@@ -428,7 +434,12 @@ export function drawShapes() {
       });
       vertex.on("dragend", () => {
         state.dragging = false;
-        setShape(name);
+        // (The corner and the outline are already where they were dragged to.) A step not yet
+        // checked is checked now; else only what waited for the drag's end: saving.
+        if (frame === null) return hooks.afterRender();
+        cancelAnimationFrame(frame);
+        frame = null;
+        submit(name);
       });
       vertex.on("click", () => {
         if (state.drawing === name && i === 0 && pts.length >= 3) toggleDrawing(name);

@@ -4,7 +4,7 @@
 // behind "Voor vakmensen". A new verdict is announced once (the only live region besides the
 // status line) and, on a phone, scrolled into view.
 import { h, CONCLUSIONS, refLink, limitText } from "./dom.js";
-import { state, $ } from "./state.js";
+import { state, $, fmtNumber, fmtDate } from "./state.js";
 import { offParcel } from "./drawing.js";
 import { isPhone } from "./sheet.js";
 
@@ -22,7 +22,7 @@ const LOKET = {
 /** Engine figures with three or more decimals ("2,351 m") rounded to two for residents. */
 export function plainFigures(text) {
   return String(text).replace(/(\d+)[,.](\d{3,})(?=\s*(m|m²|m³|%|graden|°)?)/g, (_, int, dec) =>
-    Number(`${int}.${dec}`).toLocaleString("nl-NL", { maximumFractionDigits: 2 }),
+    fmtNumber(`${int}.${dec}`),
   );
 }
 
@@ -43,7 +43,7 @@ export function renderConclusion(section, outcome, info) {
   }
   const [verdict, kind] = verdictOf(main);
   const parcel = state.parcel?.properties?.kadastraleAanduiding;
-  const when = new Date().toLocaleDateString("nl-NL", { day: "numeric", month: "long", year: "numeric" });
+  const when = fmtDate(new Date());
   const box = h(
     "div",
     { class: `conclusion ${kind}`, "data-testid": "conclusion", "data-outcome": String(main.outcome), tabindex: "-1" },
@@ -112,7 +112,8 @@ function announce(box, verdict = "", text = "") {
   if (verdict === announced) return;
   announced = verdict;
   if (live) live.textContent = text;
-  if (box && isPhone() && !state.drawing && !state.dragging) requestAnimationFrame(() => box.scrollIntoView({ block: "start" }));
+  // (The conclusion as it is on the page: the panel is patched, `box` may be its new version.)
+  if (box && isPhone() && !state.drawing && !state.dragging) requestAnimationFrame(() => document.querySelector("#check [data-testid=conclusion]")?.scrollIntoView({ block: "start" }));
 }
 
 export function renderChecks(section, outcome) {

@@ -3,7 +3,7 @@
 // correct it; a geometry input that is asked gets its drawing tools (drawing.js); the conclusion
 // comes with the reason, the next step and the checks of Binnen de lijntjes.
 /* global L */
-import { h, clear, today, afterPaint, keepFocus } from "./dom.js";
+import { h, clear, patch, on, today, afterPaint, keepFocus } from "./dom.js";
 import { toLatLng } from "./rd.js";
 import { state, ctx, $, rulesetInfo, inputInfo, fmtNumber, capital, unitText, polygonArea, showStatus } from "./state.js";
 import { toolsFor, shapeText, submit, drawShapes, geometryOf, pickLayer, drawingError } from "./drawing.js";
@@ -157,10 +157,21 @@ export function renderSession() {
   hooks.afterRender();
 }
 
+// The panel is built anew and patched in (dom.js: only what changed is touched).
 function renderCheck() {
   const restoreFocus = keepFocus($("check"));
-  const box = clear($("check"));
-  if (!state.session) return;
+  const box = h("div");
+  if (!state.session) {
+    patch($("check"), box);
+    return;
+  }
+  buildCheck(box);
+  patch($("check"), box);
+  restoreFocus($("check-title"));
+  sayNewError();
+}
+
+function buildCheck(box) {
   const info = rulesetInfo(state.rulesetId);
   const section = h(
     "section",
@@ -172,8 +183,6 @@ function renderCheck() {
   const outcome = state.outcome;
   if (!outcome) {
     section.append(h("p", { class: "error-text" }, state.error ?? "Er ging iets mis."));
-    restoreFocus($("check-title"));
-    sayNewError();
     return;
   }
   const needed = outcome.needed;
@@ -213,7 +222,8 @@ function renderCheck() {
     section.append(h("h3", {}, "Uw antwoorden"), list);
     if (state.history.length && !editing) {
       const last = [...state.history].reverse().find((n) => shown.some((q) => q.name === n));
-      if (last) section.append(h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", "data-action": "previous", onclick: () => edit(last) }, "Vorige vraag")));
+      // (data-previous: a patch keeps this button only while it goes to the same question.)
+      if (last) section.append(h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", "data-action": "previous", "data-previous": last, onclick: () => edit(last) }, "Vorige vraag")));
     }
   }
   const hidden = given.filter((i) => irrelevant.has(i.name));
@@ -226,8 +236,6 @@ function renderCheck() {
   renderConclusion(section, outcome, info);
   renderChecks(section, outcome);
   section.append(termHelp(section.textContent));
-  restoreFocus($("check-title"));
-  sayNewError();
 }
 
 // The panel is redrawn after every step, so its error texts are not live regions (they would be
@@ -303,7 +311,7 @@ function heightField() {
   const answers = state.session.answers();
   const current = typeof answers.height === "string" ? answers.height.replace(/\s*m$/, "") : answers.height ?? "";
   const field = h("input", { type: "text", inputmode: "decimal", id, value: String(current), autocomplete: "off" });
-  field.addEventListener("change", () => {
+  on(field, "change", () => {
     const raw = field.value.trim();
     answer("height", raw ? `${raw} m` : null, false);
   });
@@ -383,7 +391,7 @@ function questionCard(q, current, editing) {
         : null,
     ),
   );
-  form.addEventListener("submit", (e) => {
+  on(form, "submit", (e) => {
     e.preventDefault();
     const value = read();
     if (value === undefined) {
@@ -404,10 +412,15 @@ function edit(name) {
   document.querySelector(`[data-testid=question] input, [data-testid=question] button`)?.focus();
 }
 
+let violationsShown = "";
+/** The parts of the plan that do not fit, red on the map; redrawn only when they change. */
 function drawViolations() {
+  const failing = (state.outcome?.checks ?? []).filter((c) => c.status === "fail" && c.geometry);
+  const key = JSON.stringify(failing.map((c) => c.geometry));
+  if (key === violationsShown) return;
+  violationsShown = key;
   ctx.layers.violations.clearLayers();
-  for (const c of state.outcome?.checks ?? []) {
-    if (c.status !== "fail" || !c.geometry) continue;
+  for (const c of failing) {
     L.geoJSON(c.geometry, { interactive: false, style: { className: "violation" }, coordsToLatLng: (co) => toLatLng(co) }).addTo(ctx.layers.violations);
   }
 }

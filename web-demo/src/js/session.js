@@ -11,7 +11,7 @@
 // Opening a session (a shared link, a file, an earlier one) never destroys the work saved in this
 // browser: the resident's own session moves to "Eerder bewaard op deze computer", from where it
 // opens again with one button (and the one open then moves there in turn).
-import { h, clear, today, keepFocus } from "./dom.js";
+import { h, clear, patch, on, today, keepFocus } from "./dom.js";
 import { openSheet } from "./sheet.js";
 
 /** Longest `#sessie=` text read (a session with a drawn plan is 1 to 3 KB). */
@@ -509,7 +509,9 @@ const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
 
 export function renderPractice() {
   const restoreFocus = keepFocus(page.practiceBox());
-  renderPracticeInto(clear(page.practiceBox()));
+  const fresh = h("div");
+  renderPracticeInto(fresh);
+  patch(page.practiceBox(), fresh);
   restoreFocus(document.getElementById("practice-title"));
 }
 
@@ -537,7 +539,7 @@ function renderPracticeInto(box) {
     section.append(h("p", { class: "error-text", "data-testid": "session-date" }, `Let op: deze uitkomst geldt voor ${dutchDate(s.date)}, niet voor vandaag.`));
   }
   const fileInput = h("input", { type: "file", id: "session-file", accept: ".json,application/json", class: "visually-hidden" });
-  fileInput.addEventListener("change", async () => {
+  on(fileInput, "change", async () => {
     const file = fileInput.files?.[0];
     if (!file) return;
     if (file.size > MAX_FILE_BYTES) {

@@ -47,8 +47,19 @@ export function showStatus(text, error = false) {
   s.classList.toggle("error", error);
 }
 
+// One formatter each, made once: toLocaleString makes a new one on every call (slow, and the
+// checks format their figures on every step of a drag).
+const NUMBER = new Intl.NumberFormat("nl-NL", { maximumFractionDigits: 2 });
+const DATE = new Intl.DateTimeFormat("nl-NL", { day: "numeric", month: "long", year: "numeric" });
+
+/** 2.5 -> "2,5" (at most two decimals). */
 export function fmtNumber(n) {
-  return Number(n).toLocaleString("nl-NL", { maximumFractionDigits: 2 });
+  return NUMBER.format(Number(n));
+}
+
+/** A date as "6 december 2026". */
+export function fmtDate(date) {
+  return DATE.format(date);
 }
 
 export const capital = (s) => s.charAt(0).toUpperCase() + s.slice(1);
