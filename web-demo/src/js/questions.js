@@ -292,7 +292,7 @@ function mapInputLine(input, answers, outcome) {
       drawn && input.from ? h("button", { type: "button", class: "link", "data-action": "use-map", onclick: () => useMap(input.name) }, "Gebruik weer de kaart") : null,
     ),
   );
-  if (input.name === "plan" && drawn) line.append(heightField());
+  if (input.name === "plan" && drawn) line.append(heightField(answers));
   return line;
 }
 
@@ -304,11 +304,10 @@ function useMap(name) {
 }
 
 /** The height entered right beside the plan: checks follow while drawing. */
-function heightField() {
+function heightField(answers) {
   const heightQ = rulesetInfo(state.rulesetId)?.inputs.find((i) => i.name === "height" && i.kind === "question");
   if (!heightQ) return null;
   const id = "plan-height";
-  const answers = state.session.answers();
   const current = typeof answers.height === "string" ? answers.height.replace(/\s*m$/, "") : answers.height ?? "";
   const field = h("input", { type: "text", inputmode: "decimal", id, value: String(current), autocomplete: "off" });
   on(field, "change", () => {
