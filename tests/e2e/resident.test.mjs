@@ -571,6 +571,47 @@ test("a shared link keeps the resident's own session under 'Eerder bewaard'; one
   }, { url: "index.html#sessie=abc<def" });
 });
 
+test("two tabs: one does not silently save over the other's session; it is kept under 'Eerder bewaard'", async () => {
+  const earlier = (page) => page.evaluate(() => JSON.parse(localStorage.getItem("vergunningcheck-eerder") ?? "[]"));
+  const decode = (text) => JSON.parse(Buffer.from(text, "base64url").toString());
+  await browser.visit("two-tabs-first", async (first) => {
+    await first.evaluate(() => localStorage.clear());
+    await startBijgebouw(first);
+    await typedPlan(first);
+    await answer(first, "monument", "nee");
+    await savedWith(first, { monument: false });
+
+    await browser.visit("two-tabs-second", async (second) => {
+      // A second tab starts other work: the first tab's session is kept before it is saved over.
+      await startActivity(second, "rulesets/bruidsschat/dakkapel.rules", { example: "", parcel: "OTL02 B 2626" });
+      await answer(second, "monument", "geen monument");
+      await second.waitForFunction(() => document.querySelectorAll("[data-testid=earlier-session]").length === 1);
+      assert.equal((await autosaved(second)).ruleset, "rulesets/bruidsschat/dakkapel.rules");
+      assert.match(await second.locator("[data-testid=earlier-session]").innerText(), /1 antwoord, met tekening/);
+
+      // The first tab goes on: the second tab's session is kept in turn, and the first tab's
+      // older copy goes (the autosave holds its newer work); it does not list its own work.
+      await answer(first, "on_ground", "ja");
+      await savedWith(first, { monument: false, on_ground: true });
+      let kept = await earlier(first);
+      assert.deepEqual(kept.map((e) => decode(e.text).ruleset), ["rulesets/bruidsschat/dakkapel.rules"]);
+      await first.waitForFunction(() => document.querySelectorAll("[data-testid=earlier-session]").length === 1);
+      assert.match(await first.locator("[data-testid=earlier-session]").innerText(), /Dakkapel|1 antwoord/);
+      assert.doesNotMatch(await first.locator("[data-testid=earlier]").innerText(), /2 antwoorden/);
+
+      // And back: the second tab saves again, the first tab's latest work is what is kept, once.
+      await second.locator("[data-testid=earlier-session]").waitFor({ state: "detached" });
+      await answer(second, "special_building", "nee");
+      await second.waitForFunction(() => document.querySelectorAll("[data-testid=earlier-session]").length === 1);
+      kept = await earlier(second);
+      assert.equal(kept.length, 1);
+      assert.deepEqual(decode(kept[0].text).answers, { monument: false, on_ground: true });
+      assert.match(await second.locator("[data-testid=earlier-session]").innerText(), /2 antwoorden, met tekening/);
+      await assertNoAxe(second, "with the other tab's session kept");
+    });
+  });
+});
+
 test("print: summary, map with the plan and reasons on the page; search, forms and buttons left out", async () => {
   await browser.visit("print", async (page) => {
     await startBijgebouw(page);

@@ -10,7 +10,8 @@
 //
 // Opening a session (a shared link, a file, an earlier one) never destroys the work saved in this
 // browser: the resident's own session moves to "Eerder bewaard op deze computer", from where it
-// opens again with one button (and the one open then moves there in turn).
+// opens again with one button (and the one open then moves there in turn). Nor does a second tab:
+// before it saves over the session another tab saved, that one moves there (keepOtherTab).
 import { h, clear, patch, on, today, keepFocus } from "./dom.js";
 import { openSheet } from "./sheet.js";
 
@@ -39,6 +40,21 @@ export const AUTOSAVE_KEY = "vergunningcheck-sessie";
 export const EARLIER_KEY = "vergunningcheck-eerder";
 /** How many earlier sessions are kept (the oldest goes first). */
 export const MAX_EARLIER = 5;
+/** localStorage key: the tab that wrote the autosave last. */
+export const AUTOSAVE_TAB_KEY = "vergunningcheck-sessie-tab";
+/**
+ * This tab's id (kept over a reload: sessionStorage is per tab). Two tabs of the page save to the
+ * same autosave; before one writes over the other's session, that goes under "Eerder bewaard".
+ */
+const TAB = (() => {
+  try {
+    const id = sessionStorage.getItem("vergunningcheck-tab") ?? Math.random().toString(36).slice(2);
+    sessionStorage.setItem("vergunningcheck-tab", id);
+    return id;
+  } catch {
+    return Math.random().toString(36).slice(2);
+  }
+})();
 /**
  * "Probeer als inwoner" of the authoring page (`?probeer`): a trial of rules being edited, kept
  * only in its address; it must not replace (or push out of "Eerder bewaard") a resident's work.
@@ -124,8 +140,10 @@ function saveNow() {
       renderPractice();
     }
   }
+  keepOtherTab();
   try {
     localStorage.setItem(AUTOSAVE_KEY, encoded);
+    localStorage.setItem(AUTOSAVE_TAB_KEY, TAB);
   } catch {
     // Storage full or refused (private mode): the link in the address still keeps the work.
   }
@@ -133,6 +151,38 @@ function saveNow() {
     // Too long for a link: an older link left in the address would open older work on a reload.
     if (location.hash.startsWith("#sessie=")) history.replaceState(null, "", location.pathname + location.search);
   } else if (location.hash !== `#sessie=${encoded}`) history.replaceState(null, "", `#sessie=${encoded}`);
+}
+
+/**
+ * Before this tab writes the autosave: a session another tab wrote there goes under "Eerder
+ * bewaard" (once: an older copy of that tab's session there is replaced), and this tab's own copy
+ * there (put there by the other tab) goes, as the autosave holds its newer work now.
+ */
+function keepOtherTab() {
+  let owner, text;
+  try {
+    owner = localStorage.getItem(AUTOSAVE_TAB_KEY);
+    text = localStorage.getItem(AUTOSAVE_KEY);
+  } catch {
+    return;
+  }
+  const earlier = readEarlier();
+  let list = earlier.filter((e) => e.tab !== TAB);
+  let other = null;
+  if (owner && owner !== TAB && text) {
+    try {
+      other = canonical(decodeSession(text));
+    } catch {
+      other = null;
+    }
+  }
+  const s = other ? decodeSession(other) : null;
+  if (s && (Object.keys(s.answers).length || s.plan.length)) {
+    list = [{ text: other, kept: today(), tab: owner }, ...list.filter((e) => e.tab !== owner && e.text !== other)];
+  }
+  if (JSON.stringify(list) === JSON.stringify(earlier)) return;
+  writeEarlier(list);
+  renderPractice();
 }
 
 /** The resident stopped (or chose to start again): nothing is kept. */
@@ -279,6 +329,10 @@ if (typeof window !== "undefined") {
   // A link pasted into the address bar of an open page changes only the part after "#".
   window.addEventListener("hashchange", () => {
     if (page && location.hash.startsWith("#sessie=")) restoreFromHash(location.hash);
+  });
+  // Another tab kept a session under "Eerder bewaard" (or took one out): the list here follows.
+  window.addEventListener("storage", (e) => {
+    if (page && e.key === EARLIER_KEY) renderPractice();
   });
 }
 
@@ -474,6 +528,7 @@ function removeEarlier(text) {
 function earlierList() {
   const rows = [];
   readEarlier().forEach((e, i) => {
+    if (e.tab === TAB) return; // (this tab's own work, on the screen here: kept by another tab)
     let s;
     try {
       s = validateSession(decodeSession(e.text), (id) => Boolean(page.rulesetInfo(id)));
