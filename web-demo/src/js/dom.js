@@ -20,7 +20,8 @@ export function h(tag, attrs = {}, ...children) {
 }
 
 // Elements with event listeners: `patch` keeps or replaces them whole, never patches inside them
-// (their listeners may hold on to the nodes within).
+// (their listeners may hold on to the nodes within). One is kept when equal to its new version, so
+// what its listener does must show in its attributes or text (or its card's data-input).
 const listened = new WeakSet();
 
 /** addEventListener, noted for `patch`: every listener in a panel that is patched goes on this way. */
@@ -38,15 +39,14 @@ export function on(el, type, fn) {
  * (data-check, data-question, data-input, data-testid or id), else in order.
  */
 export function patch(box, fresh) {
-  const key = (n) => (n.nodeType === Node.ELEMENT_NODE ? `${n.tagName}|${["data-check", "data-question", "data-input", "data-testid", "id"].map((a) => n.getAttribute(a)).find((v) => v !== null) ?? ""}` : `#${n.nodeType}`);
   const olds = new Map();
   for (const n of box.childNodes) {
-    const k = key(n);
+    const k = patchKey(n);
     if (!olds.has(k)) olds.set(k, []);
     olds.get(k).push(n);
   }
   const wanted = [...fresh.childNodes].map((n) => {
-    const old = olds.get(key(n))?.shift();
+    const old = olds.get(patchKey(n))?.shift();
     if (!old) return n;
     if (old.isEqualNode(n)) return old;
     if (old.nodeType === Node.TEXT_NODE) {
@@ -63,6 +63,14 @@ export function patch(box, fresh) {
   });
   while (box.childNodes.length > wanted.length) box.lastChild.remove();
   return box;
+}
+
+const KEYS = ["data-check", "data-question", "data-input", "data-testid", "id"];
+/** What an old child and a new one are matched by: their tag and first key attribute. */
+function patchKey(n) {
+  if (n.nodeType !== Node.ELEMENT_NODE) return `#${n.nodeType}`;
+  const name = KEYS.map((a) => n.getAttribute(a)).find((v) => v !== null);
+  return `${n.tagName}|${name ?? ""}`;
 }
 
 function sameAttributes(a, b) {
