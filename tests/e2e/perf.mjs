@@ -3,7 +3,9 @@
 // dragging a corner of a drawn plan, on the real bruidsschat `bijbehorend-bouwwerk` with every
 // question answered (so each edit also finds which answers no longer matter, as the page does). For each it reports the engine part (WASM calls, measures
 // "stip-op-de-kaart-engine" and "plan-check-engine") and the time until the page has painted the
-// result ("stip-op-de-kaart", "plan-check"): median, p95 and max in ms.
+// result ("stip-op-de-kaart", "plan-check"): median, p95 and max in ms. A drag step is checked in
+// an animation frame and measured until that frame is painted, one measure per step (letting go
+// of the corner checks nothing again, so it is not measured).
 // Usage: node tests/e2e/perf.mjs (after node web-demo/build.mjs); N=... changes the count.
 // Writes tests/e2e/output/perf.json.
 import fs from "node:fs";
