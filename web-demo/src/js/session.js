@@ -115,6 +115,8 @@ let lastSave = 0;
 let saveTimer = null;
 /** Whether the autosave holds this page's session (written or opened here), not an earlier visit's. */
 let ownsAutosave = false;
+/** What this tab wrote to the autosave last (since then, another tab's write there is kept). */
+let written = null;
 if (typeof window !== "undefined") {
   // A change waiting for its write is written before the page goes (reload, closing the tab).
   window.addEventListener("pagehide", () => {
@@ -144,6 +146,7 @@ function saveNow() {
   try {
     localStorage.setItem(AUTOSAVE_KEY, encoded);
     localStorage.setItem(AUTOSAVE_TAB_KEY, TAB);
+    written = encoded;
   } catch {
     // Storage full or refused (private mode): the link in the address still keeps the work.
   }
@@ -154,9 +157,11 @@ function saveNow() {
 }
 
 /**
- * Before this tab writes the autosave: a session another tab wrote there goes under "Eerder
- * bewaard" (once: an older copy of that tab's session there is replaced), and this tab's own copy
- * there (put there by the other tab) goes, as the autosave holds its newer work now.
+ * Before this tab writes the autosave again: a session another tab wrote there since goes under
+ * "Eerder bewaard" (once: an older copy of that tab's session there is replaced), and this tab's
+ * own copy there (put there by the other tab) goes, as the autosave holds its newer work now. (The
+ * first write of a tab keeps what it finds there as before, with keepStored: not when it is the
+ * session this tab opened.)
  */
 function keepOtherTab() {
   let owner, text;
@@ -168,16 +173,15 @@ function keepOtherTab() {
   }
   const earlier = readEarlier();
   let list = earlier.filter((e) => e.tab !== TAB);
-  let other = null;
-  if (owner && owner !== TAB && text) {
-    try {
-      other = canonical(decodeSession(text));
-    } catch {
-      other = null;
-    }
+  const other = written && owner && owner !== TAB && text ? canonicalText(text) : null;
+  let s = null;
+  try {
+    s = other ? decodeSession(other) : null;
+  } catch {
+    s = null; // (too long to read back: not kept, as keepText cannot either)
   }
-  const s = other ? decodeSession(other) : null;
-  if (s && (Object.keys(s.answers).length || s.plan.length)) {
+  // (Not when the other tab only opened this tab's session and changed nothing.)
+  if (s && (Object.keys(s.answers).length || s.plan.length) && other !== canonicalText(written)) {
     list = [{ text: other, kept: today(), tab: owner }, ...list.filter((e) => e.tab !== owner && e.text !== other)];
   }
   if (JSON.stringify(list) === JSON.stringify(earlier)) return;
@@ -441,6 +445,15 @@ function canonical(raw) {
   }
 }
 
+/** The same for a saved text (`#sessie=` form), or null. */
+function canonicalText(text) {
+  try {
+    return canonical(decodeSession(text));
+  } catch {
+    return null;
+  }
+}
+
 /** The sessions kept on this computer, newest first: [{text, kept: "2026-12-06"}]. */
 export function readEarlier() {
   try {
@@ -488,22 +501,25 @@ function keepOwn(incoming) {
 /** The autosave of an earlier visit under "Eerder bewaard", unless it is `coming`. */
 function keepStored(coming) {
   let own = null;
+  let tab = null;
   try {
     const text = localStorage.getItem(AUTOSAVE_KEY);
     own = text ? canonical(decodeSession(text)) : null;
+    tab = localStorage.getItem(AUTOSAVE_TAB_KEY);
   } catch {
     own = null;
   }
-  return keepText(own, coming);
+  return keepText(own, coming, tab);
 }
 
-function keepText(own, coming) {
+/** `tab`: the tab that saved `own`, if it was saved by one (keepOtherTab replaces it then). */
+function keepText(own, coming, tab = null) {
   let list = readEarlier().filter((e) => e.text !== coming && e.text !== own);
   let kept = null;
   const s = own && own !== coming ? decodeSession(own) : null;
   // (A session started but not yet answered or drawn is no work to keep.)
   if (s && (Object.keys(s.answers).length || s.plan.length)) {
-    list = [{ text: own, kept: today() }, ...list];
+    list = [{ text: own, kept: today(), ...(tab ? { tab } : {}) }, ...list];
     kept = describe(s);
   }
   writeEarlier(list);
