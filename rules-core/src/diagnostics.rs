@@ -180,7 +180,7 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
 #[cfg(feature = "excerpts")]
 struct Rendered<'a> {
     diagnostic: &'a Diagnostic,
-    source: miette::NamedSource<String>,
+    source: miette::NamedSource<std::sync::Arc<str>>,
     file_range: std::ops::Range<usize>,
 }
 
@@ -240,7 +240,7 @@ fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
         return plain_excerpt(diagnostic, file);
     }
     let file_range = file.part_range(diagnostic.span.start);
-    let text = shown_source(file.text.get(file_range.clone()).unwrap_or(""));
+    let text = shown_source_cached(file.text.get(file_range.clone()).unwrap_or(""));
     let rendered = Rendered {
         diagnostic,
         source: miette::NamedSource::new(visible(file.name_at(diagnostic.span.start)), text),
@@ -272,6 +272,28 @@ fn render_excerpt(diagnostic: &Diagnostic, file: &SourceFile) -> String {
         .join("\n");
     excerpt.push('\n');
     excerpt
+}
+
+/// [`shown_source`] of a whole file, kept for the next excerpt of the same text: a check that
+/// prints many warnings on one large file would otherwise convert the whole file for each.
+#[cfg(feature = "excerpts")]
+fn shown_source_cached(text: &str) -> std::sync::Arc<str> {
+    use std::cell::RefCell;
+    use std::sync::Arc;
+    thread_local! {
+        static LAST: RefCell<Option<(String, Arc<str>)>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if let Some((original, shown)) = last.as_ref() {
+            if original == text {
+                return Arc::clone(shown);
+            }
+        }
+        let shown: Arc<str> = shown_source(text).into();
+        *last = Some((text.to_string(), Arc::clone(&shown)));
+        shown
+    })
 }
 
 #[cfg(not(feature = "excerpts"))]

@@ -98,6 +98,8 @@ export async function clickMap(page, x, y, { zoom = 16, center = true, api = "de
   // What the page does after its last paint (a focus move, a scroll into view) happens first, so
   // the map does not move between measuring the point and clicking it.
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))));
+  // A zoom still animating (after a search, say) would drop the view asked for below.
+  await page.waitForFunction((a) => !window[a].map.isMoving(), api);
   if (center) {
     await page.evaluate(
       ([a, x, y, z]) => {
@@ -111,6 +113,8 @@ export async function clickMap(page, x, y, { zoom = 16, center = true, api = "de
       },
       [api, x, y, zoom],
     );
+    const [now, max] = await page.evaluate((a) => [window[a].map.getZoom(), window[a].map.getMaxZoom()], api);
+    assert.equal(now, Math.min(zoom, max), "the map took the zoom asked for");
   }
   // A resident scrolls the map into view before clicking it; a click outside the window is lost.
   const at = await page.evaluate(

@@ -28,8 +28,11 @@ test("the articles of the notes on the law: each reference links its own article
     ["Omgevingswet art. 5.1 lid 1 onder b (rijksmonumentenactiviteit)", [jci(OW, "5.1")]],
     // Slopen: the sloopmelding.
     ["Bbl art. 7.10 lid 1 en lid 2 onder b", [jci(BBL, "7.10")]],
-    // Two articles of one regulation: the first, once.
-    ["Bbl art. 2.27 en 2.29", [jci(BBL, "2.27")]],
+    // Two articles of one regulation: each; a second lid is no article.
+    ["Bbl art. 2.27 en 2.29", [jci(BBL, "2.27"), jci(BBL, "2.29")]],
+    ["Bbl art. 7.9 en 7.10 lid 1", [jci(BBL, "7.9"), jci(BBL, "7.10")]],
+    ["Bbl art. 7.10 lid 1 en 2", [jci(BBL, "7.10")]],
+    ["Bbl art. 2.29, 2.30 en 2.31", [jci(BBL, "2.29"), jci(BBL, "2.30"), jci(BBL, "2.31")]],
     // A book of the Burgerlijk Wetboek.
     ["Burgerlijk Wetboek art. 5:50", ["https://wetten.overheid.nl/jci1.3:c:BWBR0005288&boek=5&artikel=50"]],
     // No article, or one in an annex: the regulation itself.

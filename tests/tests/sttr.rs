@@ -62,6 +62,8 @@ fn the_any_table_whose_rows_disagree_is_reported_and_read_as_first() {
         "{}",
         d005.message
     );
+    // The table is named by the title the officer sees, not by its DMN name.
+    assert!(d005.message.starts_with("ANY table of \"Conclusie\": "), "{}", d005.message);
     assert!(i.text.contains("decision conclusie \"Conclusie\" table FIRST"), "{}", i.text);
     assert!(i.text.contains("because \"Uitleg bij Neem Contact Op Met.\""), "{}", i.text);
     let rs = i.ruleset.expect("checks");

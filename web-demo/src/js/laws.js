@@ -41,18 +41,23 @@ export function lawLinks(ref) {
     }
     const law = LAWS.find((l) => l.re.test(part));
     if (!law) continue;
-    // The first article named after the law's name: "Bbl art. 2.27 lid 2" -> 2.27; "art. 5:50" -> 50 of book 5.
+    // The articles named after the law's name: "Bbl art. 2.27 lid 2" -> 2.27; "art. 5:50" -> 50 of
+    // book 5; "art. 2.26 en 2.29" -> both (a further article has a dot or colon in its number, so
+    // "lid 2 en 3" names no article).
     const after = part.slice(part.search(law.re));
-    const m = /\bart(?:ikel|\.)?\s+(\d+(?:[.:]\d+)?[a-z]?)/i.exec(after);
+    const m = /\bart(?:ikelen|ikel|\.)?\s+(\d+(?:[.:]\d+)?[a-z]?)/i.exec(after);
     const inAnnex = /\bbijlage\b/i.test(after.slice(0, m ? m.index : undefined));
-    let href = `https://wetten.overheid.nl/${law.bwb}/`;
-    let text = `lees de tekst van ${law.name}`;
-    if (m && !inAnnex) {
-      const nr = law.book ? m[1].replace(new RegExp(`^${law.book}:`), "") : m[1];
-      href = `https://wetten.overheid.nl/jci1.3:c:${law.bwb}${law.book ? `&boek=${law.book}` : ""}&artikel=${nr}`;
-      text = `lees artikel ${m[1]} van ${law.name}`;
+    if (!m || inAnnex) {
+      const href = `https://wetten.overheid.nl/${law.bwb}/`;
+      if (!links.some((l) => l.href === href)) links.push({ href, text: `lees de tekst van ${law.name}` });
+      continue;
     }
-    if (!links.some((l) => l.href === href)) links.push({ href, text });
+    const more = [...after.slice(m.index + m[0].length).matchAll(/(?:^|[\s,])(\d+[.:]\d+[a-z]?)\b/g)].map((x) => x[1]);
+    for (const article of [m[1], ...more]) {
+      const nr = law.book ? article.replace(new RegExp(`^${law.book}:`), "") : article;
+      const href = `https://wetten.overheid.nl/jci1.3:c:${law.bwb}${law.book ? `&boek=${law.book}` : ""}&artikel=${nr}`;
+      if (!links.some((l) => l.href === href)) links.push({ href, text: `lees artikel ${article} van ${law.name}` });
+    }
   }
   return links;
 }

@@ -43,6 +43,12 @@ export function makeMap(element, manifest) {
   L.control.zoom({ zoomInTitle: "Inzoomen", zoomOutTitle: "Uitzoomen" }).addTo(map);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("BRK © Kadaster (CC BY 4.0), BGT (CC0)");
+  // Whether an animated zoom or pan is still under way: Leaflet drops a new view asked for
+  // meanwhile, so the browser tests wait for the map to settle before they move it.
+  let moving = false;
+  map.on("movestart zoomanim", () => (moving = true));
+  map.on("moveend", () => (moving = false));
+  map.isMoving = () => moving;
   return map;
 }
 

@@ -137,7 +137,11 @@ impl Converter<'_> {
         let Some(var) = self.vars.get(&d.name).cloned() else { return };
         for r in &d.required_inputs {
             if defs.input_by_id(r).is_none() {
-                self.error("D003", &d.id, format!("decision \"{}\" requires input {r}, which does not exist", d.name));
+                self.error(
+                    "D003",
+                    &d.id,
+                    format!("decision \"{}\" requires input {r}, which does not exist", self.title_of(d)),
+                );
             }
         }
         for r in &d.required_decisions {
@@ -145,7 +149,7 @@ impl Converter<'_> {
                 self.error(
                     "D003",
                     &d.id,
-                    format!("decision \"{}\" requires decision {r}, which does not exist", d.name),
+                    format!("decision \"{}\" requires decision {r}, which does not exist", self.title_of(d)),
                 );
             }
         }
@@ -156,7 +160,11 @@ impl Converter<'_> {
         }
         self.out.push('\n');
         let Some(logic) = &d.logic else {
-            self.error("D009", &d.id, format!("decision \"{}\" has no decision logic, so it never concludes", d.name));
+            self.error(
+                "D009",
+                &d.id,
+                format!("decision \"{}\" has no decision logic, so it never concludes", self.title_of(d)),
+            );
             return;
         };
         // An aansluitpunt: the invoked model's parameters stand for the bound expressions.
@@ -177,7 +185,11 @@ impl Converter<'_> {
                 self.error(
                     "D009",
                     &d.id,
-                    format!("the invocation in \"{}\" binds no expression to parameter `{}`", d.name, b.parameter),
+                    format!(
+                        "the invocation in \"{}\" binds no expression to parameter `{}`",
+                        self.title_of(d),
+                        b.parameter
+                    ),
                 );
                 continue;
             };
@@ -213,7 +225,7 @@ impl Converter<'_> {
         match &logic.expression {
             Expression::Table(t) => self.table(d, &var, title, t),
             Expression::Invalid(e) => {
-                self.error("D001", &logic.id, format!("decision \"{}\" cannot be read: {e}", d.name));
+                self.error("D001", &logic.id, format!("decision \"{}\" cannot be read: {e}", self.title_of(d)));
             }
             Expression::Literal { text, .. } => {
                 let body = match feel::parse_expression(text, &self.names) {
@@ -241,7 +253,7 @@ impl Converter<'_> {
                 self.error(
                     "D010",
                     &logic.id,
-                    format!("decision \"{}\" uses {what}, which STTR import does not support", d.name),
+                    format!("decision \"{}\" uses {what}, which STTR import does not support", self.title_of(d)),
                 );
             }
         }
@@ -294,7 +306,7 @@ impl Converter<'_> {
 
     pub(super) fn table(&mut self, d: &xml::Decision, var: &Var, title: &str, t: &DecisionTable) {
         if t.outputs.len() > 1 {
-            self.error("D010", &t.id, format!("decision table of \"{}\" has {} output columns; the rules language has one conclusion per decision", d.name, t.outputs.len()));
+            self.error("D010", &t.id, format!("decision table of \"{}\" has {} output columns; the rules language has one conclusion per decision", self.title_of(d), t.outputs.len()));
             return;
         }
         // Columns.
@@ -340,7 +352,11 @@ impl Converter<'_> {
             columns.push(col);
         }
         if t.rules.is_empty() {
-            self.error("D009", &t.id, format!("decision table of \"{}\" has no rules, so it never concludes", d.name));
+            self.error(
+                "D009",
+                &t.id,
+                format!("decision table of \"{}\" has no rules, so it never concludes", self.title_of(d)),
+            );
             return;
         }
         // Rows.
@@ -458,7 +474,7 @@ impl Converter<'_> {
                         }
                     }
                     None => {
-                        self.warn("D014", &t.id, format!("{} table without outputValues: the engine's order of conclusions (most restrictive first) is used", t.hit_policy.name()), None);
+                        self.warn("D014", &t.id, format!("{} table \"{}\" without outputValues: the engine's order of conclusions (most restrictive first) is used", t.hit_policy.name(), self.title_of(d)), None);
                         t.hit_policy.name().to_string()
                     }
                 }
@@ -473,7 +489,7 @@ impl Converter<'_> {
                     &t.id,
                     format!(
                         "ANY table of \"{}\": rules {} and {} (rule ids {} and {}) can both apply ({example}) but conclude differently ({} and {}); strict DMN makes that an error",
-                        d.name, i + 1, j + 1, a.id, b.id, a.output, b.output
+                        self.title_of(d), i + 1, j + 1, a.id, b.id, a.output, b.output
                     ),
                     Some("following the rule builder's intent, the first rule that applies wins (read as FIRST), as Amsterdam's vergunningcheck client (imtr-client) does".into()),
                 );
@@ -493,7 +509,12 @@ impl Converter<'_> {
                 self.warn(
                     "D011",
                     &id,
-                    format!("rules {} and {} of UNIQUE table \"{}\" can both apply ({example})", i + 1, j + 1, d.name),
+                    format!(
+                        "rules {} and {} of UNIQUE table \"{}\" can both apply ({example})",
+                        i + 1,
+                        j + 1,
+                        self.title_of(d)
+                    ),
                     Some("make the rules exclusive, or use FIRST".into()),
                 );
             }
@@ -508,7 +529,7 @@ impl Converter<'_> {
                         format!(
                             "rule {} of \"{}\" can never apply: rule {} comes first and takes all its cases",
                             j + 1,
-                            d.name,
+                            self.title_of(d),
                             i + 1
                         ),
                         None,
@@ -577,7 +598,11 @@ impl Converter<'_> {
             ));
         }
         if rows.is_empty() {
-            self.error("D009", &t.id, format!("no rule of \"{}\" can ever apply, so it never concludes", d.name));
+            self.error(
+                "D009",
+                &t.id,
+                format!("no rule of \"{}\" can ever apply, so it never concludes", self.title_of(d)),
+            );
             return;
         }
         // Write.
