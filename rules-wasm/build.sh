@@ -4,8 +4,11 @@
 #   cargo (profile wasm-release, wasm32-unknown-unknown; both crates in one build)
 #   -> wasm-bindgen-cli, pinned to the wasm-bindgen version in Cargo.lock (--target web: works in
 #      browsers and, with initSync, in Node)
-#   -> wasm-opt -Oz --converge (repeats -Oz until it stops shrinking: about 1.4 KB gzipped less)
-#      from the npm `binaryen` package (Debian's binaryen 108 breaks current
+#   -> wasm-opt -Oz --converge (repeats -Oz until it stops shrinking: about 1.4 KB gzipped less),
+#      after --generate-global-effects (lets -Oz drop calls without effects) and
+#      --merge-similar-functions (one body for functions that differ only in constants), and
+#      without the producers and target-features sections nobody reads (together about 1.4 KB
+#      gzipped less), from the npm `binaryen` package (Debian's binaryen 108 breaks current
 #      wasm-bindgen output)
 #   -> package.json, README, and the sizes (raw, optimised, gzipped) against the 400 KB budget.
 # Installs what it lacks: the wasm32 target, wasm-bindgen-cli, binaryen (npm ci).
@@ -39,7 +42,8 @@ bind_and_shrink() {
   local crate=$1 name=$2
   wasm-bindgen --target web --out-dir "$pkg" --out-name "$name" "target/wasm32-unknown-unknown/wasm-release/$crate.wasm"
   cp "$pkg/${name}_bg.wasm" "target/${name}_bg.bindgen.wasm" # for the size report
-  rules-wasm/node_modules/.bin/wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int \
+  rules-wasm/node_modules/.bin/wasm-opt --generate-global-effects --merge-similar-functions -Oz --converge \
+    --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$pkg/${name}_bg.wasm" -o "$pkg/${name}_bg.opt.wasm"
   mv "$pkg/${name}_bg.opt.wasm" "$pkg/${name}_bg.wasm"

@@ -31,6 +31,11 @@ use wasm_bindgen::prelude::*;
 pub mod engine;
 mod named;
 
+// talc rather than the standard library's dlmalloc: the same job in less code.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use engine::{Engine, Failure, Session};
 
 #[wasm_bindgen(typescript_custom_section)]

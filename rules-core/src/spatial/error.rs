@@ -231,7 +231,7 @@ pub enum FeatureError {
 /// (`1e308` rather than 309 digits).
 fn coord(v: &f64) -> String {
     if v.abs() >= 1e9 {
-        format!("{v:e}")
+        scientific(*v)
     } else {
         format!("{v}")
     }
@@ -240,9 +240,30 @@ fn coord(v: &f64) -> String {
 /// [`coord`] with three decimals (a computed point).
 fn coord3(v: &f64) -> String {
     if v.abs() >= 1e9 {
-        format!("{v:e}")
+        scientific(*v)
     } else {
         format!("{v:.3}")
+    }
+}
+
+/// `format!("{v:e}")` for `|v| >= 1`, made from `format!("{v}")` (the same shortest digits, written
+/// out in full): `{:e}` would link core's exponent formatting into the browser build as well.
+fn scientific(v: f64) -> String {
+    let plain = format!("{v}");
+    if !v.is_finite() {
+        return plain;
+    }
+    let (sign, digits) = match plain.strip_prefix('-') {
+        Some(digits) => ("-", digits),
+        None => ("", plain.as_str()),
+    };
+    let exponent = digits.split('.').next().unwrap_or(digits).len().saturating_sub(1);
+    let all: String = digits.chars().filter(|c| *c != '.').collect();
+    let significant = all.trim_end_matches('0');
+    match significant.split_at_checked(1) {
+        Some((first, "")) => format!("{sign}{first}e{exponent}"),
+        Some((first, rest)) => format!("{sign}{first}.{rest}e{exponent}"),
+        None => plain,
     }
 }
 
@@ -255,5 +276,24 @@ mod coord_tests {
         assert_eq!(super::coord(&1e308), "1e308");
         let e = super::GeometryError::OutsideRdNew { x: 1e308, y: -1.5e300 };
         assert!(e.to_string().starts_with("position [1e308, -1.5e300] is outside"), "{e}");
+    }
+
+    proptest::proptest! {
+        /// The same text as `{:e}` for every float at or beyond 1 in size.
+        #[test]
+        fn scientific_is_lower_exp(bits in proptest::prelude::any::<u64>()) {
+            let v = f64::from_bits(bits);
+            if v.is_nan() || v.abs() < 1.0 {
+                return Ok(());
+            }
+            proptest::prop_assert_eq!(super::scientific(v), format!("{v:e}"));
+        }
+    }
+
+    #[test]
+    fn scientific_at_the_edges() {
+        for v in [1.0, -1.0, 1e9, 1e21, 1.5e300, f64::MAX, -f64::MAX, 123456789012.5, f64::INFINITY, 9.999999999e9] {
+            assert_eq!(super::scientific(v), format!("{v:e}"));
+        }
     }
 }

@@ -19,6 +19,11 @@ use rules_core::dmn::sttr;
 use serde_json::{json, Value as Json};
 use wasm_bindgen::prelude::*;
 
+// talc rather than the standard library's dlmalloc: the same job in less code (as in rules-wasm).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &str = r#"
 /** A problem found while importing, located in the DMN file (D0xx) or mapped back to it from the
