@@ -211,3 +211,31 @@ test("errors are thrown with the command's message and location", () => {
   assert.equal(diagnostic.line, 3);
   assert.equal(diagnostic.column, 9);
 });
+
+test("big tables get the same warnings in the browser as from `rules check` (W003, W005, W006 at any size)", () => {
+  const head = 'ruleset "T" { authority "T" valid from 2024-01-01 }\nquestion k: choice("a", "b", "c") "K?"\nquestion h: length "H?" { range 0 m .. 10000 m }\nquestion code: text "Code?"\n';
+  const table = (hit, inputs, n, row) =>
+    `${head}decision "D" table ${hit} {\n  inputs ${inputs}\n${Array.from({ length: n }, (_, j) => `  rule ${row(j)} because "r${j}"`).join("\n")}\n}\n`;
+  const tables = {
+    // Every rule meets every other: the pairwise comparison took 45 s in WASM.
+    "unique-overlapping": table("UNIQUE", "k | h", 3000, (j) => `- | [${j % 97} m .. ${5000 + j} m] -> Vergunningplicht`),
+    // Over 2,000 rules, where the browser's pairwise analysis used to stop.
+    "first-shadowed": table("FIRST", "k | h", 2500, (j) => `${j % 3 ? "-" : '"a"'} | [0 m .. ${5000 - j} m] -> Vergunningplicht`),
+    "first-contact": table("FIRST", "k | h", 2500, (j) => `- | [${j} m .. ${j + 3000} m) -> ${j % 2 ? "Vergunningplicht" : "NeemContactOp"}`),
+    // Keyed by a free-text code: different codes never meet (no W006).
+    "first-codes": table("FIRST", "code", 2500, (j) => `"C${j}" -> ${j % 2 ? "Vergunningplicht" : "NeemContactOp"}`),
+  };
+  const engine = new Engine();
+  for (const [name, text] of Object.entries(tables)) {
+    const file = path.join(tmp, `${name}.rules`);
+    fs.writeFileSync(file, text);
+    const native = spawnSync(rulesBin, ["check", "--format", "json", file], { encoding: "utf8", maxBuffer: 1 << 26 });
+    const expected = JSON.parse(native.stdout);
+    const shown = (ds) => ds.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`);
+    assert.deepEqual(shown(engine.diagnostics(file, text)), shown(expected), name);
+    const codes = new Set(expected.map((d) => d.code));
+    const want = { "unique-overlapping": "W005", "first-shadowed": "W003", "first-contact": "W006", "first-codes": null }[name];
+    if (want) assert.ok(codes.has(want), `${name}: ${want} expected, got ${[...codes]}`);
+    else assert.equal(expected.filter((d) => d.code === "W006").length, 0, `${name}: no W006`);
+  }
+});

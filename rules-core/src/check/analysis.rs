@@ -9,15 +9,12 @@
 
 use std::collections::BTreeSet;
 
-// The indexed table analyses (any table size, bounded work per rule) are native: their code
-// would grow the browser modules past their budget. The browser compares rules pairwise (see
-// small_tables); both report through the builders here, so the warnings read the same.
-#[cfg(not(target_arch = "wasm32"))]
+// The table analyses are indexed (any table size, bounded work per rule), natively and in the
+// browser. The pairwise ones (small_tables) are the tests' reference: both report through the
+// builders here, and a property test asks them for the same warnings.
 mod shadow;
-#[cfg(any(target_arch = "wasm32", test))]
+#[cfg(test)]
 mod small_tables;
-#[cfg(target_arch = "wasm32")]
-use small_tables as shadow;
 
 use super::ruleset::*;
 use crate::diagnostics::Diagnostic;

@@ -1,4 +1,4 @@
-//! The indexed table analyses (native builds): W003 (a FIRST rule that an earlier rule takes
+//! The indexed table analyses (natively and in the browser): W003 (a FIRST rule that an earlier rule takes
 //! entirely), W005 (UNIQUE rules that apply together) and W006 (a `NeemContactOp` rule before a
 //! permit rule it meets), at every table size with bounded work per rule.
 //!

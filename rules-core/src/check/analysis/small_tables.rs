@@ -1,8 +1,8 @@
-//! The table analyses of the browser modules: W003 and W006 compare every FIRST rule with the
+//! The table analyses done the plain way, kept as the reference for the indexed ones of
+//! `shadow.rs` (a property test compares them): W003 and W006 compare every FIRST rule with the
 //! earlier ones, for tables of up to 2,000 rules; W005 compares the UNIQUE rules that share their
-//! options and whose ranges meet (every pair of them). Native builds use the
-//! indexed analyses of `shadow.rs` at every size; their code would grow the browser modules past
-//! their budget. Both report through the same builders in `analysis.rs`.
+//! options and whose ranges meet (every pair of them). Both report through the same builders in
+//! `analysis.rs`.
 
 use super::{
     conclusion_of, covers, overlap_example, texts_exclusive, CellTest, Conclusion, Earlier, Set, Table, Universe,
