@@ -28,6 +28,22 @@ async function openActivity(page, ruleset = "rulesets/voorbeeld/bijgebouw.rules"
 
 const drawPlan = (page, vertices) => draw(page, "plan", vertices, { zoom: 18 });
 
+/**
+ * Drags corner 2 of the plan towards the road in 8 steps (the view on the plan's first corner,
+ * where the corner and the target are both on the map), until the road check fails; then lets go.
+ */
+async function dragCornerToRoad(page) {
+  await page.evaluate(() => window.demo.view(181152, 456460, 18));
+  const box = await page.locator("[data-vertex='1']").boundingBox();
+  const target = await page.evaluate(() => window.demo.toContainer(181186, 456447));
+  const map = await page.locator("#map").boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(map.x + target.x, map.y + target.y, { steps: 8 });
+  await page.waitForSelector("[data-check='Afstand tot de weg'][data-status=fail]");
+  await page.mouse.up();
+}
+
 test("Stip op de kaart: a click on a real parcel lists the rules that apply there, grouped by authority", async () => {
   await browser.visit("stip-op-de-kaart", async (page) => {
     // The fictional municipality with the fictional zoning plan, chosen explicitly.
@@ -123,17 +139,7 @@ test("Binnen de lijntjes: a plan that does not fit is highlighted, one that fits
     assert.equal(await page.locator("path.violation").count(), 0);
 
     // Drag a corner off the parcel (towards the road): the checks follow while dragging.
-    // (The view on the plan's first corner, where the corner and the target are both on the map.)
-    await page.evaluate(() => window.demo.view(181152, 456460, 18));
-    const vertex = page.locator("[data-vertex='1']");
-    const box = await vertex.boundingBox();
-    const target = await page.evaluate(() => window.demo.toContainer(181186, 456447));
-    const map = await page.locator("#map").boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(map.x + target.x, map.y + target.y, { steps: 8 });
-    await page.waitForSelector("[data-check='Afstand tot de weg'][data-status=fail]");
-    await page.mouse.up();
+    await dragCornerToRoad(page);
     assert.ok((await page.locator("path.violation").count()) > 0);
 
     // The height entered with the plan answers the height question.
@@ -159,15 +165,7 @@ test("Binnen de lijntjes: a dragged corner updates only the checks that changed,
     });
 
     // Corner 2 dragged in steps towards the road, as in the test above.
-    await page.evaluate(() => window.demo.view(181152, 456460, 18));
-    const box = await page.locator("[data-vertex='1']").boundingBox();
-    const target = await page.evaluate(() => window.demo.toContainer(181186, 456447));
-    const map = await page.locator("#map").boundingBox();
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.down();
-    await page.mouse.move(map.x + target.x, map.y + target.y, { steps: 8 });
-    await page.waitForSelector("[data-check='Afstand tot de weg'][data-status=fail]");
-    await page.mouse.up();
+    await dragCornerToRoad(page);
     await page.waitForFunction(() => !window.demo.state.dragging);
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0))));
 
