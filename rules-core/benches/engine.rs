@@ -10,13 +10,14 @@
 
 use std::fmt::Write as _;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::Duration;
+
+mod common;
 
 use criterion::measurement::Measurement;
 use criterion::Criterion;
 use rules_core::{compile, evaluate, Facts, Options, Ruleset};
-use serde_json::{json, Value as Json};
+use serde_json::json;
 
 // ---------------------------------------------------------------- helpers
 
@@ -374,16 +375,10 @@ fn bench_table<M: Measurement>(c: &mut Criterion<M>) {
 // ---------------------------------------------------------------- the example ruleset with geometry
 
 fn bench_example<M: Measurement>(c: &mut Criterion<M>) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rulesets/voorbeeld");
-    let text = std::fs::read_to_string(dir.join("bijgebouw.rules")).expect("the example ruleset");
-    let rs = compile_ok("bijgebouw.rules", &text);
-    let cases = rules_core::case::parse_cases(
-        &std::fs::read_to_string(dir.join("bijgebouw.cases.json")).expect("the example cases"),
-    )
-    .expect("valid cases");
+    let dir = common::rulesets_dir("voorbeeld");
+    let (rs, cases) = common::ruleset_and_cases(&dir, "bijgebouw");
     let case = &cases[0];
-    // Read every referenced file once, so the measured loop does no I/O.
-    let mut load = cached_loader(dir.clone());
+    let mut load = common::cached_loader(dir, |_, json| json);
     let (facts, options) =
         rules_core::case::facts_for(&rs, case, &case.label(0), &mut load).expect("the case gives facts");
     let first = evaluate(&rs, &facts, &options);
@@ -407,32 +402,12 @@ fn bench_example<M: Measurement>(c: &mut Criterion<M>) {
     g.finish();
 }
 
-/// A case-file loader for files under `dir` that reads every file once, so the measured loops do no
-/// I/O.
-fn cached_loader(dir: PathBuf) -> impl FnMut(&str) -> Result<Json, String> {
-    let mut files = std::collections::HashMap::<String, Json>::new();
-    move |path: &str| {
-        if let Some(j) = files.get(path) {
-            return Ok(j.clone());
-        }
-        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
-        let json: Json = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-        files.insert(path.to_string(), json.clone());
-        Ok(json)
-    }
-}
-
 /// `next` on every example case of the bruidsschat's bijbehorend bouwwerk (85 cases, real parcels,
 /// answers from none to all): what the question flow costs after each answer in the browser.
 fn bench_next<M: Measurement>(c: &mut Criterion<M>) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rulesets/bruidsschat");
-    let text = std::fs::read_to_string(dir.join("bijbehorend-bouwwerk.rules")).expect("the ruleset");
-    let rs = compile_ok("bijbehorend-bouwwerk.rules", &text);
-    let cases = rules_core::case::parse_cases(
-        &std::fs::read_to_string(dir.join("bijbehorend-bouwwerk.cases.json")).expect("the cases"),
-    )
-    .expect("valid cases");
-    let mut load = cached_loader(dir.clone());
+    let dir = common::rulesets_dir("bruidsschat");
+    let (rs, cases) = common::ruleset_and_cases(&dir, "bijbehorend-bouwwerk");
+    let mut load = common::cached_loader(dir, |_, json| json);
     let all: Vec<(Facts, Options)> = cases
         .iter()
         .enumerate()

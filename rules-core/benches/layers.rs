@@ -7,13 +7,13 @@
 //!
 //! Run with `cargo bench -p rules-core --bench layers`; the ratio is printed at the end.
 
-use std::collections::HashMap;
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+mod common;
+
 use criterion::Criterion;
-use rules_core::{compile, evaluate, Facts, Options, Ruleset};
+use rules_core::{evaluate, Facts, Options, Ruleset};
 use serde_json::Value as Json;
 
 /// The layer files the case binds; the grid copies these.
@@ -61,29 +61,20 @@ fn shift(c: &mut Json, dx: f64, dy: f64) {
 }
 
 fn setup(n: usize) -> (Ruleset, Facts, Options, usize) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../rulesets/bruidsschat");
-    let text = std::fs::read_to_string(dir.join("bijbehorend-bouwwerk.rules")).expect("the ruleset");
-    let checked = compile("bijbehorend-bouwwerk.rules", &text);
-    let rs = checked.ruleset.expect("the ruleset compiles");
-    let cases_text = std::fs::read_to_string(dir.join("bijbehorend-bouwwerk.cases.json")).expect("the cases");
-    let cases = rules_core::case::parse_cases(&cases_text).expect("valid cases");
+    let dir = common::rulesets_dir("bruidsschat");
+    let (rs, cases) = common::ruleset_and_cases(&dir, "bijbehorend-bouwwerk");
     let case = &cases[6];
-    let mut files = HashMap::<String, Json>::new();
     let mut features = 0;
-    let mut load = |path: &str| -> Result<Json, String> {
-        if let Some(j) = files.get(path) {
-            return Ok(j.clone());
+    let mut load = common::cached_loader(dir, |path, json| {
+        if !LAYER_FILES.iter().any(|l| path.ends_with(&format!("{l}.geojson"))) {
+            return json;
         }
-        let text = std::fs::read_to_string(dir.join(path)).map_err(|e| format!("{path}: {e}"))?;
-        let mut json: Json = serde_json::from_str(&text).map_err(|e| format!("{path}: {e}"))?;
-        if LAYER_FILES.iter().any(|l| path.ends_with(&format!("{l}.geojson"))) {
-            json = tiled(&json, n);
-            features += json["features"].as_array().map_or(0, Vec::len);
-        }
-        files.insert(path.to_string(), json.clone());
-        Ok(json)
-    };
+        let json = tiled(&json, n);
+        features += json["features"].as_array().map_or(0, Vec::len);
+        json
+    });
     let (facts, options) = rules_core::case::facts_for(&rs, case, "bench", &mut load).expect("the case gives facts");
+    drop(load); // (it counted the features)
     let first = evaluate(&rs, &facts, &options);
     let problems = rules_core::case::verify(case, &first);
     assert!(problems.is_empty(), "{n}x{n}: {problems:?}");
