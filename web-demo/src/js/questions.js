@@ -131,8 +131,10 @@ export function refresh() {
   renderSession();
 }
 
-/** The engine part of a refresh: the outcome (with trace) and the answers that no longer matter. */
-/** The session's outcome (`outcome` when the caller has just evaluated it) and the answers that no longer matter. */
+/**
+ * The engine part of a refresh: the outcome with trace (`outcome` when the caller has just
+ * evaluated it) and the answers that no longer matter.
+ */
 export function evaluateSession(outcome = null) {
   try {
     state.outcome = outcome ?? state.session.outcome();

@@ -181,7 +181,7 @@ function keepOtherTab() {
     s = null; // (too long to read back: not kept, as keepText cannot either)
   }
   // (Not when the other tab only opened this tab's session and changed nothing.)
-  if (s && (Object.keys(s.answers).length || s.plan.length) && other !== canonicalText(written)) {
+  if (holdsWork(s) && other !== canonicalText(written)) {
     list = [{ text: other, kept: today(), tab: owner }, ...list.filter((e) => e.tab !== owner && e.text !== other)];
   }
   if (JSON.stringify(list) === JSON.stringify(earlier)) return;
@@ -454,6 +454,11 @@ function canonicalText(text) {
   }
 }
 
+/** Whether a decoded session (or null) holds work to keep: a session started but not yet answered or drawn does not. */
+function holdsWork(s) {
+  return Boolean(s && (Object.keys(s.answers).length || s.plan.length));
+}
+
 /** The sessions kept on this computer, newest first: [{text, kept: "2026-12-06"}]. */
 export function readEarlier() {
   try {
@@ -517,8 +522,7 @@ function keepText(own, coming, tab = null) {
   let list = readEarlier().filter((e) => e.text !== coming && e.text !== own);
   let kept = null;
   const s = own && own !== coming ? decodeSession(own) : null;
-  // (A session started but not yet answered or drawn is no work to keep.)
-  if (s && (Object.keys(s.answers).length || s.plan.length)) {
+  if (holdsWork(s)) {
     list = [{ text: own, kept: today(), ...(tab ? { tab } : {}) }, ...list];
     kept = describe(s);
   }
